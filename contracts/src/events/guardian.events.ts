@@ -1,0 +1,20 @@
+import { z } from 'zod'
+
+export const OrgId = z.string().regex(/^org_[0-9a-z]{26}$/, 'must be an org id (org_…)')
+
+export const OrgCreated = z.object({
+  orgId: OrgId,
+  name: z.string().min(1).max(200),
+  createdAt: z.iso.datetime({ offset: true }),
+})
+export type OrgCreated = z.infer<typeof OrgCreated>
+
+export const ApiKeyIssued = z.object({
+  keyId: z.string().regex(/^key_[0-9a-z]{26}$/),
+  orgId: OrgId,
+  /** The first characters of the key, safe to show; the key itself is never in an event. */
+  prefix: z.string().min(8).max(20),
+  role: z.enum(['admin', 'member']),
+  issuedAt: z.iso.datetime({ offset: true }),
+})
+export type ApiKeyIssued = z.infer<typeof ApiKeyIssued>

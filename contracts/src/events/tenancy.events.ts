@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { OrgId } from './guardian.events.ts'
+
+/** Money on the wire: integer micro-units as a decimal string (1 USDC = 1000000). */
+export const MicroUnits = z.string().regex(/^-?\d{1,38}$/, 'must be integer micro-units as a string')
+
+/** ingest: the org's telemetry redaction setting, provisioned empty when the org appears. */
+export const RedactionPolicySet = z.object({
+  orgId: OrgId,
+  dropKeys: z.array(z.string().min(1)).max(100),
+  hashKeys: z.array(z.string().min(1)).max(100),
+})
+export type RedactionPolicySet = z.infer<typeof RedactionPolicySet>
+
+/** escrow: the org's operating account in the double-entry ledger. */
+export const AccountOpened = z.object({
+  accountId: z.string().min(1),
+  orgId: OrgId,
+  currency: z.literal('USDC'),
+  balance: MicroUnits,
+})
+export type AccountOpened = z.infer<typeof AccountOpened>
+
+/** pacts: the org's default room, whose ledger records its pacts. */
+export const RoomOpened = z.object({
+  roomId: z.string().min(1),
+  orgId: OrgId,
+  name: z.string().min(1).max(200),
+})
+export type RoomOpened = z.infer<typeof RoomOpened>
+
+/** jury: how disputes of this org are judged. */
+export const JuryPolicySet = z.object({
+  orgId: OrgId,
+  judges: z.number().int().min(1).max(15),
+  trimmedPerSide: z.number().int().min(0).max(7),
+})
+export type JuryPolicySet = z.infer<typeof JuryPolicySet>
+
+/** scoring: a subject's trust score moved (or was first computed). */
+export const ScoreChanged = z.object({
+  subjectKind: z.enum(['org', 'agent']),
+  subjectId: z.string().min(1),
+  score: z.number().int().min(0).max(1000),
+  previousScore: z.number().int().min(0).max(1000).nullable(),
+  modelVersion: z.string().min(1),
+  reasons: z.array(z.object({ code: z.string(), weight: z.number(), detail: z.string() })),
+})
+export type ScoreChanged = z.infer<typeof ScoreChanged>

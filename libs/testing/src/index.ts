@@ -1,0 +1,11 @@
+export { spec } from './decider-spec.ts'
+export type { Decider } from './decider-spec.ts'
+export {
+  eventually,
+  freshSchema,
+  freshStreamPrefix,
+  testDatabaseUrl,
+  testNatsUrl,
+  uniqueTag,
+} from './infra.ts'
+export type { TestSchema } from './infra.ts'
