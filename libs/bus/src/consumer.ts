@@ -1,0 +1,214 @@
+import { type NatsConnection } from '@nats-io/transport-node'
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream'
+import { nanos } from '@nats-io/nats-core'
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import { AnyEnvelope } from '@tessera/contracts'
+import { sendToDeadLetter } from './dead-letter.ts'
+import { errorMessage } from './error-message.ts'
+import { extractTrace } from './trace-headers.ts'
+
+export interface ConsumerSpec {
+  /** Full stream name, prefix included. */
+  stream: string
+  /** Durable consumer name: `<service>-<purpose>`. */
+  durable: string
+  /** One subject (nats-server 2.9 takes a single filter per consumer). */
+  filterSubject: string
+  /** Attempts before the message goes to the dead-letter stream. */
+  maxDeliver?: number
+  ackWaitMs?: number
+  /** Messages handed to the handler at once; a failing batch is retried one by one. */
+  batchSize?: number
+  /** Delay before the n-th redelivery (n from 1). */
+  backoffMs?: (attempt: number) => number
+  /** Test isolation prefix, for the dead-letter subject. */
+  prefix?: string
+}
+
+export interface Delivered {
+  envelope: AnyEnvelope
+  subject: string
+  streamSequence: number
+  deliveryCount: number
+}
+
+export type BatchHandler = (batch: Delivered[]) => Promise<void>
+
+export interface BusLogger {
+  info(obj: object, msg?: string): void
+  warn(obj: object, msg?: string): void
+  error(obj: object, msg?: string): void
+}
+
+export interface RunningConsumer {
+  stop(): Promise<void>
+  /** Resolves when the loop has exited. */
+  readonly done: Promise<void>
+}
+
+const tracer = trace.getTracer('@tessera/bus')
+
+/** Exponential backoff with full jitter, 200 ms doubling to 30 s. */
+export function defaultBackoff(attempt: number): number {
+  const cap = Math.min(30_000, 200 * 2 ** Math.max(0, attempt - 1))
+  return Math.round(cap / 2 + Math.random() * (cap / 2))
+}
+
+/** Creates the durable pull consumer, or updates it to the spec. Idempotent. */
+export async function ensureConsumer(nc: NatsConnection, spec: ConsumerSpec): Promise<void> {
+  const jsm = await jetstreamManager(nc)
+  const config = {
+    durable_name: spec.durable,
+    filter_subject: spec.filterSubject,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(spec.ackWaitMs ?? 30_000),
+    // +1: the last delivery is the one on which we dead-letter; the server never drops it.
+    max_deliver: (spec.maxDeliver ?? 5) + 1,
+    max_ack_pending: 1000,
+  }
+  const existing = await jsm.consumers.info(spec.stream, spec.durable).catch(() => null)
+  if (existing) await jsm.consumers.update(spec.stream, spec.durable, config)
+  else await jsm.consumers.add(spec.stream, config)
+}
+
+/**
+ * Runs a durable pull consumer with explicit acks. A handler error naks with backoff; after
+ * `maxDeliver` attempts the message goes to the dead-letter stream with its error and is
+ * terminated, so the consumer keeps going and nothing is dropped silently.
+ */
+export async function runConsumer(
+  nc: NatsConnection,
+  spec: ConsumerSpec,
+  handle: BatchHandler,
+  log: BusLogger,
+): Promise<RunningConsumer> {
+  await ensureConsumer(nc, spec)
+  const js = jetstream(nc)
+  const consumer = await js.consumers.get(spec.stream, spec.durable)
+  const maxDeliver = spec.maxDeliver ?? 5
+  const backoff = spec.backoffMs ?? defaultBackoff
+  let stopped = false
+  let current: { stop(): void } | undefined
+
+  const failOne = async (m: JsMsg, err: unknown) => {
+    const attempt = m.info.deliveryCount
+    if (attempt >= maxDeliver) {
+      try {
+        await sendToDeadLetter(nc, m, spec, err)
+        m.term(errorMessage(err).slice(0, 200))
+        log.error({ err, consumer: spec.durable, seq: m.seq, attempt }, 'message dead-lettered')
+      } catch (dlqErr) {
+        log.error({ err: dlqErr, seq: m.seq }, 'dead-letter publish failed; will redeliver')
+        m.nak(backoff(attempt))
+      }
+    } else {
+      log.warn({ err, consumer: spec.durable, seq: m.seq, attempt }, 'handler failed; nak')
+      m.nak(backoff(attempt))
+    }
+  }
+
+  const processBatch = async (msgs: JsMsg[]) => {
+    const good: { m: JsMsg; d: Delivered }[] = []
+    for (const m of msgs) {
+      const parsed = AnyEnvelope.safeParse(safeJson(m))
+      if (!parsed.success) {
+        // A malformed envelope never gets better: dead-letter it at once.
+        await sendToDeadLetter(nc, m, spec, new Error(`malformed envelope: ${parsed.error.message}`))
+        m.term('malformed envelope')
+        log.error({ consumer: spec.durable, seq: m.seq }, 'malformed message dead-lettered')
+        continue
+      }
+      good.push({ m, d: delivered(m, parsed.data) })
+    }
+    if (good.length === 0) return
+    try {
+      await traced(spec, good[0]!.m, () => handle(good.map((g) => g.d)))
+      for (const g of good) g.m.ack()
+    } catch (err) {
+      if (good.length === 1) return failOne(good[0]!.m, err)
+      // Isolate the poison: the others commit on their own.
+      for (const g of good) {
+        try {
+          await traced(spec, g.m, () => handle([g.d]))
+          g.m.ack()
+        } catch (one) {
+          await failOne(g.m, one)
+        }
+      }
+    }
+  }
+
+  const done = (async () => {
+    while (!stopped) {
+      try {
+        const iter = await consumer.fetch({ max_messages: spec.batchSize ?? 100, expires: 1000 })
+        current = iter
+        const batch: JsMsg[] = []
+        for await (const m of iter) {
+          batch.push(m)
+          // Hand over what has arrived once the server has nothing buffered right now.
+          if (iter.getPending() === 0) {
+            await processBatch(batch.splice(0))
+          }
+        }
+        if (batch.length) await processBatch(batch)
+      } catch (err) {
+        if (stopped) break
+        log.warn({ err, consumer: spec.durable }, 'consumer fetch failed; retrying')
+        await new Promise((r) => setTimeout(r, 500))
+      }
+    }
+  })()
+
+  return {
+    done,
+    async stop() {
+      stopped = true
+      current?.stop()
+      await done
+    },
+  }
+}
+
+function delivered(m: JsMsg, envelope: AnyEnvelope): Delivered {
+  return {
+    envelope,
+    subject: m.subject,
+    streamSequence: m.info.streamSequence,
+    deliveryCount: m.info.deliveryCount,
+  }
+}
+
+function traced(spec: ConsumerSpec, m: JsMsg, fn: () => Promise<void>): Promise<void> {
+  return tracer.startActiveSpan(
+    `${m.subject} process`,
+    { kind: SpanKind.CONSUMER, attributes: { 'messaging.consumer.name': spec.durable } },
+    extractTrace(m.headers),
+    async (span) => {
+      try {
+        await fn()
+      } catch (err) {
+        span.recordException(err as Error)
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(err) })
+        throw err
+      } finally {
+        span.end()
+      }
+    },
+  )
+}
+
+function safeJson(m: JsMsg): unknown {
+  try {
+    return m.json()
+  } catch {
+    return undefined
+  }
+}

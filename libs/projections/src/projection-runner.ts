@@ -1,0 +1,43 @@
+import type { NatsConnection } from '@nats-io/transport-node'
+import type { Kysely } from 'kysely'
+import { type BusLogger, type RunningConsumer, runConsumer } from '@tessera/bus'
+import type { Projection } from './projection.ts'
+import { applyBatch } from './projection-store.ts'
+
+export interface ProjectionRunnerOptions {
+  nc: NatsConnection
+  db: Kysely<any>
+  schema: string
+  /** Owning service; with the projection name it makes the durable consumer name. */
+  service: string
+  projection: Projection
+  log: BusLogger
+  prefix?: string
+  batchSize?: number
+  maxDeliver?: number
+}
+
+/** Keeps a projection up to date from its durable consumer on the bus. */
+export function runProjection(opts: ProjectionRunnerOptions): Promise<RunningConsumer> {
+  const { projection } = opts
+  return runConsumer(
+    opts.nc,
+    {
+      stream: projection.source.stream,
+      filterSubject: projection.source.filterSubject,
+      durable: `${opts.service}-${projection.name}`,
+      batchSize: opts.batchSize ?? 500,
+      maxDeliver: opts.maxDeliver ?? 5,
+      prefix: opts.prefix ?? '',
+    },
+    async (batch) => {
+      await applyBatch(
+        opts.db,
+        opts.schema,
+        projection,
+        batch.map((d) => ({ envelope: d.envelope, sourcePosition: d.streamSequence })),
+      )
+    },
+    opts.log,
+  )
+}

@@ -1,0 +1,16 @@
+import type { Kysely, Transaction } from 'kysely'
+import type { AnyEnvelope } from '@tessera/contracts'
+
+/** A read model folded from events. Its rows and its checkpoint commit together. */
+export interface Projection {
+  /** Stable name: the checkpoint and the rebuild command use it. */
+  name: string
+  /** Where its events come from on the bus: full stream name is derived with the prefix. */
+  source: { stream: string; filterSubject: string }
+  /** Folds one event into the rows; runs inside the batch's transaction. */
+  apply(tx: Transaction<any>, event: AnyEnvelope): Promise<void>
+  /** Deletes every row the projection owns; the first step of a rebuild. */
+  reset(tx: Transaction<any>): Promise<void>
+}
+
+export type AnyDb = Kysely<any>

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { eventSubject, streamName, type Actor } from '@tessera/contracts'
+import { appendToStream, eventLogMigrations, migrateSchema } from '@tessera/event-store'
+import { connectBus, deleteStreams, provisionStreams, startOutboxRelay } from '@tessera/bus'
+import {
+  eventually,
+  freshSchema,
+  freshStreamPrefix,
+  testDatabaseUrl,
+  testNatsUrl,
+  type TestSchema,
+} from '@tessera/testing'
+import {
+  projectionMigrations,
+  projectionStatus,
+  rebuildProjection,
+  runProjection,
+  type Projection,
+  type RebuildProgress,
+} from './index.ts'
+
+const actor: Actor = { kind: 'system', id: 'projection-test' }
+const quiet = { info() {}, warn() {}, error() {} }
+let t: TestSchema<any>
+let nc: NatsConnection
+let prefix: string
+
+/** Balances per account: order-sensitive (a reset zeroes), so a wrong replay shows. */
+function balances(): Projection {
+  const s = sql.id(t.schema)
+  return {
+    name: 'balances',
+    source: { stream: streamName('escrow', prefix), filterSubject: `${eventSubject('escrow', '*', prefix)}` },
+    async apply(tx, e) {
+      const d = e.data as { account: string; amount?: number }
+      if (e.type === 'Credited') {
+        await sql`insert into ${s}.balances (account, balance, moves) values (${d.account}, ${d.amount}, 1)
+          on conflict (account) do update set balance = ${s}.balances.balance + excluded.balance,
+          moves = ${s}.balances.moves + 1`.execute(tx)
+      } else if (e.type === 'Zeroed') {
+        await sql`update ${s}.balances set balance = 0, moves = moves + 1 where account = ${d.account}`.execute(tx)
+      }
+    },
+    async reset(tx) {
+      await sql`delete from ${s}.balances`.execute(tx)
+    },
+  }
+}
+
+beforeAll(async () => {
+  t = await freshSchema('proj')
+  await migrateSchema(t.db, t.schema, { ...eventLogMigrations(t.schema), ...projectionMigrations(t.schema) })
+  await sql`create table ${sql.id(t.schema)}.balances (account text primary key, balance bigint not null, moves int not null)`.execute(t.db)
+  prefix = freshStreamPrefix()
+  nc = await connectBus({ url: testNatsUrl(), name: 'projections-int-test' })
+  await provisionStreams(nc, prefix)
+})
+afterAll(async () => {
+  await deleteStreams(nc, prefix)
+  await nc.close()
+  await t.dispose()
+})
+
+const rows = async () =>
+  (await sql<{ account: string; balance: string; moves: number }>`
+    select account, balance, moves from ${sql.id(t.schema)}.balances order by account`.execute(t.db)).rows
+
+describe('rebuild', () => {
+  it('gives the same rows as the live projection, and reports progress', async () => {
+    let n = 0
+    for (let i = 0; i < 40; i++) {
+      const account = `acct-${i % 9}`
+      const events = Array.from({ length: 50 }, (_, j) =>
+        (i + j) % 17 === 0
+          ? { type: 'Zeroed', data: { account } }
+          : { type: 'Credited', data: { account, amount: ((i * 50 + j) % 13) + 1 } },
+      )
+      n += events.length
+      await appendToStream(t.db, t.schema, account, 'any', events, { actor })
+    }
+    const relay = await startOutboxRelay({
+      db: t.db, connectionString: testDatabaseUrl(), schema: t.schema, nc,
+      context: 'escrow', prefix, log: quiet,
+    })
+    await relay.drain()
+    await relay.stop()
+    const projection = balances()
+    const live = await runProjection({ nc, db: t.db, schema: t.schema, service: 'projtest', projection, log: quiet, prefix })
+    try {
+      await eventually(async () => ((await projectionStatus(t.db, t.schema, 'balances'))?.applied === n ? true : undefined), {
+        timeoutMs: 30_000, what: 'the live projection to catch up',
+      })
+      const liveRows = await rows()
+      expect(liveRows.length).toBe(9)
+      const progress: RebuildProgress[] = []
+      const result = await rebuildProjection({
+        nc, db: t.db, schema: t.schema, projection, batchSize: 300, onProgress: (p) => progress.push(p),
+      })
+      expect(result).toMatchObject({ applied: n, total: n, done: true })
+      expect(progress.length).toBeGreaterThan(3)
+      expect(progress.map((p) => p.applied)).toEqual([...progress.map((p) => p.applied)].sort((a, b) => a - b))
+      expect(await rows()).toEqual(liveRows)
+      expect((await projectionStatus(t.db, t.schema, 'balances'))?.applied).toBe(n)
+    } finally {
+      await live.stop()
+    }
+  })
+})
