@@ -24,7 +24,7 @@ export {
 export type { Context } from './subjects.ts'
 export { EVENT_REGISTRY, findEventDefinition, subjectOf } from './registry.ts'
 export type { EventDefinition, RegisteredEvent } from './registry.ts'
-export { ApiKeyIssued, OrgCreated, OrgId } from './events/guardian.events.ts'
+export { ApiKeyIssued, ApiKeyRevoked, OrgCreated, OrgId } from './events/guardian.events.ts'
 export {
   AccountOpened,
   JuryPolicySet,

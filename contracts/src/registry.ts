@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { ApiKeyIssued, OrgCreated } from './events/guardian.events.ts'
+import { ApiKeyIssued, ApiKeyRevoked, OrgCreated } from './events/guardian.events.ts'
 import {
   AccountOpened,
   JuryPolicySet,
@@ -28,7 +28,8 @@ function define<const C extends Context, const T extends string, D extends z.Zod
 /** Every event type that travels on the bus. A subject's schema is looked up here. */
 export const EVENT_REGISTRY = [
   define('guardian', 'OrgCreated', OrgCreated, 'An org was created; every service provisions it.'),
-  define('guardian', 'ApiKeyIssued', ApiKeyIssued, 'An API key was issued (only its prefix).'),
+  define('guardian', 'ApiKeyIssued', ApiKeyIssued, 'An API key was issued (its hash, never the key).'),
+  define('guardian', 'ApiKeyRevoked', ApiKeyRevoked, 'An API key was revoked; it stops working at once.'),
   define('telemetry', 'RedactionPolicySet', RedactionPolicySet, "An org's telemetry redaction."),
   define('escrow', 'AccountOpened', AccountOpened, 'A ledger account was opened for an org.'),
   define('pacts', 'RoomOpened', RoomOpened, 'A room (and its ledger) was opened.'),

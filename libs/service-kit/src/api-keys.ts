@@ -1,0 +1,107 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  createParamDecorator,
+} from '@nestjs/common'
+import { type Kysely, type Migration, type Transaction, sql } from 'kysely'
+import { ApiKeyIssued, ApiKeyRevoked, type AnyEnvelope } from '@tessera/contracts'
+import { assertSchemaName } from '@tessera/event-store'
+import { AuthFailed } from './errors.ts'
+import { DB, SERVICE_SCHEMA } from './tokens.ts'
+import { EventConsumer, On } from './event-consumer.ts'
+
+export interface AuthContext {
+  orgId: string
+  keyId: string
+  role: 'admin' | 'member'
+}
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex')
+}
+
+export function apiKeyMigrations(schema: string): Record<string, Migration> {
+  const s = sql.id(assertSchemaName(schema))
+  return {
+    '2026_11_21_0002_api_keys': {
+      async up(db: Kysely<any>) {
+        await sql`
+          create table ${s}.api_keys (
+            key_hash text primary key,
+            key_id text not null unique,
+            org_id text not null,
+            role text not null,
+            revoked_at timestamptz
+          )`.execute(db)
+      },
+    },
+  }
+}
+
+/** Upserts a key; guardian calls it inline for read-your-writes, every service via the bus. */
+export async function recordApiKey(db: Kysely<any> | Transaction<any>, schema: string, k: ApiKeyIssued) {
+  await sql`insert into ${sql.id(schema)}.api_keys (key_hash, key_id, org_id, role)
+    values (${k.keyHash}, ${k.keyId}, ${k.orgId}, ${k.role})
+    on conflict (key_hash) do nothing`.execute(db)
+}
+
+/** Every service learns API keys from guardian's events, so it can authenticate on its own. */
+@EventConsumer({ name: 'api-keys', context: 'guardian', rebuildable: true })
+@Injectable()
+export class ApiKeyProjection {
+  constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
+
+  @On('ApiKeyIssued')
+  async issued(tx: Transaction<any>, e: AnyEnvelope) {
+    await recordApiKey(tx, this.schema, ApiKeyIssued.parse(e.data))
+  }
+
+  @On('ApiKeyRevoked')
+  async revoked(tx: Transaction<any>, e: AnyEnvelope) {
+    const k = ApiKeyRevoked.parse(e.data)
+    await sql`update ${sql.id(this.schema)}.api_keys set revoked_at = ${k.revokedAt}
+      where key_id = ${k.keyId}`.execute(tx)
+  }
+
+  async reset(tx: Transaction<any>) {
+    await sql`delete from ${sql.id(this.schema)}.api_keys`.execute(tx)
+  }
+}
+
+const KEY_FORMAT = /^tsk_live_[A-Za-z0-9_-]{20,100}$/
+
+/** Resolves `Authorization: Bearer tsk_live_…` to its org, or fails with 401 AUTH_FAILED. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; auth?: AuthContext }>()
+    const key = /^Bearer (.+)$/.exec(req.headers['authorization'] ?? '')?.[1]
+    if (!key || !KEY_FORMAT.test(key)) throw AuthFailed()
+    const hash = sha256Hex(key)
+    const { rows } = await sql<{ key_hash: string; key_id: string; org_id: string; role: 'admin' | 'member'; revoked_at: Date | null }>`
+      select key_hash, key_id, org_id, role, revoked_at from ${sql.id(this.schema)}.api_keys
+      where key_hash = ${hash}`.execute(this.db)
+    const row = rows[0]
+    // The lookup is by hash; the constant-time compare guards against any index timing leak.
+    if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) {
+      throw AuthFailed()
+    }
+    req.auth = { orgId: row.org_id, keyId: row.key_id, role: row.role }
+    return true
+  }
+}
+
+/** The authenticated caller, set by {@link ApiKeyGuard}. */
+export const Auth = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext => {
+  const auth = ctx.switchToHttp().getRequest<{ auth?: AuthContext }>().auth
+  if (!auth) throw AuthFailed()
+  return auth
+})

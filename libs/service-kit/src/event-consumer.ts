@@ -1,0 +1,69 @@
+import type { Transaction } from 'kysely'
+import { type AnyEnvelope, type Context, contextSubjects, streamName } from '@tessera/contracts'
+import type { Projection } from '@tessera/projections'
+
+export type EventHandler = (tx: Transaction<any>, event: AnyEnvelope) => Promise<void>
+
+interface ConsumerMeta {
+  name: string
+  context: Context
+  /** Read models can be rebuilt from position 0; reactors that append events cannot. */
+  rebuildable: boolean
+}
+
+const CONSUMER = Symbol.for('tessera.event-consumer')
+const HANDLERS = Symbol.for('tessera.event-handlers')
+
+type Annotated = { [CONSUMER]?: ConsumerMeta; [HANDLERS]?: Map<string, string | symbol> }
+
+/**
+ * Marks a Nest provider as a durable consumer of one context's events. Its `@On` methods run
+ * inside one Postgres transaction per batch, together with the consumer's checkpoint, so a
+ * handler's writes (rows, or events it appends) happen exactly once.
+ */
+export function EventConsumer(meta: { name: string; context: Context; rebuildable?: boolean }) {
+  return (target: abstract new (...args: never[]) => unknown): void => {
+    ;(target as Annotated)[CONSUMER] = { rebuildable: false, ...meta }
+  }
+}
+
+/** Handles one event type of the consumer's context: `@On('OrgCreated')`. */
+export function On(eventType: string) {
+  return (target: object, method: string | symbol): void => {
+    const ctor = target.constructor as Annotated
+    const handlers = ctor[HANDLERS] ?? new Map<string, string | symbol>()
+    handlers.set(eventType, method)
+    ctor[HANDLERS] = handlers
+  }
+}
+
+export function consumerMeta(ctor: unknown): ConsumerMeta | undefined {
+  return (ctor as Annotated)[CONSUMER]
+}
+
+/** Turns a decorated instance into a projection the runner and the rebuild command drive. */
+export function toProjection(instance: object, prefix: string): Projection & { rebuildable: boolean } {
+  const ctor = instance.constructor as Annotated
+  const meta = ctor[CONSUMER]
+  if (!meta) throw new Error(`${ctor.constructor.name} is not decorated with @EventConsumer`)
+  const handlers = ctor[HANDLERS] ?? new Map()
+  const bag = instance as Record<string | symbol, unknown>
+  return {
+    name: meta.name,
+    rebuildable: meta.rebuildable,
+    // One consumer per context: nats-server 2.9 allows a single filter subject per consumer.
+    source: { stream: streamName(meta.context, prefix), filterSubject: contextSubjects(meta.context, prefix) },
+    async apply(tx, event) {
+      const method = handlers.get(event.type)
+      if (method === undefined) return
+      await (bag[method] as EventHandler).call(instance, tx, event)
+    },
+    async reset(tx) {
+      const reset = bag['reset']
+      if (!meta.rebuildable || typeof reset !== 'function') {
+        throw new Error(`${meta.name} cannot be rebuilt: it is not a read model`)
+      }
+      await (reset as (tx: Transaction<any>) => Promise<void>).call(instance, tx)
+    },
+  }
+}

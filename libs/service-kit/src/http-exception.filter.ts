@@ -1,0 +1,55 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common'
+import type { FastifyReply } from 'fastify'
+import type { Logger } from 'pino'
+import { ConcurrencyError } from '@tessera/event-store'
+import { ApiError } from './errors.ts'
+
+const CODES: Record<number, string> = {
+  400: 'VALIDATION_ERROR',
+  401: 'AUTH_FAILED',
+  403: 'AUTH_DENIED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+}
+
+/** Every error leaves as `{code, message, details}`; nothing internal leaks in a 500. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly log: Logger) {}
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>()
+    const { status, body } = this.map(err)
+    if (status >= 500) this.log.error({ err }, 'unhandled error')
+    void reply.status(status).send(body)
+  }
+
+  private map(err: unknown) {
+    if (err instanceof ApiError) {
+      return { status: err.status, body: { code: err.code, message: err.message, details: err.details } }
+    }
+    if (err instanceof ConcurrencyError) {
+      return {
+        status: 409,
+        body: { code: err.code, message: err.message, details: { streamId: err.streamId } },
+      }
+    }
+    if (err instanceof HttpException) {
+      const status = err.getStatus()
+      return {
+        status,
+        body: { code: CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'ERROR'), message: err.message, details: {} },
+      }
+    }
+    // Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode.
+    if (typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
+      const status = err.statusCode
+      const message = err instanceof Error ? err.message : 'bad request'
+      return { status, body: { code: CODES[status] ?? 'BAD_REQUEST', message, details: {} } }
+    }
+    return { status: 500, body: { code: 'INTERNAL', message: 'internal error', details: {} } }
+  }
+}

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto'
+
+const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz'
+
+/** `org_…`, `key_…`: a prefix and 26 lowercase Crockford base32 chars (130 random bits). */
+export function newId(prefix: string): string {
+  const bytes = randomBytes(17)
+  let out = ''
+  for (let i = 0; i < 26; i++) {
+    // 5 bits per char from a byte stream; 26 * 5 = 130 bits of the 136 drawn.
+    const bit = i * 5
+    const byte = bit >> 3
+    const word = ((bytes[byte]! << 8) | bytes[byte + 1]!) >> (11 - (bit & 7))
+    out += CROCKFORD[word & 31]
+  }
+  return `${prefix}_${out}`
+}
+
+/** A new opaque secret such as an API key: `tsk_live_` + 256 random bits, base64url. */
+export function newSecret(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`
+}

@@ -1,0 +1,7 @@
+/** Nest injection tokens the kit provides to every service. */
+export const DB = Symbol.for('tessera.db')
+export const NATS = Symbol.for('tessera.nats')
+export const CONFIG = Symbol.for('tessera.config')
+export const SERVICE_SCHEMA = Symbol.for('tessera.schema')
+export const EVENT_LOG = Symbol.for('tessera.event-log')
+export const LOGGER = Symbol.for('tessera.logger')

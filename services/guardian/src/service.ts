@@ -1,0 +1,14 @@
+import type { ServiceDefinition } from '@tessera/service-kit'
+import { GuardianEnv } from './guardian.env.ts'
+import { GuardianModule } from './guardian.module.ts'
+import { guardianMigrations } from './migrations.ts'
+import { OrgScoresProjection } from './orgs/org-scores.projection.ts'
+
+export const guardian: ServiceDefinition<typeof GuardianEnv> = {
+  name: 'guardian',
+  context: 'guardian',
+  module: GuardianModule,
+  consumers: [OrgScoresProjection],
+  migrations: guardianMigrations,
+  env: GuardianEnv,
+}

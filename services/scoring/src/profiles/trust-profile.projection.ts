@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { type Transaction, sql } from 'kysely'
+import { type AnyEnvelope, OrgCreated } from '@tessera/contracts'
+import { EventConsumer, On, SERVICE_SCHEMA } from '@tessera/service-kit'
+import { MODEL_VERSION, scoreNewOrg } from '../domain/trust/trust-model.ts'
+
+/** Trust profiles, folded from the other services' events; rebuilt when the model changes. */
+@EventConsumer({ name: 'trust-profiles', context: 'guardian', rebuildable: true })
+@Injectable()
+export class TrustProfileProjection {
+  constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
+
+  @On('OrgCreated')
+  async orgCreated(tx: Transaction<any>, e: AnyEnvelope) {
+    const org = OrgCreated.parse(e.data)
+    const { score, reasons } = scoreNewOrg({ createdAt: org.createdAt })
+    await sql`insert into ${sql.id(this.schema)}.trust_profiles
+        (subject_kind, subject_id, score, model_version, reasons, updated_at)
+      values ('org', ${org.orgId}, ${score}, ${MODEL_VERSION}, ${JSON.stringify(reasons)}, ${org.createdAt})
+      on conflict (subject_kind, subject_id) do update set score = excluded.score,
+        model_version = excluded.model_version, reasons = excluded.reasons,
+        updated_at = excluded.updated_at`.execute(tx)
+  }
+
+  async reset(tx: Transaction<any>) {
+    await sql`delete from ${sql.id(this.schema)}.trust_profiles`.execute(tx)
+  }
+}
