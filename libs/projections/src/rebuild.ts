@@ -73,6 +73,11 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
           pending = m.info.pending
           if (total === 0) total = pending + 1
           batch.push({ envelope: AnyEnvelope.parse(m.json()), sourcePosition: m.seq })
+          // Caught up: do not sit out the fetch's expiry waiting for messages that are not there.
+          if (pending === 0) {
+            iter.stop()
+            break
+          }
         }
         if (batch.length > 0) {
           await applyBatch(conn, schema, projection, batch)

@@ -1,0 +1,12 @@
+// `npm run rebuild -- <service> [projection]`: replays a service's read model from position 0.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+const [service, ...rest] = process.argv.slice(2)
+const entry = `services/${service ?? ''}/src/rebuild.ts`
+if (!service || !existsSync(entry)) {
+  process.stderr.write('usage: npm run rebuild -- <ingest|guardian|pacts|escrow|jury|scoring> [projection]\n')
+  process.exit(2)
+}
+const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...rest], { stdio: 'inherit' })
+process.exit(run.status ?? 1)
