@@ -14,7 +14,9 @@ afterAll(async () => {
   await infra?.dispose()
 })
 
-const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Record<string, any> })
+type Body = Record<string, unknown>
+type Accounts = { accounts: { accountId: string; currency: string; balance: string }[] }
+const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Body })
 const get = (path: string, key?: string) =>
   fetch(`${stack.gatewayUrl}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {}).then(json)
 
@@ -64,11 +66,11 @@ describe('the whole stack, six services and the gateway as separate processes', 
   it("never shows one org's records to another org's key", async () => {
     const a = await createOrg('Org A')
     const b = await createOrg('Org B')
-    const accountsA = await provisioned('/v1/accounts', a.apiKey)
-    const accountsB = await provisioned('/v1/accounts', b.apiKey)
-    expect(accountsA['accounts']).toHaveLength(1)
-    expect(accountsB['accounts']).toHaveLength(1)
-    expect(accountsA['accounts'][0].accountId).not.toBe(accountsB['accounts'][0].accountId)
+    const accountsA = (await provisioned('/v1/accounts', a.apiKey)) as Accounts
+    const accountsB = (await provisioned('/v1/accounts', b.apiKey)) as Accounts
+    expect(accountsA.accounts).toHaveLength(1)
+    expect(accountsB.accounts).toHaveLength(1)
+    expect(accountsA.accounts[0]!.accountId).not.toBe(accountsB.accounts[0]!.accountId)
     expect((await get('/v1/orgs/me', b.apiKey)).body['orgId']).toBe(b.orgId)
     expect((await get('/v1/accounts', 'tsk_live_not-a-real-key-000000000000')).status).toBe(401)
   })

@@ -34,7 +34,7 @@ export async function startInfra(): Promise<E2eInfra> {
     natsUrl,
     streamPrefix: `E${tag.toUpperCase()}_`,
     source: 'env',
-    dispose: db.drop,
+    dispose: () => db.drop(),
   }
 }
 

@@ -40,8 +40,8 @@ export async function startStack(infra: E2eInfra): Promise<RunningStack> {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     const out: string[] = []
-    child.stdout!.on('data', (b: Buffer) => out.push(b.toString()))
-    child.stderr!.on('data', (b: Buffer) => out.push(b.toString()))
+    child.stdout.on('data', (b: Buffer) => out.push(b.toString()))
+    child.stderr.on('data', (b: Buffer) => out.push(b.toString()))
     procs.set(name, { child, out })
   }
   SERVICES.forEach((s, i) => launch(s, `services/${s}/src/main.ts`, { PORT: String(ports[i]) }))

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node'
-import { jetstreamManager } from '@nats-io/jetstream'
+import { RetentionPolicy, StorageType, jetstreamManager } from '@nats-io/jetstream'
 import { declaredStreams } from '@tessera/infra-nats'
 
 export interface BusOptions {
@@ -30,7 +30,7 @@ export async function provisionStreams(nc: NatsConnection, prefix = ''): Promise
     const existing = await jsm.streams.info(decl.name).catch(() => null)
     if (!existing) {
       await jsm.streams
-        .add({ ...decl, storage: 'file' as never, retention: 'limits' as never, num_replicas: 1 })
+        .add({ ...decl, storage: StorageType.File, retention: RetentionPolicy.Limits, num_replicas: 1 })
         .catch(async (err: unknown) => {
           // Another service created it between our info and add: that is fine.
           if (!(await jsm.streams.info(decl.name).catch(() => null))) throw err

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import type { SchemaDb } from './schema.ts'
 
 // bigint (int8) and numeric come back as strings: never silently as lossy JS numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v)
@@ -30,6 +31,6 @@ export function assertSchemaName(schema: string): string {
 }
 
 /** Cheap liveness probe for readiness checks. */
-export async function pingDb(db: Kysely<unknown>): Promise<void> {
+export async function pingDb(db: SchemaDb): Promise<void> {
   await sql`select 1`.execute(db)
 }

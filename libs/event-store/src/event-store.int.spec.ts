@@ -73,7 +73,7 @@ describe('appendToStream', () => {
       const lost = results.filter((r) => r.status === 'rejected')
       expect(won).toHaveLength(1)
       expect(lost).toHaveLength(49)
-      for (const l of lost) expect((l as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError)
+      for (const l of lost) expect(l.reason).toBeInstanceOf(ConcurrencyError)
       wins += won.length
       conflicts += lost.length
     }

@@ -7,4 +7,11 @@ export { ConcurrencyError, EventStoreError } from './errors.ts'
 export { eventLogMigrations, migrateSchema, notifyChannel, pendingMigrations } from './migrations.ts'
 export { LOG_START, headPosition, readAll, readStream, toEnvelope } from './read.ts'
 export type { LogCheckpoint, StoredEnvelope } from './read.ts'
-export type { CheckpointsTable, EventRow, EventStoreTables, EventsTable } from './schema.ts'
+export type {
+  CheckpointsTable,
+  EventRow,
+  EventStoreTables,
+  EventsTable,
+  SchemaDb,
+  SchemaTx,
+} from './schema.ts'

@@ -76,7 +76,7 @@ export async function migrateSchema(
   await sql`create schema if not exists ${sql.id(assertSchemaName(schema))}`.execute(db)
   const migrator = migratorFor(db, schema, migrations)
   const { error, results } = await migrator.migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error(String(error))
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error })
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
 }
 

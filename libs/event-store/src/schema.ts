@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely'
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely'
 
 /** The append-only log. One per service, in that service's Postgres schema. */
 export interface EventsTable {
@@ -27,3 +27,12 @@ export interface EventStoreTables {
 }
 
 export type EventRow = Selectable<EventsTable>
+
+/**
+ * A database whose tables sit in a schema chosen at run time (one per service, one per test).
+ * Kysely cannot type such tables, so queries use `sql<Row>` and type their rows there.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SchemaDb = Kysely<any>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type SchemaTx = Transaction<any>

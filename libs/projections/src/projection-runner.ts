@@ -1,12 +1,13 @@
 import type { NatsConnection } from '@nats-io/transport-node'
-import type { Kysely } from 'kysely'
+
 import { type BusLogger, type RunningConsumer, runConsumer } from '@tessera/bus'
 import type { Projection } from './projection.ts'
 import { applyBatch } from './projection-store.ts'
+import type { SchemaDb } from '@tessera/event-store'
 
 export interface ProjectionRunnerOptions {
   nc: NatsConnection
-  db: Kysely<any>
+  db: SchemaDb
   schema: string
   /** Owning service; with the projection name it makes the durable consumer name. */
   service: string

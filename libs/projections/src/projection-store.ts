@@ -1,5 +1,5 @@
-import { type Kysely, type Migration, type Transaction, sql } from 'kysely'
-import { assertSchemaName } from '@tessera/event-store'
+import { type Migration, sql } from 'kysely'
+import { assertSchemaName, type SchemaDb, type SchemaTx } from '@tessera/event-store'
 import type { AnyEnvelope } from '@tessera/contracts'
 import type { Projection } from './projection.ts'
 
@@ -7,7 +7,7 @@ export function projectionMigrations(schema: string): Record<string, Migration> 
   const s = sql.id(assertSchemaName(schema))
   return {
     '2026_11_21_0001_projection_store': {
-      async up(db: Kysely<any>) {
+      async up(db: SchemaDb) {
         // Which events each projection has applied: makes redelivery and replays harmless.
         await sql`
           create table ${s}.projection_inbox (
@@ -38,14 +38,14 @@ export interface Positioned {
  * together, so a crash between apply and ack replays into a no-op. Returns how many were new.
  */
 export async function applyBatch(
-  db: Kysely<any> | Transaction<any>,
+  db: SchemaDb | SchemaTx,
   schema: string,
   projection: Projection,
   batch: readonly Positioned[],
 ): Promise<number> {
   if (batch.length === 0) return 0
   const s = sql.id(assertSchemaName(schema))
-  const run = async (tx: Transaction<any>) => {
+  const run = async (tx: SchemaTx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${lockKey(schema, projection)}))`.execute(tx)
     const ids = batch.map((b) => b.envelope.metadata.eventId)
     const { rows } = await sql<{ event_id: string }>`
@@ -67,7 +67,7 @@ export async function applyBatch(
         updated_at = now()`.execute(tx)
     return rows.length
   }
-  return db.isTransaction ? run(db as Transaction<any>) : db.transaction().execute(run)
+  return db.isTransaction ? run(db as SchemaTx) : db.transaction().execute(run)
 }
 
 export interface ProjectionStatus {
@@ -78,7 +78,7 @@ export interface ProjectionStatus {
 }
 
 export async function projectionStatus(
-  db: Kysely<any>,
+  db: SchemaDb,
   schema: string,
   name: string,
 ): Promise<ProjectionStatus | undefined> {

@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely'
+
 import type { AnyEnvelope } from '@tessera/contracts'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 
 /** A read model folded from events. Its rows and its checkpoint commit together. */
 export interface Projection {
@@ -8,9 +9,9 @@ export interface Projection {
   /** Where its events come from on the bus: full stream name is derived with the prefix. */
   source: { stream: string; filterSubject: string }
   /** Folds one event into the rows; runs inside the batch's transaction. */
-  apply(tx: Transaction<any>, event: AnyEnvelope): Promise<void>
+  apply(tx: SchemaTx, event: AnyEnvelope): Promise<void>
   /** Deletes every row the projection owns; the first step of a rebuild. */
-  reset(tx: Transaction<any>): Promise<void>
+  reset(tx: SchemaTx): Promise<void>
 }
 
-export type AnyDb = Kysely<any>
+export type AnyDb = SchemaDb

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { eventSubject, streamName, type Actor } from '@tessera/contracts'
-import { appendToStream, eventLogMigrations, migrateSchema } from '@tessera/event-store'
+import { appendToStream, eventLogMigrations, migrateSchema, type EventStoreTables } from '@tessera/event-store'
 import { connectBus, deleteStreams, provisionStreams, startOutboxRelay } from '@tessera/bus'
 import {
   eventually,
@@ -23,7 +23,7 @@ import {
 
 const actor: Actor = { kind: 'system', id: 'projection-test' }
 const quiet = { info() {}, warn() {}, error() {} }
-let t: TestSchema<any>
+let t: TestSchema<EventStoreTables>
 let nc: NatsConnection
 let prefix: string
 

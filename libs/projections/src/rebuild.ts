@@ -1,8 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstream } from '@nats-io/jetstream'
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import { AnyEnvelope } from '@tessera/contracts'
-import { assertSchemaName } from '@tessera/event-store'
+import { assertSchemaName, type SchemaDb } from '@tessera/event-store'
 import type { Projection } from './projection.ts'
 import { type Positioned, applyBatch, lockKey } from './projection-store.ts'
 
@@ -17,7 +17,7 @@ export interface RebuildProgress {
 
 export interface RebuildOptions {
   nc: NatsConnection
-  db: Kysely<any>
+  db: SchemaDb
   schema: string
   projection: Projection
   batchSize?: number

@@ -6,9 +6,9 @@ import {
   Injectable,
   createParamDecorator,
 } from '@nestjs/common'
-import { type Kysely, type Migration, type Transaction, sql } from 'kysely'
+import { type Migration, sql } from 'kysely'
 import { ApiKeyIssued, ApiKeyRevoked, type AnyEnvelope } from '@tessera/contracts'
-import { assertSchemaName } from '@tessera/event-store'
+import { assertSchemaName, type SchemaDb, type SchemaTx } from '@tessera/event-store'
 import { AuthFailed } from './errors.ts'
 import { DB, SERVICE_SCHEMA } from './tokens.ts'
 import { EventConsumer, On } from './event-consumer.ts'
@@ -27,7 +27,7 @@ export function apiKeyMigrations(schema: string): Record<string, Migration> {
   const s = sql.id(assertSchemaName(schema))
   return {
     '2026_11_21_0002_api_keys': {
-      async up(db: Kysely<any>) {
+      async up(db: SchemaDb) {
         await sql`
           create table ${s}.api_keys (
             key_hash text primary key,
@@ -42,7 +42,7 @@ export function apiKeyMigrations(schema: string): Record<string, Migration> {
 }
 
 /** Upserts a key; guardian calls it inline for read-your-writes, every service via the bus. */
-export async function recordApiKey(db: Kysely<any> | Transaction<any>, schema: string, k: ApiKeyIssued) {
+export async function recordApiKey(db: SchemaDb | SchemaTx, schema: string, k: ApiKeyIssued) {
   await sql`insert into ${sql.id(schema)}.api_keys (key_hash, key_id, org_id, role)
     values (${k.keyHash}, ${k.keyId}, ${k.orgId}, ${k.role})
     on conflict (key_hash) do nothing`.execute(db)
@@ -55,18 +55,18 @@ export class ApiKeyProjection {
   constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
 
   @On('ApiKeyIssued')
-  async issued(tx: Transaction<any>, e: AnyEnvelope) {
+  async issued(tx: SchemaTx, e: AnyEnvelope) {
     await recordApiKey(tx, this.schema, ApiKeyIssued.parse(e.data))
   }
 
   @On('ApiKeyRevoked')
-  async revoked(tx: Transaction<any>, e: AnyEnvelope) {
+  async revoked(tx: SchemaTx, e: AnyEnvelope) {
     const k = ApiKeyRevoked.parse(e.data)
     await sql`update ${sql.id(this.schema)}.api_keys set revoked_at = ${k.revokedAt}
       where key_id = ${k.keyId}`.execute(tx)
   }
 
-  async reset(tx: Transaction<any>) {
+  async reset(tx: SchemaTx) {
     await sql`delete from ${sql.id(this.schema)}.api_keys`.execute(tx)
   }
 }
@@ -77,7 +77,7 @@ const KEY_FORMAT = /^tsk_live_[A-Za-z0-9_-]{20,100}$/
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
-    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(DB) private readonly db: SchemaDb,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
   ) {}
 

@@ -1,8 +1,9 @@
-import type { Transaction } from 'kysely'
+
 import { type AnyEnvelope, type Context, contextSubjects, streamName } from '@tessera/contracts'
 import type { Projection } from '@tessera/projections'
+import type { SchemaTx } from '@tessera/event-store'
 
-export type EventHandler = (tx: Transaction<any>, event: AnyEnvelope) => Promise<void>
+export type EventHandler = (tx: SchemaTx, event: AnyEnvelope) => Promise<void>
 
 interface ConsumerMeta {
   name: string
@@ -46,7 +47,7 @@ export function toProjection(instance: object, prefix: string): Projection & { r
   const ctor = instance.constructor as Annotated
   const meta = ctor[CONSUMER]
   if (!meta) throw new Error(`${ctor.constructor.name} is not decorated with @EventConsumer`)
-  const handlers = ctor[HANDLERS] ?? new Map()
+  const handlers = ctor[HANDLERS] ?? new Map<string, string | symbol>()
   const bag = instance as Record<string | symbol, unknown>
   return {
     name: meta.name,
@@ -63,7 +64,7 @@ export function toProjection(instance: object, prefix: string): Projection & { r
       if (!meta.rebuildable || typeof reset !== 'function') {
         throw new Error(`${meta.name} cannot be rebuilt: it is not a read model`)
       }
-      await (reset as (tx: Transaction<any>) => Promise<void>).call(instance, tx)
+      await (reset as (tx: SchemaTx) => Promise<void>).call(instance, tx)
     },
   }
 }

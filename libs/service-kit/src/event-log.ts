@@ -1,18 +1,11 @@
-import type { Kysely, Transaction } from 'kysely'
+
 import type { Envelope } from '@tessera/contracts'
-import {
-  type AppendContext,
-  type ExpectedVersion,
-  type NewEvent,
-  type StoredEnvelope,
-  appendToStream,
-  readStream,
-} from '@tessera/event-store'
+import { type AppendContext, type ExpectedVersion, type NewEvent, type StoredEnvelope, appendToStream, readStream, type SchemaDb, type SchemaTx } from '@tessera/event-store'
 
 /** The service's own log, bound to its schema. */
 export class EventLog {
   constructor(
-    readonly db: Kysely<any>,
+    readonly db: SchemaDb,
     readonly schema: string,
   ) {}
 
@@ -21,12 +14,12 @@ export class EventLog {
     expected: ExpectedVersion,
     events: readonly NewEvent[],
     ctx: AppendContext,
-    tx?: Transaction<any>,
+    tx?: SchemaTx,
   ): Promise<Envelope[]> {
     return appendToStream(tx ?? this.db, this.schema, streamId, expected, events, ctx)
   }
 
-  read(streamId: string, tx?: Transaction<any>): Promise<StoredEnvelope[]> {
+  read(streamId: string, tx?: SchemaTx): Promise<StoredEnvelope[]> {
     return readStream(tx ?? this.db, this.schema, streamId)
   }
 }

@@ -8,13 +8,7 @@ import type { z } from 'zod'
 import type { Logger } from 'pino'
 import type { Context } from '@tessera/contracts'
 import { connectBus, provisionStreams, startOutboxRelay, type RunningConsumer } from '@tessera/bus'
-import {
-  createDb,
-  eventLogMigrations,
-  migrateSchema,
-  pendingMigrations,
-  pingDb,
-} from '@tessera/event-store'
+import { createDb, eventLogMigrations, migrateSchema, pendingMigrations, pingDb, type EventStoreTables } from '@tessera/event-store'
 import {
   NestPinoLogger,
   ObservabilityModule,
@@ -118,7 +112,7 @@ export async function runService<E extends z.ZodObject>(def: ServiceDefinition<E
 }
 
 export interface KitDeps {
-  db: Kysely<any>
+  db: Kysely<EventStoreTables>
   nc: NatsConnection | undefined
   schema: string
   config: z.infer<typeof BaseEnv>
@@ -135,7 +129,7 @@ export async function connectDependencies(
   const config = loadConfig(def.env ?? BaseEnv) as z.infer<typeof BaseEnv>
   const log = createLogger({ service: def.name, level: config.LOG_LEVEL })
   const schema = def.name
-  const db = createDb<any>({ connectionString: config.DATABASE_URL, applicationName: def.name })
+  const db = createDb<EventStoreTables>({ connectionString: config.DATABASE_URL, applicationName: def.name })
   await retry(() => pingDb(db), log, 'postgres')
   const nc = opts.connectBus
     ? await retry(() => connectBus({ url: config.NATS_URL, name: def.name }), log, 'nats')

@@ -14,7 +14,7 @@ export interface Decider<Command, Event, State> {
 export function spec<C, E, S>(decider: Decider<C, E, S>) {
   return {
     given(events: E[]) {
-      const state = events.reduce(decider.evolve, decider.initialState())
+      const state = events.reduce((s, e) => decider.evolve(s, e), decider.initialState())
       return {
         when(command: C) {
           const run = () => decider.decide(command, state)

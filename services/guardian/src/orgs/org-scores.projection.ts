@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type Transaction, sql } from 'kysely'
+import { sql } from 'kysely'
 import { type AnyEnvelope, ScoreChanged } from '@tessera/contracts'
 import { EventConsumer, On, SERVICE_SCHEMA } from '@tessera/service-kit'
+import type { SchemaTx } from '@tessera/event-store'
 
 /** Guardian's copy of each org's trust score, for its policies and `GET /v1/orgs/me`. */
 @EventConsumer({ name: 'org-scores', context: 'scoring', rebuildable: true })
@@ -10,7 +11,7 @@ export class OrgScoresProjection {
   constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
 
   @On('ScoreChanged')
-  async scoreChanged(tx: Transaction<any>, e: AnyEnvelope) {
+  async scoreChanged(tx: SchemaTx, e: AnyEnvelope) {
     const d = ScoreChanged.parse(e.data)
     if (d.subjectKind !== 'org') return
     await sql`insert into ${sql.id(this.schema)}.org_scores (org_id, score, model_version)
@@ -19,7 +20,7 @@ export class OrgScoresProjection {
         model_version = excluded.model_version, updated_at = now()`.execute(tx)
   }
 
-  async reset(tx: Transaction<any>) {
+  async reset(tx: SchemaTx) {
     await sql`delete from ${sql.id(this.schema)}.org_scores`.execute(tx)
   }
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, UseGuards } from '@nestjs/common'
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import { z } from 'zod'
 import {
   ApiError,
@@ -24,13 +24,14 @@ import { ApiKeyIssued } from '@tessera/contracts'
 import { decide, orgStreamId } from '../domain/org/org.decider.ts'
 import { initialState } from '../domain/org/org.state.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
+import type { SchemaDb } from '@tessera/event-store'
 
 const CreateOrgBody = z.object({ name: z.string().trim().min(1).max(200) })
 
 @Controller('v1/orgs')
 export class OrgsController {
   constructor(
-    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(DB) private readonly db: SchemaDb,
     @Inject(EVENT_LOG) private readonly log: EventLog,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
     @Inject(CONFIG) private readonly config: GuardianEnv,

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common'
-import type { Transaction } from 'kysely'
+
 import { type AnyEnvelope, OrgCreated, type ScoreChanged } from '@tessera/contracts'
 import { EVENT_LOG, EventConsumer, type EventLog, On } from '@tessera/service-kit'
 import { MODEL_VERSION, scoreNewOrg } from '../domain/trust/trust-model.ts'
+import type { SchemaTx } from '@tessera/event-store'
 
 /**
  * Publishes `ScoreChanged` for every new score. A reactor, not a read model: it appends to
@@ -14,7 +15,7 @@ export class ScorePublisher {
   constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
 
   @On('OrgCreated')
-  async orgCreated(tx: Transaction<any>, e: AnyEnvelope) {
+  async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const org = OrgCreated.parse(e.data)
     const { score, reasons } = scoreNewOrg({ createdAt: org.createdAt })
     const data: ScoreChanged = {

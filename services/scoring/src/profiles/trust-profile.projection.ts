@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type Transaction, sql } from 'kysely'
+import { sql } from 'kysely'
 import { type AnyEnvelope, OrgCreated } from '@tessera/contracts'
 import { EventConsumer, On, SERVICE_SCHEMA } from '@tessera/service-kit'
 import { MODEL_VERSION, scoreNewOrg } from '../domain/trust/trust-model.ts'
+import type { SchemaTx } from '@tessera/event-store'
 
 /** Trust profiles, folded from the other services' events; rebuilt when the model changes. */
 @EventConsumer({ name: 'trust-profiles', context: 'guardian', rebuildable: true })
@@ -11,7 +12,7 @@ export class TrustProfileProjection {
   constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
 
   @On('OrgCreated')
-  async orgCreated(tx: Transaction<any>, e: AnyEnvelope) {
+  async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const org = OrgCreated.parse(e.data)
     const { score, reasons } = scoreNewOrg({ createdAt: org.createdAt })
     await sql`insert into ${sql.id(this.schema)}.trust_profiles
@@ -22,7 +23,7 @@ export class TrustProfileProjection {
         updated_at = excluded.updated_at`.execute(tx)
   }
 
-  async reset(tx: Transaction<any>) {
+  async reset(tx: SchemaTx) {
     await sql`delete from ${sql.id(this.schema)}.trust_profiles`.execute(tx)
   }
 }

@@ -1,14 +1,15 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common'
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import { z } from 'zod'
 import { DB, NotFound, SERVICE_SCHEMA, parseInput } from '@tessera/service-kit'
 import { OrgId } from '@tessera/contracts'
+import type { SchemaDb } from '@tessera/event-store'
 
 /** Public by design: any counterparty may ask how far to trust a subject, and why. */
 @Controller('api/v1/trust')
 export class TrustController {
   constructor(
-    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(DB) private readonly db: SchemaDb,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
   ) {}
 

@@ -1,5 +1,5 @@
 // A relay in its own process, so a test can SIGKILL it mid-stream. Not part of the public API.
-import { connectBus, startOutboxRelay } from '../index.ts'
+import { connectBus, startOutboxRelay } from '@tessera/bus'
 import { createDb, type EventStoreTables } from '@tessera/event-store'
 
 const env = (k: string) => {
