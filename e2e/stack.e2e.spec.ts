@@ -30,12 +30,20 @@ async function createOrg(name: string) {
   return res.body as { orgId: string; apiKey: string }
 }
 
-/** Waits for a 200 at `path`; each service answers 404 until the org's events reach it. */
-const provisioned = (path: string, key?: string) =>
-  eventually(async () => {
-    const r = await get(path, key)
-    return r.status === 200 ? r.body : undefined
-  }, { timeoutMs: 30_000, what: `${path} to be provisioned` })
+/**
+ * Waits until `path` shows the org provisioned: a 200 (single records answer 404 before), and
+ * for lists, a non-empty `listField`.
+ */
+const provisioned = (path: string, key?: string, listField?: string) =>
+  eventually(
+    async () => {
+      const r = await get(path, key)
+      if (r.status !== 200) return undefined
+      if (listField && !(Array.isArray(r.body[listField]) && r.body[listField].length > 0)) return undefined
+      return r.body
+    },
+    { timeoutMs: 30_000, what: `${path} to be provisioned` },
+  )
 
 describe('the whole stack, six services and the gateway as separate processes', () => {
   it('is ready on every service and through the gateway', async () => {
@@ -51,9 +59,9 @@ describe('the whole stack, six services and the gateway as separate processes', 
     const trust = await provisioned(`/api/v1/trust/orgs/${org.orgId}`)
     expect(trust).toMatchObject({ subjectId: org.orgId, score: 500, modelVersion: 'v0-baseline' })
     expect(await provisioned('/v1/telemetry/redaction', org.apiKey)).toMatchObject({ orgId: org.orgId })
-    const accounts = await provisioned('/v1/accounts', org.apiKey)
+    const accounts = await provisioned('/v1/accounts', org.apiKey, 'accounts')
     expect(accounts['accounts']).toEqual([expect.objectContaining({ currency: 'USDC', balance: '0' })])
-    expect((await provisioned('/v1/rooms', org.apiKey))['rooms']).toHaveLength(1)
+    expect((await provisioned('/v1/rooms', org.apiKey, 'rooms'))['rooms']).toHaveLength(1)
     expect(await provisioned('/v1/jury/policy', org.apiKey)).toMatchObject({ judges: 3, trimmedPerSide: 1 })
     // Round trip: scoring's event lands back in guardian.
     const me = await eventually(async () => {
@@ -66,8 +74,8 @@ describe('the whole stack, six services and the gateway as separate processes', 
   it("never shows one org's records to another org's key", async () => {
     const a = await createOrg('Org A')
     const b = await createOrg('Org B')
-    const accountsA = (await provisioned('/v1/accounts', a.apiKey)) as Accounts
-    const accountsB = (await provisioned('/v1/accounts', b.apiKey)) as Accounts
+    const accountsA = (await provisioned('/v1/accounts', a.apiKey, 'accounts')) as Accounts
+    const accountsB = (await provisioned('/v1/accounts', b.apiKey, 'accounts')) as Accounts
     expect(accountsA.accounts).toHaveLength(1)
     expect(accountsB.accounts).toHaveLength(1)
     expect(accountsA.accounts[0]!.accountId).not.toBe(accountsB.accounts[0]!.accountId)

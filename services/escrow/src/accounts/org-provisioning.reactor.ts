@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { AccountOpened, type AnyEnvelope, OrgCreated } from '@tessera/contracts'
+import type { SchemaTx } from '@tessera/event-store'
+import { EVENT_LOG, EventConsumer, type EventLog, On } from '@tessera/service-kit'
+import { accountStreamId, decide, operatingAccountId } from '../domain/account/account.decider.ts'
+import { type AccountEvent, evolve, initialState } from '../domain/account/account.state.ts'
+
+/**
+ * Opens every new org's operating account. A reactor, not a read model: it appends to
+ * escrow's log in the consumer's transaction and is never rebuilt.
+ */
+@EventConsumer({ name: 'org-provisioning', context: 'guardian' })
+@Injectable()
+export class OrgProvisioningReactor {
+  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
+
+  @On('OrgCreated')
+  async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
+    const { orgId } = OrgCreated.parse(e.data)
+    const streamId = accountStreamId(operatingAccountId(orgId))
+    const history = await this.log.read(streamId, tx)
+    const state = history.map(toAccountEvent).reduce(evolve, initialState())
+    const events = decide({ type: 'ProvisionOrg', orgId }, state)
+    await this.log.append(
+      streamId,
+      history.at(-1)?.metadata.streamVersion ?? 'no_stream',
+      events,
+      {
+        actor: { kind: 'system', id: 'escrow' },
+        correlationId: e.metadata.correlationId,
+        causationId: e.metadata.eventId,
+        traceparent: e.metadata.traceparent,
+      },
+      tx,
+    )
+  }
+}
+
+function toAccountEvent(e: AnyEnvelope): AccountEvent {
+  if (e.type !== 'AccountOpened') throw new Error(`unexpected ${e.type} in ${e.metadata.streamId}`)
+  return { type: 'AccountOpened', data: AccountOpened.parse(e.data) }
+}

@@ -1,0 +1,52 @@
+import { type AccountEvent, type AccountState, evolve, initialState } from './account.state.ts'
+
+/** Sent once guardian reports a new org: open its operating account, empty. */
+export type AccountCommand = { type: 'ProvisionOrg'; orgId: string }
+
+export class NotAnOrgId extends Error {
+  readonly code = 'VALIDATION_ERROR'
+}
+
+export function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
+  switch (command.type) {
+    case 'ProvisionOrg':
+      return provisionOrg(command, state)
+    default: {
+      // `.type`, not the command: TS only narrows a union to never, and this one has one member.
+      const _exhaustive: never = command.type
+      return _exhaustive
+    }
+  }
+}
+
+function provisionOrg(
+  c: Extract<AccountCommand, { type: 'ProvisionOrg' }>,
+  state: AccountState,
+): AccountEvent[] {
+  // A redelivered OrgCreated finds the account already open and changes nothing.
+  if (state.opened) return []
+  return [
+    {
+      type: 'AccountOpened',
+      data: {
+        accountId: operatingAccountId(c.orgId),
+        orgId: c.orgId,
+        currency: 'USDC',
+        balance: '0',
+      },
+    },
+  ]
+}
+
+/**
+ * An org's operating account id, derived from the org id (`org_x` → `acct_x`) rather than
+ * random, so provisioning the same org twice lands on the same stream and is a no-op.
+ */
+export function operatingAccountId(orgId: string): string {
+  const suffix = /^org_([0-9a-z]{26})$/.exec(orgId)?.[1]
+  if (!suffix) throw new NotAnOrgId(`${orgId} is not an org id`)
+  return `acct_${suffix}`
+}
+
+export const accountDecider = { decide, evolve, initialState }
+export const accountStreamId = (accountId: string) => `account-${accountId}`

@@ -1,0 +1,4 @@
+import { runMigrateCli } from '@tessera/service-kit'
+import { escrow } from './service.ts'
+
+await runMigrateCli(escrow)

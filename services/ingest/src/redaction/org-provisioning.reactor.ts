@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { type AnyEnvelope, OrgCreated, RedactionPolicySet } from '@tessera/contracts'
+import type { SchemaTx } from '@tessera/event-store'
+import { EVENT_LOG, EventConsumer, type EventLog, On } from '@tessera/service-kit'
+import { decide, redactionStreamId } from '../domain/redaction/redaction.decider.ts'
+import { type RedactionEvent, evolve, initialState } from '../domain/redaction/redaction.state.ts'
+
+/**
+ * Gives every new org its (empty) redaction policy. A reactor, not a read model: it appends to
+ * ingest's log in the consumer's transaction and is never rebuilt.
+ */
+@EventConsumer({ name: 'org-provisioning', context: 'guardian' })
+@Injectable()
+export class OrgProvisioningReactor {
+  constructor(@Inject(EVENT_LOG) private readonly log: EventLog) {}
+
+  @On('OrgCreated')
+  async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
+    const { orgId } = OrgCreated.parse(e.data)
+    const streamId = redactionStreamId(orgId)
+    const history = await this.log.read(streamId, tx)
+    const state = history.map(toRedactionEvent).reduce(evolve, initialState())
+    const events = decide({ type: 'ProvisionOrg', orgId }, state)
+    await this.log.append(
+      streamId,
+      history.at(-1)?.metadata.streamVersion ?? 'no_stream',
+      events,
+      {
+        actor: { kind: 'system', id: 'ingest' },
+        correlationId: e.metadata.correlationId,
+        causationId: e.metadata.eventId,
+        traceparent: e.metadata.traceparent,
+      },
+      tx,
+    )
+  }
+}
+
+function toRedactionEvent(e: AnyEnvelope): RedactionEvent {
+  if (e.type !== 'RedactionPolicySet')
+    throw new Error(`unexpected ${e.type} in ${e.metadata.streamId}`)
+  return { type: 'RedactionPolicySet', data: RedactionPolicySet.parse(e.data) }
+}

@@ -1,0 +1,39 @@
+import {
+  type JuryPolicyEvent,
+  type JuryPolicyState,
+  evolve,
+  initialState,
+} from './jury-policy.state.ts'
+
+/**
+ * Three judges, dropping the highest and the lowest score: the smallest jury whose trimmed
+ * verdict still rests on a judge, and one a single outlier cannot swing.
+ */
+export const DEFAULT_JURY_POLICY = { judges: 3, trimmedPerSide: 1 } as const
+
+/** Sent once guardian reports a new org: give it the default jury policy. */
+export type JuryPolicyCommand = { type: 'ProvisionOrg'; orgId: string }
+
+export function decide(command: JuryPolicyCommand, state: JuryPolicyState): JuryPolicyEvent[] {
+  switch (command.type) {
+    case 'ProvisionOrg':
+      return provisionOrg(command, state)
+    default: {
+      // `.type`, not the command: TS only narrows a union to never, and this one has one member.
+      const _exhaustive: never = command.type
+      return _exhaustive
+    }
+  }
+}
+
+function provisionOrg(
+  c: Extract<JuryPolicyCommand, { type: 'ProvisionOrg' }>,
+  state: JuryPolicyState,
+): JuryPolicyEvent[] {
+  // A redelivered OrgCreated must not reset a policy the org has since changed.
+  if (state.provisioned) return []
+  return [{ type: 'JuryPolicySet', data: { orgId: c.orgId, ...DEFAULT_JURY_POLICY } }]
+}
+
+export const juryPolicyDecider = { decide, evolve, initialState }
+export const juryPolicyStreamId = (orgId: string) => `jury-policy-${orgId}`

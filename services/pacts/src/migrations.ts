@@ -1,0 +1,16 @@
+import { type Kysely, type Migration, sql } from 'kysely'
+
+export function pactsMigrations(schema: string): Record<string, Migration> {
+  const s = sql.id(schema)
+  return {
+    '2026_11_21_1000_rooms': {
+      async up(db: Kysely<any>) {
+        // Fed by pacts' own RoomOpened.
+        await sql`create table ${s}.rooms (
+          room_id text primary key, org_id text not null, name text not null,
+          opened_at timestamptz not null)`.execute(db)
+        await sql`create index rooms_org_id on ${s}.rooms (org_id)`.execute(db)
+      },
+    },
+  }
+}
