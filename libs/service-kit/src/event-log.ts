@@ -1,4 +1,5 @@
 
+import { context, propagation } from '@opentelemetry/api'
 import type { Envelope } from '@tessera/contracts'
 import { type AppendContext, type ExpectedVersion, type NewEvent, type StoredEnvelope, appendToStream, readStream, type SchemaDb, type SchemaTx } from '@tessera/event-store'
 
@@ -16,10 +17,18 @@ export class EventLog {
     ctx: AppendContext,
     tx?: SchemaTx,
   ): Promise<Envelope[]> {
-    return appendToStream(tx ?? this.db, this.schema, streamId, expected, events, ctx)
+    const traceparent = ctx.traceparent ?? activeTraceparent()
+    return appendToStream(tx ?? this.db, this.schema, streamId, expected, events, { ...ctx, traceparent })
   }
 
   read(streamId: string, tx?: SchemaTx): Promise<StoredEnvelope[]> {
     return readStream(tx ?? this.db, this.schema, streamId)
   }
+}
+
+/** The active span's W3C traceparent, so the request's trace follows its events over the bus. */
+export function activeTraceparent(): string | null {
+  const carrier: Record<string, string> = {}
+  propagation.inject(context.active(), carrier)
+  return carrier['traceparent'] ?? null
 }
