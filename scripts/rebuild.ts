@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs'
 const [service, ...rest] = process.argv.slice(2)
 const entry = `services/${service ?? ''}/src/rebuild.ts`
 if (!service || !existsSync(entry)) {
-  process.stderr.write('usage: npm run rebuild -- <ingest|guardian|pacts|escrow|jury|scoring> [projection]\n')
+  process.stderr.write(
+    'usage: npm run rebuild -- <ingest|guardian|pacts|escrow|jury|scoring> [projection]\n',
+  )
   process.exit(2)
 }
 const run = spawnSync(process.execPath, ['--import', 'tsx', entry, ...rest], { stdio: 'inherit' })

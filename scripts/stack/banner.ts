@@ -1,0 +1,40 @@
+import { DEV_BOOTSTRAP_TOKEN } from './services.ts'
+import type { ProcessSpec } from './services.ts'
+import type { DemoOrgResult } from './demo-org.ts'
+
+/** What a person needs once everything is up: where things are, the demo key, two tries. */
+export function banner(
+  processes: readonly ProcessSpec[],
+  demo: DemoOrgResult,
+  bootstrapToken: string,
+  demoFile: string,
+): string {
+  const gateway = processes.find((p) => p.name === 'gateway')
+  const base = gateway?.url ?? 'http://127.0.0.1:8080'
+  // the dev default is no secret; a real token stays in the environment, not on screen
+  const token =
+    bootstrapToken === DEV_BOOTSTRAP_TOKEN ? DEV_BOOTSTRAP_TOKEN : '$TESSERA_BOOTSTRAP_TOKEN'
+  const { org } = demo
+  const rule = '='.repeat(72)
+  return [
+    rule,
+    'Tessera is running.',
+    '',
+    `  gateway    ${base}   <- every public API`,
+    ...processes.filter((p) => p.name !== 'gateway').map((p) => `  ${p.name.padEnd(10)} ${p.url}`),
+    '',
+    `  demo org   ${org.orgId} (${org.name}), ${demo.reused ? `reused from ${demoFile}` : `created, saved in ${demoFile}`}`,
+    `  API key    ${org.apiKey}   (key id ${org.keyId})`,
+    ...(demo.profileVisible
+      ? []
+      : ["  (scoring has not shown this org's trust profile yet; try again in a moment)"]),
+    `  logs       .tessera/logs/<service>.log`,
+    '',
+    'Try:',
+    `  curl -s ${base}/api/v1/trust/orgs/${org.orgId}`,
+    `  curl -s -X POST ${base}/v1/orgs -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '{"name":"Another Org"}'`,
+    '',
+    'Press Ctrl-C to stop.',
+    rule,
+  ].join('\n')
+}
