@@ -1,10 +1,12 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstream } from '@nats-io/jetstream'
 import pg from 'pg'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Context } from '@tessera/contracts'
 import {
   type EventStoreTables,
+  type LogCheckpoint,
+  headPosition,
   loadCheckpoint,
   notifyChannel,
   readAll,
@@ -32,8 +34,11 @@ export interface RelayOptions {
 
 export interface RunningRelay {
   stop(): Promise<void>
-  /** Publishes until the log has nothing new below the snapshot horizon; for tests and CLIs. */
-  drain(): Promise<number>
+  /**
+   * Publishes every event committed before the call, then resolves with how many it published.
+   * It waits while older transactions elsewhere in the cluster hold the snapshot horizon back.
+   */
+  drain(timeoutMs?: number): Promise<number>
 }
 
 const CHECKPOINT = 'outbox-relay'
@@ -79,10 +84,19 @@ export async function startOutboxRelay(opts: RelayOptions): Promise<RunningRelay
   })()
 
   return {
-    async drain() {
+    async drain(timeoutMs = 30_000) {
+      const head = await headPosition(opts.db, opts.schema)
+      const deadline = Date.now() + timeoutMs
       let total = 0
-      for (let n = await round(); n > 0; n = await round()) total += n
-      return total
+      for (;;) {
+        const n = await round()
+        total += n
+        if (n > 0) continue
+        const from = await loadCheckpoint(opts.db, opts.schema, CHECKPOINT)
+        if (!(await unpublishedUpTo(opts.db, opts.schema, from, head))) return total
+        if (Date.now() > deadline) throw new Error(`drain: events up to ${head} not published in ${timeoutMs} ms`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
     },
     async stop() {
       stopped = true
@@ -91,6 +105,20 @@ export async function startOutboxRelay(opts: RelayOptions): Promise<RunningRelay
       await listener.end()
     },
   }
+}
+
+/** Whether an event at or below `head` is still behind the checkpoint. */
+async function unpublishedUpTo(
+  db: Kysely<EventStoreTables>,
+  schema: string,
+  from: LogCheckpoint,
+  head: string,
+): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from ${sql.id(schema)}.events
+    where (transaction_id, position) > (${from.transactionId}::xid8, ${from.position}::bigint)
+      and position <= ${head}::bigint`.execute(db)
+  return (rows[0]?.n ?? 0) > 0
 }
 
 async function listen(connectionString: string, channel: string, onNotify: () => void) {

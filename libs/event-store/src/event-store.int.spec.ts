@@ -103,6 +103,7 @@ describe('readAll by global position', () => {
       const prefix = `run${run}-`
       const expected = new Set<string>()
       let writersDone = false
+      let writersDoneAt = 0
       const seen: string[] = []
       let cursor: LogCheckpoint = LOG_START
       // Start from the current end of the log so earlier tests' events are not counted.
@@ -111,16 +112,23 @@ describe('readAll by global position', () => {
         if (batch.length === 0) break
         cursor = batch.at(-1)!.checkpoint
       }
+      const versions = new Map<string, number>()
+      let outOfOrder = 0
       const reader = (async () => {
-        for (;;) {
-          const done = writersDone
+        // Visibility waits for the oldest running transaction in the whole cluster (other test
+        // files included), so the reader stops when it has seen everything, not at an empty read.
+        const deadline = () => writersDone && Date.now() > writersDoneAt + 30_000
+        while (!(writersDone && seen.length >= expected.size) && !deadline()) {
           const batch = await readAll(db, t.schema, cursor, 50)
           for (const e of batch) {
-            if (e.metadata.streamId.startsWith(prefix)) seen.push(e.metadata.eventId)
+            if (!e.metadata.streamId.startsWith(prefix)) continue
+            seen.push(e.metadata.eventId)
+            const last = versions.get(e.metadata.streamId) ?? 0
+            if (e.metadata.streamVersion !== last + 1) outOfOrder++
+            versions.set(e.metadata.streamId, e.metadata.streamVersion)
           }
           if (batch.length > 0) cursor = batch.at(-1)!.checkpoint
-          else if (done) return
-          else await new Promise((r) => setTimeout(r, 1))
+          else await new Promise((r) => setTimeout(r, 2))
         }
       })()
       // 20 writers; each holds its transaction open a random while after inserting, so
@@ -146,8 +154,10 @@ describe('readAll by global position', () => {
           })(),
         ),
       )
+      writersDoneAt = Date.now()
       writersDone = true
       await reader
+      expect(outOfOrder).toBe(0)
       expect(seen.length).toBe(expected.size)
       expect(new Set(seen)).toEqual(expected)
     }
