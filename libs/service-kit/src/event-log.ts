@@ -1,7 +1,15 @@
-
 import { context, propagation } from '@opentelemetry/api'
-import type { Envelope } from '@tessera/contracts'
-import { type AppendContext, type ExpectedVersion, type NewEvent, type StoredEnvelope, appendToStream, readStream, type SchemaDb, type SchemaTx } from '@tessera/event-store'
+import type { AnyEnvelope, Envelope } from '@tessera/contracts'
+import {
+  type AppendContext,
+  type ExpectedVersion,
+  type NewEvent,
+  type StoredEnvelope,
+  appendToStream,
+  readStream,
+  type SchemaDb,
+  type SchemaTx,
+} from '@tessera/event-store'
 
 /** The service's own log, bound to its schema. */
 export class EventLog {
@@ -18,7 +26,30 @@ export class EventLog {
     tx?: SchemaTx,
   ): Promise<Envelope[]> {
     const traceparent = ctx.traceparent ?? activeTraceparent()
-    return appendToStream(tx ?? this.db, this.schema, streamId, expected, events, { ...ctx, traceparent })
+    return appendToStream(tx ?? this.db, this.schema, streamId, expected, events, {
+      ...ctx,
+      traceparent,
+    })
+  }
+
+  /**
+   * Runs one command against one stream: reads it, folds it with the decider, decides, and
+   * appends at the version it read, so a concurrent writer makes this fail, not interleave.
+   */
+  async handle<C, E extends NewEvent, S>(
+    streamId: string,
+    decider: DeciderOf<C, E, S>,
+    command: C,
+    ctx: AppendContext,
+    tx?: SchemaTx,
+  ): Promise<Envelope[]> {
+    const history = await this.read(streamId, tx)
+    const state = history
+      .map((e) => decider.parse(e))
+      .reduce((s, e) => decider.evolve(s, e), decider.initialState())
+    const events = decider.decide(command, state)
+    const version = history.at(-1)?.metadata.streamVersion ?? 'no_stream'
+    return this.append(streamId, version, events, ctx, tx)
   }
 
   read(streamId: string, tx?: SchemaTx): Promise<StoredEnvelope[]> {
@@ -31,4 +62,23 @@ export function activeTraceparent(): string | null {
   const carrier: Record<string, string> = {}
   propagation.inject(context.active(), carrier)
   return carrier['traceparent'] ?? null
+}
+
+/** A pure decider plus how to read its events back from the log. */
+export interface DeciderOf<C, E, S> {
+  decide(command: C, state: S): E[]
+  evolve(state: S, event: E): S
+  initialState(): S
+  /** Validates a stored envelope into the decider's event type. */
+  parse(e: AnyEnvelope): E
+}
+
+/** Append context for events caused by a consumed event: same correlation and trace. */
+export function causedBy(e: AnyEnvelope, actorId: string): AppendContext {
+  return {
+    actor: { kind: 'system', id: actorId },
+    correlationId: e.metadata.correlationId,
+    causationId: e.metadata.eventId,
+    traceparent: e.metadata.traceparent,
+  }
 }

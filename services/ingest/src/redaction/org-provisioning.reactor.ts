@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common'
 import { type AnyEnvelope, OrgCreated, RedactionPolicySet } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
-import { EVENT_LOG, EventConsumer, type EventLog, On } from '@tessera/service-kit'
+import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
 import { decide, redactionStreamId } from '../domain/redaction/redaction.decider.ts'
 import { type RedactionEvent, evolve, initialState } from '../domain/redaction/redaction.state.ts'
 
@@ -18,19 +18,12 @@ export class OrgProvisioningReactor {
   async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const { orgId } = OrgCreated.parse(e.data)
     const streamId = redactionStreamId(orgId)
-    const history = await this.log.read(streamId, tx)
-    const state = history.map(toRedactionEvent).reduce(evolve, initialState())
-    const events = decide({ type: 'ProvisionOrg', orgId }, state)
-    await this.log.append(
+    const decider = { decide, evolve, initialState, parse: toRedactionEvent }
+    await this.log.handle(
       streamId,
-      history.at(-1)?.metadata.streamVersion ?? 'no_stream',
-      events,
-      {
-        actor: { kind: 'system', id: 'ingest' },
-        correlationId: e.metadata.correlationId,
-        causationId: e.metadata.eventId,
-        traceparent: e.metadata.traceparent,
-      },
+      decider,
+      { type: 'ProvisionOrg', orgId },
+      causedBy(e, 'ingest'),
       tx,
     )
   }

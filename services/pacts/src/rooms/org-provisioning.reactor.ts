@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common'
 import { type AnyEnvelope, OrgCreated, RoomOpened } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
-import { EVENT_LOG, EventConsumer, type EventLog, On, newId } from '@tessera/service-kit'
+import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy, newId } from '@tessera/service-kit'
 import { decide, roomsStreamId } from '../domain/rooms/rooms.decider.ts'
 import { type RoomsEvent, evolve, initialState } from '../domain/rooms/rooms.state.ts'
 
@@ -18,19 +18,12 @@ export class OrgProvisioningReactor {
   async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const { orgId } = OrgCreated.parse(e.data)
     const streamId = roomsStreamId(orgId)
-    const history = await this.log.read(streamId, tx)
-    const state = history.map(toRoomsEvent).reduce(evolve, initialState())
-    const events = decide({ type: 'ProvisionOrg', orgId, roomId: newId('room') }, state)
-    await this.log.append(
+    const decider = { decide, evolve, initialState, parse: toRoomsEvent }
+    await this.log.handle(
       streamId,
-      history.at(-1)?.metadata.streamVersion ?? 'no_stream',
-      events,
-      {
-        actor: { kind: 'system', id: 'pacts' },
-        correlationId: e.metadata.correlationId,
-        causationId: e.metadata.eventId,
-        traceparent: e.metadata.traceparent,
-      },
+      decider,
+      { type: 'ProvisionOrg', orgId, roomId: newId('room') },
+      causedBy(e, 'pacts'),
       tx,
     )
   }
