@@ -55,7 +55,15 @@ export async function startOutboxRelay(opts: RelayOptions): Promise<RunningRelay
   let wake: (() => void) | undefined
   const listener = await listen(opts.connectionString, notifyChannel(opts.schema), () => wake?.())
 
-  const round = async (): Promise<number> => {
+  // Rounds never overlap: the loop and drain() share one queue, or both would publish the
+  // same batch and race on the checkpoint.
+  let queue: Promise<unknown> = Promise.resolve()
+  const round = (): Promise<number> => {
+    const next = queue.then(publishRound)
+    queue = next.catch(() => undefined)
+    return next
+  }
+  const publishRound = async (): Promise<number> => {
     const from = await loadCheckpoint(opts.db, opts.schema, CHECKPOINT)
     const events = await readAll(opts.db, opts.schema, from, batchSize)
     if (events.length === 0) return 0

@@ -26,5 +26,8 @@ export async function saveCheckpoint(
     values (${name}, ${at.transactionId}::xid8, ${at.position}, now())
     on conflict (name) do update
       set transaction_id = excluded.transaction_id, position = excluded.position,
-          updated_at = now()`.execute(db)
+          updated_at = now()
+      -- A checkpoint only moves forward, whoever writes it.
+      where (${s}.checkpoints.transaction_id, ${s}.checkpoints.position)
+          < (excluded.transaction_id, excluded.position)`.execute(db)
 }

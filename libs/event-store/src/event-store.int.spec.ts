@@ -7,6 +7,8 @@ import {
   LOG_START,
   appendToStream,
   eventLogMigrations,
+  loadCheckpoint,
+  saveCheckpoint,
   migrateSchema,
   pendingMigrations,
   readAll,
@@ -81,6 +83,16 @@ describe('appendToStream', () => {
     expect(events.map((e) => e.metadata.streamVersion)).toEqual([1, 2, 3, 4, 5])
     expect(wins).toBe(5)
     expect(conflicts).toBe(245)
+  })
+})
+
+describe('checkpoints', () => {
+  it('only move forward, so a slow writer cannot rewind a reader', async () => {
+    await saveCheckpoint(t.db, t.schema, 'reader', { transactionId: '10', position: '5' })
+    await saveCheckpoint(t.db, t.schema, 'reader', { transactionId: '9', position: '7' })
+    expect(await loadCheckpoint(t.db, t.schema, 'reader')).toEqual({ transactionId: '10', position: '5' })
+    await saveCheckpoint(t.db, t.schema, 'reader', { transactionId: '10', position: '6' })
+    expect(await loadCheckpoint(t.db, t.schema, 'reader')).toEqual({ transactionId: '10', position: '6' })
   })
 })
 
