@@ -70,7 +70,46 @@ describe('outbox relay', () => {
       await relay.stop()
     }
   })
+
+  it('lets one replica publish at a time, and another take over when it stops', async () => {
+    const subject = eventSubject('guardian', 'Leader', prefix)
+    const published = { a: 0, b: 0 }
+    const start = (name: 'a' | 'b') =>
+      startOutboxRelay({
+        db: t.db,
+        connectionString: testDatabaseUrl(),
+        schema: t.schema,
+        nc,
+        context: 'guardian',
+        prefix,
+        log: quiet,
+        idlePollMs: 10,
+        standbyPollMs: 50,
+        onProgress: (n) => (published[name] += n),
+      })
+    const a = await start('a')
+    // Let a catch up on earlier tests' events before b exists, so the counts below are ours.
+    await a.drain()
+    published.a = 0
+    const b = await start('b')
+    const leaders = () => messagesOn(subject)
+    const tick = (n: number) => ({ type: 'Leader', data: { n } })
+    await appendToStream(t.db, t.schema, 'leader', 'any', [1, 2, 3, 4, 5].map(tick), { actor })
+    await eventually(async () => ((await leaders()) === 5 ? true : undefined), { what: '5 published' })
+    expect(published).toEqual({ a: 5, b: 0 })
+    await a.stop()
+    await appendToStream(t.db, t.schema, 'leader', 'any', [6, 7, 8].map(tick), { actor })
+    await eventually(async () => ((await leaders()) === 8 ? true : undefined), { what: 'b to take over' })
+    expect(published).toEqual({ a: 5, b: 3 })
+    await b.stop()
+  })
 })
+
+async function messagesOn(subject: string): Promise<number> {
+  const jsm = await jetstreamManager(nc)
+  const info = await jsm.streams.info(streamName('guardian', prefix), { subjects_filter: subject })
+  return info.state.subjects?.[subject] ?? 0
+}
 
 describe('dead letters', () => {
   it('moves a poison message to the dead-letter stream with its error and keeps consuming', async () => {

@@ -4,7 +4,7 @@ export { loadCheckpoint, saveCheckpoint } from './checkpoints.ts'
 export { assertSchemaName, createDb, pingDb } from './db.ts'
 export type { DbOptions } from './db.ts'
 export { ConcurrencyError, EventStoreError } from './errors.ts'
-export { eventLogMigrations, migrateSchema, notifyChannel, pendingMigrations } from './migrations.ts'
+export { eventLogMigrations, migrateSchema, pendingMigrations } from './migrations.ts'
 export { LOG_START, headPosition, readAll, readStream, toEnvelope } from './read.ts'
 export type { LogCheckpoint, StoredEnvelope } from './read.ts'
 export type {

@@ -40,16 +40,6 @@ export function eventLogMigrations(schema: string): Record<string, Migration> {
         await sql`
           create trigger events_no_truncate before truncate on ${s}.events
           for each statement execute function ${s}.events_append_only()`.execute(db)
-        // Wakes the outbox relay at commit time instead of making it poll hard.
-        await sql`
-          create function ${s}.events_notify() returns trigger language plpgsql as $$
-          begin
-            perform pg_notify(${sql.lit(notifyChannel(schema))}, '');
-            return null;
-          end $$`.execute(db)
-        await sql`
-          create trigger events_notify after insert on ${s}.events
-          for each statement execute function ${s}.events_notify()`.execute(db)
         await sql`
           create table ${s}.checkpoints (
             name text primary key,
@@ -59,12 +49,16 @@ export function eventLogMigrations(schema: string): Record<string, Migration> {
           )`.execute(db)
       },
     },
+    // An early 0000 also created a NOTIFY trigger to wake the relay. It took Postgres's
+    // cluster-wide notify lock at every commit and serialised appends; the relay polls now.
+    // Named after every service's first migration so databases that ran them still accept it.
+    '2026_11_21_2200_drop_commit_notify': {
+      async up(db: Kysely<any>) {
+        await sql`drop trigger if exists events_notify on ${s}.events`.execute(db)
+        await sql`drop function if exists ${s}.events_notify()`.execute(db)
+      },
+    },
   }
-}
-
-/** The LISTEN channel that fires when a transaction appending to this schema's log commits. */
-export function notifyChannel(schema: string): string {
-  return `${assertSchemaName(schema)}_events`
 }
 
 /** Creates the schema if needed and applies every pending migration, in name order. */

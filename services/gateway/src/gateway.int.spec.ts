@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTelemetry } from '@tessera/observability'
 import { buildGateway } from './gateway.ts'
 import { SERVICE_NAMES } from './routes.ts'
 import type { ServiceName } from './routes.ts'
@@ -89,6 +90,8 @@ describe('gateway', () => {
   let base: string
 
   beforeAll(async () => {
+    // Counters are created by buildGateway, so the SDK must be up first (as main.ts does).
+    startTelemetry({ serviceName: 'gateway-test' })
     for (const name of SERVICE_NAMES) {
       if (name !== 'escrow') fakes[name] = await fakeService(name, name !== 'jury')
     }
@@ -204,7 +207,7 @@ describe('gateway', () => {
   it('counts routed requests in /metrics', async () => {
     const res = await gateway.inject({ method: 'GET', url: '/metrics' })
     expect(res.statusCode).toBe(200)
-    expect(res.body).toContain('tessera_gateway_requests_total{service="guardian",status="201"}')
-    expect(res.body).toContain('tessera_gateway_upstream_errors_total{service="escrow"} 2')
+    expect(res.body).toMatch(/^tessera_gateway_requests_total\{[^}]*service="guardian",status="201"[^}]*\} 1$/m)
+    expect(res.body).toMatch(/^tessera_gateway_upstream_errors_total\{[^}]*service="escrow"[^}]*\} 2$/m)
   })
 })

@@ -9,7 +9,7 @@ import type {
   RawServerBase,
   RouteGenericInterface,
 } from 'fastify'
-import { GatewayMetrics } from './metrics.ts'
+import { meter, renderMetrics } from '@tessera/observability'
 import { checkStack } from './readiness.ts'
 import { matchRoute } from './routes.ts'
 import type { ServiceName } from './routes.ts'
@@ -42,7 +42,13 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     genReqId: () => randomUUID(),
     return503OnClosing: true,
   })
-  const metrics = new GatewayMetrics()
+  const m = meter('@tessera/gateway')
+  const requests = m.createCounter('tessera_gateway_requests', {
+    description: 'Requests routed, by service and status.',
+  })
+  const upstreamErrors = m.createCounter('tessera_gateway_upstream_errors', {
+    description: 'Requests whose service could not be reached.',
+  })
   // keyed by request; reply-from types its hooks for any server kind, so by plain object
   const routedTo = new WeakMap<object, ServiceName>()
 
@@ -53,9 +59,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     return reply.code(readiness.status === 'ready' ? 200 : 503).send(readiness)
   })
 
-  app.get('/metrics', (_req, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
-  )
+  app.get('/metrics', async (_req, reply) => {
+    const { contentType, body } = await renderMetrics()
+    return reply.type(contentType).send(body)
+  })
 
   // before the proxy registers: its encapsulated context copies these when it is created
   app.setNotFoundHandler((request, reply) => reply.code(404).send(notFound(request)))
@@ -98,7 +105,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       return reply.from(dest, {
         ...options,
         onError: (failed, { error }) => {
-          metrics.countUpstreamError(service)
+          upstreamErrors.add(1, { service })
           upstreamFailed(failed, service, error)
         },
       })
@@ -109,7 +116,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     const path = request.url.split('?', 1)[0] ?? ''
     if (!PROBES.has(path)) {
       const service = routedTo.get(request) ?? 'none'
-      metrics.countRequest(service, reply.statusCode)
+      requests.add(1, { service, status: String(reply.statusCode) })
       request.log.info(
         {
           method: request.method,

@@ -1,5 +1,5 @@
+import { startTelemetry } from '@tessera/observability'
 import { loadConfig } from './config.ts'
-import { buildGateway } from './gateway.ts'
 
 let config
 try {
@@ -9,6 +9,9 @@ try {
   process.exit(1)
 }
 
+// Telemetry patches http before the proxy loads it, and must exist before counters are made.
+startTelemetry({ serviceName: 'gateway' })
+const { buildGateway } = await import('./gateway.ts')
 const app = await buildGateway({
   serviceUrls: config.serviceUrls,
   readinessTimeoutMs: config.readinessTimeoutMs,
