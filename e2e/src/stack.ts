@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { SERVICE_NAMES, type ServiceName } from '@tessera/infra-topology'
 import type { E2eInfra } from './infra.ts'
 
-export const SERVICES = ['ingest', 'guardian', 'pacts', 'escrow', 'jury', 'scoring'] as const
-export type ServiceName = (typeof SERVICES)[number]
+export const SERVICES = SERVICE_NAMES
+export type { ServiceName }
 
 export const BOOTSTRAP_TOKEN = 'e2e-bootstrap-token-0123456789'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -21,7 +22,9 @@ export interface RunningStack {
 /** Boots the six services and the gateway as separate processes, and waits until all are ready. */
 export async function startStack(infra: E2eInfra): Promise<RunningStack> {
   const ports = await Promise.all([...SERVICES, 'gateway'].map(() => freePort()))
-  const urls = Object.fromEntries(SERVICES.map((s, i) => [s, `http://127.0.0.1:${ports[i]}`])) as Record<ServiceName, string>
+  const urls = Object.fromEntries(
+    SERVICES.map((s, i) => [s, `http://127.0.0.1:${ports[i]}`]),
+  ) as Record<ServiceName, string>
   const gatewayUrl = `http://127.0.0.1:${ports[SERVICES.length]}`
   const procs = new Map<string, { child: ChildProcess; out: string[] }>()
   const common = {
@@ -76,8 +79,14 @@ export async function startStack(infra: E2eInfra): Promise<RunningStack> {
   }
   try {
     await Promise.all(
-      [...SERVICES.map((s) => [s, urls[s]] as const), ['gateway', gatewayUrl] as const].map(([name, url]) =>
-        waitReady(name, url, () => procs.get(name)!.child.exitCode, () => logs(name)),
+      [...SERVICES.map((s) => [s, urls[s]] as const), ['gateway', gatewayUrl] as const].map(
+        ([name, url]) =>
+          waitReady(
+            name,
+            url,
+            () => procs.get(name)!.child.exitCode,
+            () => logs(name),
+          ),
       ),
     )
   } catch (err) {
@@ -87,13 +96,23 @@ export async function startStack(infra: E2eInfra): Promise<RunningStack> {
   return stack
 }
 
-async function waitReady(name: string, url: string, exitCode: () => number | null, log: () => string) {
+async function waitReady(
+  name: string,
+  url: string,
+  exitCode: () => number | null,
+  log: () => string,
+) {
   const deadline = Date.now() + 120_000
   for (;;) {
-    if (exitCode() !== null) throw new Error(`${name} exited with ${exitCode()}:\n${log().slice(-3000)}`)
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false)
+    if (exitCode() !== null)
+      throw new Error(`${name} exited with ${exitCode()}:\n${log().slice(-3000)}`)
+    const ok = await fetch(`${url}/health/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    )
     if (ok) return
-    if (Date.now() > deadline) throw new Error(`${name} not ready after 120 s:\n${log().slice(-3000)}`)
+    if (Date.now() > deadline)
+      throw new Error(`${name} not ready after 120 s:\n${log().slice(-3000)}`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }
@@ -104,7 +123,9 @@ function freePort(): Promise<number> {
     srv.once('error', reject)
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address()
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))))
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
+      )
     })
   })
 }

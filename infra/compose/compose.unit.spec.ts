@@ -2,19 +2,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
+import { SERVICE_PORTS } from '@tessera/infra-topology'
 
 // docker-compose.yml cannot be run here (no container engine in CI), so this reads it the
 // way compose would and checks what would otherwise only fail at `docker compose up`.
 
 const ROOT = join(import.meta.dirname, '..', '..')
-const APP_PORTS = {
-  ingest: 8081,
-  guardian: 8082,
-  pacts: 8083,
-  escrow: 8084,
-  jury: 8085,
-  scoring: 8086,
-}
+const APP_PORTS = SERVICE_PORTS
 
 interface ComposeService {
   image?: string

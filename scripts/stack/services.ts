@@ -1,20 +1,11 @@
 /**
  * What `scripts/start.sh` runs: the six services and the gateway, each with its port and
- * environment. Kept apart from services/gateway on purpose: scripts belong to no Nx project
- * and import none; infra/compose's test checks the same names and ports for compose.
+ * environment. Names and ports come from infra/topology, like everywhere else.
  */
+import { GATEWAY_PORT, SERVICE_PORTS, type ServiceName } from '@tessera/infra-topology'
 
-export const SERVICE_PORTS = {
-  ingest: 8081,
-  guardian: 8082,
-  pacts: 8083,
-  escrow: 8084,
-  jury: 8085,
-  scoring: 8086,
-} as const
-
-export type ServiceName = keyof typeof SERVICE_PORTS
-export const GATEWAY_PORT = 8080
+export { GATEWAY_PORT, SERVICE_PORTS }
+export type { ServiceName }
 export const DEV_BOOTSTRAP_TOKEN = 'dev-bootstrap-token'
 
 export interface ProcessSpec {

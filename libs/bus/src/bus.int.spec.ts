@@ -9,17 +9,28 @@ import {
   streamName,
   type Actor,
 } from '@tessera/contracts'
-import { appendToStream, eventLogMigrations, migrateSchema, type EventStoreTables } from '@tessera/event-store'
+import {
+  appendToStream,
+  eventLogMigrations,
+  migrateSchema,
+  type EventStoreTables,
+} from '@tessera/event-store'
 import {
   eventually,
   freshSchema,
   freshStreamPrefix,
+  metadataFor,
   testDatabaseUrl,
   testNatsUrl,
   type TestSchema,
 } from '@tessera/testing'
-import { metadataFor } from './testing/fixtures.ts'
-import { connectBus, deleteStreams, provisionStreams, runConsumer, startOutboxRelay } from './index.ts'
+import {
+  connectBus,
+  deleteStreams,
+  provisionStreams,
+  runConsumer,
+  startOutboxRelay,
+} from './index.ts'
 
 const actor: Actor = { kind: 'system', id: 'bus-test' }
 const quiet = { info() {}, warn() {}, error() {} }
@@ -43,10 +54,17 @@ afterAll(async () => {
 describe('outbox relay', () => {
   it('publishes each event with its msg-id, stream id, type and trace context', async () => {
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
-    const [e] = await appendToStream(t.db, t.schema, 'traced-1', 'any', [{ type: 'Traced', data: {} }], {
-      actor,
-      traceparent,
-    })
+    const [e] = await appendToStream(
+      t.db,
+      t.schema,
+      'traced-1',
+      'any',
+      [{ type: 'Traced', data: {} }],
+      {
+        actor,
+        traceparent,
+      },
+    )
     const relay = await startOutboxRelay({
       db: t.db,
       connectionString: testDatabaseUrl(),
@@ -95,11 +113,15 @@ describe('outbox relay', () => {
     const leaders = () => messagesOn(subject)
     const tick = (n: number) => ({ type: 'Leader', data: { n } })
     await appendToStream(t.db, t.schema, 'leader', 'any', [1, 2, 3, 4, 5].map(tick), { actor })
-    await eventually(async () => ((await leaders()) === 5 ? true : undefined), { what: '5 published' })
+    await eventually(async () => ((await leaders()) === 5 ? true : undefined), {
+      what: '5 published',
+    })
     expect(published).toEqual({ a: 5, b: 0 })
     await a.stop()
     await appendToStream(t.db, t.schema, 'leader', 'any', [6, 7, 8].map(tick), { actor })
-    await eventually(async () => ((await leaders()) === 8 ? true : undefined), { what: 'b to take over' })
+    await eventually(async () => ((await leaders()) === 8 ? true : undefined), {
+      what: 'b to take over',
+    })
     expect(published).toEqual({ a: 5, b: 3 })
     await b.stop()
   })
@@ -163,9 +185,16 @@ describe('dead letters', () => {
         () =>
           jsm.streams
             .getMessage(deadLetterStream(prefix), {
-              last_by_subj: deadLetterSubject(streamName('guardian', prefix), 'poison-test', prefix),
+              last_by_subj: deadLetterSubject(
+                streamName('guardian', prefix),
+                'poison-test',
+                prefix,
+              ),
             })
-            .then((m) => m ?? undefined, () => undefined),
+            .then(
+              (m) => m ?? undefined,
+              () => undefined,
+            ),
         { what: 'the dead letter' },
       )
       expect(dl.header.get(HEADERS.error)).toContain('cannot digest n=2')

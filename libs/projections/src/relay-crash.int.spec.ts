@@ -4,36 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { eventSubject, streamName, type Actor, type EventMetadata } from '@tessera/contracts'
+import { eventSubject, streamName, type Actor } from '@tessera/contracts'
 import { appendToStream, eventLogMigrations, migrateSchema } from '@tessera/event-store'
 import { connectBus, deleteStreams, provisionStreams } from '@tessera/bus'
 import {
   eventually,
   freshSchema,
   freshStreamPrefix,
+  metadataFor,
   testDatabaseUrl,
   testNatsUrl,
   type TestSchema,
 } from '@tessera/testing'
-import { v7 as uuidv7 } from 'uuid'
 import { applyBatch, projectionMigrations, runProjection, type Projection } from './index.ts'
 
 const actor: Actor = { kind: 'system', id: 'relay-crash-test' }
 const quiet = { info() {}, warn() {}, error() {} }
 
-function metadataFor(streamId: string): EventMetadata {
-  return {
-    eventId: uuidv7(),
-    streamId,
-    streamVersion: 1,
-    position: '1',
-    occurredAt: new Date().toISOString(),
-    correlationId: streamId,
-    causationId: null,
-    traceparent: null,
-    actor: { kind: 'system', id: 'test' },
-  }
-}
 let t: TestSchema<unknown>
 let nc: NatsConnection
 let prefix: string
@@ -48,7 +35,9 @@ function seenProjection(): Projection {
       filterSubject: eventSubject('guardian', 'Tick', prefix),
     },
     async apply(tx, e) {
-      await sql`insert into ${s}.seen (event_id, n) values (${e.metadata.eventId}, ${(e.data as { n: number }).n})`.execute(tx)
+      await sql`insert into ${s}.seen (event_id, n) values (${e.metadata.eventId}, ${(e.data as { n: number }).n})`.execute(
+        tx,
+      )
     },
     async reset(tx) {
       await sql`delete from ${s}.seen`.execute(tx)
@@ -58,8 +47,13 @@ function seenProjection(): Projection {
 
 beforeAll(async () => {
   t = await freshSchema('relay')
-  await migrateSchema(t.db, t.schema, { ...eventLogMigrations(t.schema), ...projectionMigrations(t.schema) })
-  await sql`create table ${sql.id(t.schema)}.seen (event_id uuid not null, n int not null)`.execute(t.db)
+  await migrateSchema(t.db, t.schema, {
+    ...eventLogMigrations(t.schema),
+    ...projectionMigrations(t.schema),
+  })
+  await sql`create table ${sql.id(t.schema)}.seen (event_id uuid not null, n int not null)`.execute(
+    t.db,
+  )
   prefix = freshStreamPrefix()
   nc = await connectBus({ url: testNatsUrl(), name: 'relay-crash-test' })
   await provisionStreams(nc, prefix)

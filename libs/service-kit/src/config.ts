@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SERVICE_PORTS, type ServiceName } from '@tessera/infra-topology'
 
 /** Settings every service reads from its environment. */
 export const BaseEnv = z.object({
@@ -19,6 +20,13 @@ export const BaseEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 export type BaseEnv = z.infer<typeof BaseEnv>
+
+/** A service's env: {@link BaseEnv} with its default port from the topology. */
+export function serviceEnv(service: ServiceName) {
+  return BaseEnv.extend({
+    PORT: z.coerce.number().int().min(0).max(65535).default(SERVICE_PORTS[service]),
+  })
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

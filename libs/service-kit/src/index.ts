@@ -1,6 +1,6 @@
 export { ApiKeyGuard, ApiKeyProjection, Auth, apiKeyMigrations, recordApiKey, sha256Hex } from './api-keys.ts'
 export type { AuthContext } from './api-keys.ts'
-export { BaseEnv, ConfigError, loadConfig } from './config.ts'
+export { BaseEnv, ConfigError, loadConfig, serviceEnv } from './config.ts'
 export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './errors.ts'
 export { EventConsumer, On, consumerMeta, toProjection } from './event-consumer.ts'
 export type { EventHandler } from './event-consumer.ts'

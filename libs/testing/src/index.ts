@@ -1,4 +1,5 @@
 export { spec } from './decider-spec.ts'
+export { metadataFor } from './fixtures.ts'
 export type { Decider } from './decider-spec.ts'
 export {
   eventually,

@@ -25,7 +25,10 @@ export interface TestSchema<DB> {
 }
 
 /** A fresh Postgres schema of its own for one test file; nothing is shared with other runs. */
-export async function freshSchema<DB = unknown>(label: string, poolSize = 10): Promise<TestSchema<DB>> {
+export async function freshSchema<DB = unknown>(
+  label: string,
+  poolSize = 10,
+): Promise<TestSchema<DB>> {
   const schema = `t_${label}_${uniqueTag()}`.toLowerCase().replace(/[^a-z0-9_]/g, '_')
   const db = createDb<DB>({ connectionString: testDatabaseUrl(), max: poolSize })
   await sql`create schema ${sql.id(schema)}`.execute(db)

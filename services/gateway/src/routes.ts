@@ -3,19 +3,15 @@
  * A Kubernetes Ingress, when there is one, must carry the same table.
  */
 
-export const SERVICE_NAMES = ['ingest', 'guardian', 'pacts', 'escrow', 'jury', 'scoring'] as const
-export type ServiceName = (typeof SERVICE_NAMES)[number]
+import {
+  GATEWAY_PORT as GATEWAY_DEFAULT_PORT,
+  SERVICE_NAMES,
+  SERVICE_PORTS as SERVICE_DEFAULT_PORTS,
+  type ServiceName,
+} from '@tessera/infra-topology'
 
-export const GATEWAY_DEFAULT_PORT = 8080
-
-export const SERVICE_DEFAULT_PORTS: Readonly<Record<ServiceName, number>> = {
-  ingest: 8081,
-  guardian: 8082,
-  pacts: 8083,
-  escrow: 8084,
-  jury: 8085,
-  scoring: 8086,
-}
+export { GATEWAY_DEFAULT_PORT, SERVICE_DEFAULT_PORTS, SERVICE_NAMES }
+export type { ServiceName }
 
 export interface Route {
   /** Path prefix, matched whole segment by whole segment; `*` stands for exactly one segment. */

@@ -1,11 +1,10 @@
-import { z } from 'zod'
-import { BaseEnv, type ServiceDefinition } from '@tessera/service-kit'
+import { type ServiceDefinition, serviceEnv } from '@tessera/service-kit'
 import { JuryModule } from './jury.module.ts'
 import { juryMigrations } from './migrations.ts'
 import { JuryPoliciesProjection } from './policies/jury-policies.projection.ts'
 import { OrgProvisioningReactor } from './policies/org-provisioning.reactor.ts'
 
-const JuryEnv = BaseEnv.extend({ PORT: z.coerce.number().int().min(0).max(65535).default(8085) })
+const JuryEnv = serviceEnv('jury')
 
 export const jury: ServiceDefinition<typeof JuryEnv> = {
   name: 'jury',
