@@ -14,7 +14,12 @@ export {
   INTAKE_REJECTED,
   INTAKE_SUBJECTS,
   SUBJECT_ROOT,
+  contextEventSubjects,
   contextSubjects,
+  intakeRejectedSubject,
+  intakeSubject,
+  intakeSubjects,
+  telemetryRecordsSubject,
   deadLetterStream,
   deadLetterSubject,
   eventSubject,
@@ -24,7 +29,58 @@ export {
 export type { Context } from './subjects.ts'
 export { EVENT_REGISTRY, findEventDefinition, subjectOf } from './registry.ts'
 export type { EventDefinition, RegisteredEvent } from './registry.ts'
-export { ApiKeyIssued, ApiKeyRevoked, OrgCreated, OrgId } from './events/guardian.events.ts'
+export {
+  AgentHandle,
+  AgentId,
+  AgentRegistered,
+  AgentRevoked,
+  ApiKeyIssued,
+  ApiKeyRevoked,
+  Capability,
+  OrgCreated,
+  OrgId,
+} from './events/guardian.events.ts'
+export {
+  ARDEN_AGENT_PATTERN,
+  ARDEN_ERROR_CODES,
+  ARDEN_MAX_BATCH,
+  ARDEN_MAX_DATA_BYTES,
+  ArdenRejection,
+  ArdenResponse,
+  ULID_PATTERN,
+  Ulid,
+  batchStatus,
+  parseAgentRef,
+  splitArdenBody,
+  validateArdenEvent,
+} from './telemetry/arden.ts'
+export type { AgentKind, ArdenBody, ArdenCheck, ArdenErrorCode, ArdenEvent } from './telemetry/arden.ts'
+export {
+  AgentResponse,
+  SessionEnd,
+  SessionStart,
+  TELEMETRY_MAX_BATCH,
+  TELEMETRY_MAX_EVENT_BYTES,
+  TELEMETRY_REJECTION_CODES,
+  TelemetryBatchRequest,
+  TelemetryBatchResponse,
+  TelemetryEvent,
+  ToolCall,
+  occurredAt,
+  validateTelemetryEvent,
+} from './telemetry/telemetry-events.ts'
+export type {
+  TelemetryEventCheck,
+  TelemetryEventType,
+  TelemetryRejectionCode,
+} from './telemetry/telemetry-events.ts'
+export {
+  IntakeRejected,
+  TELEMETRY_RECORDS_PER_MESSAGE,
+  TelemetryPage,
+  TelemetryRecord,
+  TelemetryRecordsMessage,
+} from './telemetry/records.ts'
 export {
   AccountOpened,
   JuryPolicySet,

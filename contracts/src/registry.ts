@@ -1,5 +1,11 @@
 import type { z } from 'zod'
-import { ApiKeyIssued, ApiKeyRevoked, OrgCreated } from './events/guardian.events.ts'
+import {
+  AgentRegistered,
+  AgentRevoked,
+  ApiKeyIssued,
+  ApiKeyRevoked,
+  OrgCreated,
+} from './events/guardian.events.ts'
 import {
   AccountOpened,
   JuryPolicySet,
@@ -30,6 +36,8 @@ export const EVENT_REGISTRY = [
   define('guardian', 'OrgCreated', OrgCreated, 'An org was created; every service provisions it.'),
   define('guardian', 'ApiKeyIssued', ApiKeyIssued, 'An API key was issued (its hash, never the key).'),
   define('guardian', 'ApiKeyRevoked', ApiKeyRevoked, 'An API key was revoked; it stops working at once.'),
+  define('guardian', 'AgentRegistered', AgentRegistered, 'An agent was registered, with its capabilities and Arden handle.'),
+  define('guardian', 'AgentRevoked', AgentRevoked, 'An agent was revoked, at once and for good; its tokens and sessions end.'),
   define('telemetry', 'RedactionPolicySet', RedactionPolicySet, "An org's telemetry redaction."),
   define('escrow', 'AccountOpened', AccountOpened, 'A ledger account was opened for an org.'),
   define('pacts', 'RoomOpened', RoomOpened, 'A room (and its ledger) was opened.'),

@@ -14,6 +14,16 @@ export function eventSubject(context: Context, eventType: string, prefix = ''): 
   return `${subjectRoot(prefix)}.${context}.${eventType}`
 }
 
+/** One context's event subjects for consumers: `tessera.pacts.*` (bulk subjects have more tokens). */
+export function contextEventSubjects(context: Context, prefix = ''): string {
+  return `${subjectRoot(prefix)}.${context}.*`
+}
+
+/** Where ingest fans out stored telemetry, many records per message. */
+export function telemetryRecordsSubject(prefix = ''): string {
+  return `${subjectRoot(prefix)}.telemetry.records.batch`
+}
+
 /** All subjects of one context: `tessera.pacts.>`. */
 export function contextSubjects(context: Context, prefix = ''): string {
   return `${subjectRoot(prefix)}.${context}.>`
@@ -27,6 +37,20 @@ export function subjectRoot(prefix = ''): string {
 export const INTAKE_SUBJECTS = 'intake.>'
 /** Where ingest puts intake messages it rejects, with their error codes. */
 export const INTAKE_REJECTED = 'intake.rejected'
+
+/**
+ * `tessera.intake.arden[.…]` carries Arden v1 bodies, `tessera.intake.telemetry[.…]` telemetry
+ * batches or single events; further tokens are the publisher's (e.g. per agent).
+ */
+export function intakeSubject(protocol: 'arden' | 'telemetry', prefix = ''): string {
+  return `${subjectRoot(prefix)}.intake.${protocol}`
+}
+export function intakeRejectedSubject(prefix = ''): string {
+  return `${subjectRoot(prefix)}.${INTAKE_REJECTED}`
+}
+export function intakeSubjects(prefix = ''): string {
+  return `${subjectRoot(prefix)}.${INTAKE_SUBJECTS}`
+}
 
 /** Dead letters: one stream for all contexts, subject `tessera.dlq.<stream>.<consumer>`. */
 export const DEAD_LETTER_CONTEXT = 'dlq'

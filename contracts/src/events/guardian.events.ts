@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Ulid } from '../telemetry/arden.ts'
 
 export const OrgId = z.string().regex(/^org_[0-9a-z]{26}$/, 'must be an org id (org_…)')
 
@@ -20,6 +21,11 @@ export const ApiKeyIssued = z.object({
    */
   keyHash: z.string().regex(/^[0-9a-f]{64}$/),
   role: z.enum(['admin', 'member']),
+  /**
+   * The user the key acts for, a ULID. Arden v1 fills an event's missing `user` from it. Keys
+   * issued before it existed have none.
+   */
+  userId: Ulid.optional(),
   issuedAt: z.iso.datetime({ offset: true }),
 })
 export type ApiKeyIssued = z.infer<typeof ApiKeyIssued>
@@ -30,3 +36,35 @@ export const ApiKeyRevoked = z.object({
   revokedAt: z.iso.datetime({ offset: true }),
 })
 export type ApiKeyRevoked = z.infer<typeof ApiKeyRevoked>
+
+export const AgentId = z.string().regex(/^agt_[0-9a-z]{26}$/, 'must be an agent id (agt_…)')
+/** An agent's Arden handle: 8 lowercase hex digits, shown as `A-1234abcd`. */
+export const AgentHandle = z.string().regex(/^[0-9a-f]{8}$/, 'must be 8 lowercase hex digits')
+/** A capability such as `web:search` or `files:read`. */
+export const Capability = z
+  .string()
+  .regex(/^[a-z0-9_.-]+:[a-z0-9_.*-]+$/, 'must look like `namespace:action`, e.g. web:search')
+
+export const AgentRegistered = z.object({
+  agentId: AgentId,
+  orgId: OrgId,
+  name: z.string().min(1).max(200),
+  framework: z.string().min(1).max(100),
+  capabilities: z.array(Capability).max(200),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  /** Ed25519 public key, 32 bytes, base64url. */
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  /** `did:key` of the public key, when there is one. */
+  did: z.string().startsWith('did:key:').optional(),
+  handle: AgentHandle,
+  registeredAt: z.iso.datetime({ offset: true }),
+})
+export type AgentRegistered = z.infer<typeof AgentRegistered>
+
+export const AgentRevoked = z.object({
+  agentId: AgentId,
+  orgId: OrgId,
+  reason: z.string().min(1).max(500),
+  revokedAt: z.iso.datetime({ offset: true }),
+})
+export type AgentRevoked = z.infer<typeof AgentRevoked>

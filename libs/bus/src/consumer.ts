@@ -40,6 +40,16 @@ export interface Delivered {
 
 export type BatchHandler = (batch: Delivered[]) => Promise<void>
 
+/** A message delivered as bytes, for subjects that do not carry envelopes (bus intake). */
+export interface RawDelivered {
+  data: Uint8Array
+  subject: string
+  streamSequence: number
+  deliveryCount: number
+}
+
+type Decoded<T> = { ok: true; value: T } | { ok: false; error: string }
+
 export interface BusLogger {
   info(obj: object, msg?: string): void
   warn(obj: object, msg?: string): void
@@ -74,8 +84,16 @@ export async function ensureConsumer(nc: NatsConnection, spec: ConsumerSpec): Pr
     max_ack_pending: 1000,
   }
   const existing = await jsm.consumers.info(spec.stream, spec.durable).catch(() => null)
-  if (existing) await jsm.consumers.update(spec.stream, spec.durable, config)
-  else await jsm.consumers.add(spec.stream, config)
+  if (!existing) {
+    await jsm.consumers.add(spec.stream, config)
+  } else if (existing.config.filter_subject !== config.filter_subject) {
+    // nats-server 2.9 cannot change a consumer's filter in place. Recreating it redelivers from
+    // the start, which is safe: every consumer dedupes by event id in its own transaction.
+    await jsm.consumers.delete(spec.stream, spec.durable)
+    await jsm.consumers.add(spec.stream, config)
+  } else {
+    await jsm.consumers.update(spec.stream, spec.durable, config)
+  }
 }
 
 /**
@@ -83,10 +101,40 @@ export async function ensureConsumer(nc: NatsConnection, spec: ConsumerSpec): Pr
  * `maxDeliver` attempts the message goes to the dead-letter stream with its error and is
  * terminated, so the consumer keeps going and nothing is dropped silently.
  */
-export async function runConsumer(
+export function runConsumer(
   nc: NatsConnection,
   spec: ConsumerSpec,
   handle: BatchHandler,
+  log: BusLogger,
+): Promise<RunningConsumer> {
+  return consume(nc, spec, decodeEnvelope, handle, log)
+}
+
+/** {@link runConsumer} for messages that are not envelopes: the handler gets the bytes. */
+export function runRawConsumer(
+  nc: NatsConnection,
+  spec: ConsumerSpec,
+  handle: (batch: RawDelivered[]) => Promise<void>,
+  log: BusLogger,
+): Promise<RunningConsumer> {
+  return consume(nc, spec, decodeRaw, handle, log)
+}
+
+function decodeEnvelope(m: JsMsg): Decoded<Delivered> {
+  const parsed = AnyEnvelope.safeParse(safeJson(m))
+  if (!parsed.success) return { ok: false, error: `malformed envelope: ${parsed.error.message}` }
+  return { ok: true, value: { envelope: parsed.data, ...position(m) } }
+}
+
+function decodeRaw(m: JsMsg): Decoded<RawDelivered> {
+  return { ok: true, value: { data: m.data, ...position(m) } }
+}
+
+async function consume<T>(
+  nc: NatsConnection,
+  spec: ConsumerSpec,
+  decode: (m: JsMsg) => Decoded<T>,
+  handle: (batch: T[]) => Promise<void>,
   log: BusLogger,
 ): Promise<RunningConsumer> {
   await ensureConsumer(nc, spec)
@@ -115,17 +163,17 @@ export async function runConsumer(
   }
 
   const processBatch = async (msgs: JsMsg[]) => {
-    const good: { m: JsMsg; d: Delivered }[] = []
+    const good: { m: JsMsg; d: T }[] = []
     for (const m of msgs) {
-      const parsed = AnyEnvelope.safeParse(safeJson(m))
-      if (!parsed.success) {
-        // A malformed envelope never gets better: dead-letter it at once.
-        await sendToDeadLetter(nc, m, spec, new Error(`malformed envelope: ${parsed.error.message}`))
-        m.term('malformed envelope')
+      const decoded = decode(m)
+      if (!decoded.ok) {
+        // A malformed message never gets better: dead-letter it at once.
+        await sendToDeadLetter(nc, m, spec, new Error(decoded.error))
+        m.term('malformed message')
         log.error({ consumer: spec.durable, seq: m.seq }, 'malformed message dead-lettered')
         continue
       }
-      good.push({ m, d: delivered(m, parsed.data) })
+      good.push({ m, d: decoded.value })
     }
     if (good.length === 0) return
     try {
@@ -177,9 +225,8 @@ export async function runConsumer(
   }
 }
 
-function delivered(m: JsMsg, envelope: AnyEnvelope): Delivered {
+function position(m: JsMsg) {
   return {
-    envelope,
     subject: m.subject,
     streamSequence: m.info.streamSequence,
     deliveryCount: m.info.deliveryCount,

@@ -17,6 +17,8 @@ export interface AuthContext {
   orgId: string
   keyId: string
   role: 'admin' | 'member'
+  /** The ULID of the user the key acts for, when it has one. */
+  userId?: string
 }
 
 export function sha256Hex(value: string): string {
@@ -38,13 +40,18 @@ export function apiKeyMigrations(schema: string): Record<string, Migration> {
           )`.execute(db)
       },
     },
+    '2026_11_21_2300_api_key_user': {
+      async up(db: SchemaDb) {
+        await sql`alter table ${s}.api_keys add column user_id text`.execute(db)
+      },
+    },
   }
 }
 
 /** Upserts a key; guardian calls it inline for read-your-writes, every service via the bus. */
 export async function recordApiKey(db: SchemaDb | SchemaTx, schema: string, k: ApiKeyIssued) {
-  await sql`insert into ${sql.id(schema)}.api_keys (key_hash, key_id, org_id, role)
-    values (${k.keyHash}, ${k.keyId}, ${k.orgId}, ${k.role})
+  await sql`insert into ${sql.id(schema)}.api_keys (key_hash, key_id, org_id, role, user_id)
+    values (${k.keyHash}, ${k.keyId}, ${k.orgId}, ${k.role}, ${k.userId ?? null})
     on conflict (key_hash) do nothing`.execute(db)
 }
 
@@ -83,20 +90,42 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; auth?: AuthContext }>()
-    const key = /^Bearer (.+)$/.exec(req.headers['authorization'] ?? '')?.[1]
-    if (!key || !KEY_FORMAT.test(key)) throw AuthFailed()
-    const hash = sha256Hex(key)
-    const { rows } = await sql<{ key_hash: string; key_id: string; org_id: string; role: 'admin' | 'member'; revoked_at: Date | null }>`
-      select key_hash, key_id, org_id, role, revoked_at from ${sql.id(this.schema)}.api_keys
-      where key_hash = ${hash}`.execute(this.db)
-    const row = rows[0]
-    // The lookup is by hash; the constant-time compare guards against any index timing leak.
-    if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) {
-      throw AuthFailed()
-    }
-    req.auth = { orgId: row.org_id, keyId: row.key_id, role: row.role }
+    const auth = await authenticateKey(this.db, this.schema, req.headers['authorization'])
+    if (!auth) throw AuthFailed()
+    req.auth = auth
     return true
   }
+}
+
+/**
+ * Resolves an `Authorization: Bearer tsk_live_…` header to its key, or null when it is absent,
+ * malformed, unknown or revoked. For endpoints where a key is optional (Arden v1).
+ */
+export async function authenticateKey(
+  db: SchemaDb,
+  schema: string,
+  authorization: string | undefined,
+): Promise<AuthContext | null> {
+  const key = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
+  if (!key || !KEY_FORMAT.test(key)) return null
+  const hash = sha256Hex(key)
+  const { rows } = await sql<{
+    key_hash: string
+    key_id: string
+    org_id: string
+    role: 'admin' | 'member'
+    user_id: string | null
+    revoked_at: Date | null
+  }>`select key_hash, key_id, org_id, role, user_id, revoked_at from ${sql.id(schema)}.api_keys
+    where key_hash = ${hash}`.execute(db)
+  const row = rows[0]
+  // The lookup is by hash; the constant-time compare guards against any index timing leak.
+  if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) {
+    return null
+  }
+  const auth: AuthContext = { orgId: row.org_id, keyId: row.key_id, role: row.role }
+  if (row.user_id) auth.userId = row.user_id
+  return auth
 }
 
 /** The authenticated caller, set by {@link ApiKeyGuard}. */

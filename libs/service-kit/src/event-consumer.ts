@@ -1,5 +1,5 @@
 
-import { type AnyEnvelope, type Context, contextSubjects, streamName } from '@tessera/contracts'
+import { type AnyEnvelope, type Context, contextEventSubjects, streamName } from '@tessera/contracts'
 import type { Projection } from '@tessera/projections'
 import type { SchemaTx } from '@tessera/event-store'
 
@@ -53,7 +53,10 @@ export function toProjection(instance: object, prefix: string): Projection & { r
     name: meta.name,
     rebuildable: meta.rebuildable,
     // One consumer per context: nats-server 2.9 allows a single filter subject per consumer.
-    source: { stream: streamName(meta.context, prefix), filterSubject: contextSubjects(meta.context, prefix) },
+    source: {
+      stream: streamName(meta.context, prefix),
+      filterSubject: contextEventSubjects(meta.context, prefix),
+    },
     async apply(tx, event) {
       const method = handlers.get(event.type)
       if (method === undefined) return

@@ -41,15 +41,33 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = err.getStatus()
       return {
         status,
-        body: { code: CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'ERROR'), message: err.message, details: {} },
+        body: {
+          code:
+            typeof err.cause === 'object' && err.cause !== null
+              ? fastifyCode(err.cause, status)
+              : (CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'ERROR')),
+          message: err.message,
+          details: {},
+        },
       }
     }
     // Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode.
     if (typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
       const status = err.statusCode
       const message = err instanceof Error ? err.message : 'bad request'
-      return { status, body: { code: CODES[status] ?? 'BAD_REQUEST', message, details: {} } }
+      return { status, body: { code: fastifyCode(err, status), message, details: {} } }
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'internal error', details: {} } }
   }
+}
+
+/** Body-parser failures get codes of their own: a client must tell bad JSON from bad fields. */
+function fastifyCode(err: object, status: number): string {
+  const code = 'code' in err ? err.code : undefined
+  if (status === 400 && (err instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')) {
+    return 'MALFORMED_JSON'
+  }
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'MALFORMED_JSON'
+  if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) && !code.startsWith('FST_')) return code
+  return CODES[status] ?? 'BAD_REQUEST'
 }

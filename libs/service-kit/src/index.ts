@@ -1,4 +1,12 @@
-export { ApiKeyGuard, ApiKeyProjection, Auth, apiKeyMigrations, recordApiKey, sha256Hex } from './api-keys.ts'
+export {
+  ApiKeyGuard,
+  ApiKeyProjection,
+  Auth,
+  apiKeyMigrations,
+  authenticateKey,
+  recordApiKey,
+  sha256Hex,
+} from './api-keys.ts'
 export type { AuthContext } from './api-keys.ts'
 export { BaseEnv, ConfigError, loadConfig, serviceEnv } from './config.ts'
 export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './errors.ts'

@@ -37,6 +37,8 @@ export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
   env?: E
   /** Request body limit; Fastify's default is 1 MiB. */
   bodyLimit?: number
+  /** Registers Fastify plugins (rate limits, OpenAPI, …) before the routes are set up. */
+  configure?: (app: NestFastifyApplication, config: z.infer<E>) => Promise<void>
 }
 
 export interface RunningService {
@@ -76,6 +78,7 @@ export async function runService<E extends z.ZodObject>(def: ServiceDefinition<E
   app.useGlobalFilters(new HttpExceptionFilter(log))
   app.enableShutdownHooks()
   registerHttpMetrics(app.getHttpAdapter().getInstance())
+  await def.configure?.(app, config as z.infer<E>)
   await app.init()
 
   const relay = await startOutboxRelay({

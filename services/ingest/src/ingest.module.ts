@@ -1,10 +1,24 @@
 import { Module } from '@nestjs/common'
+import { ArdenController } from './http/arden.controller.ts'
+import { TelemetryQueriesController } from './http/telemetry-queries.controller.ts'
+import { TelemetryController } from './http/telemetry.controller.ts'
+import { BusIntakeConsumer } from './intake/bus-intake.consumer.ts'
+import { IntakeService } from './intake/intake.service.ts'
+import { KnownAgentsProjection } from './intake/known-agents.projection.ts'
+import { TelemetryLog } from './log/telemetry-log.ts'
 import { OrgProvisioningReactor } from './redaction/org-provisioning.reactor.ts'
 import { RedactionPoliciesProjection } from './redaction/redaction-policies.projection.ts'
 import { RedactionController } from './redaction/redaction.controller.ts'
 
 @Module({
-  controllers: [RedactionController],
-  providers: [RedactionPoliciesProjection, OrgProvisioningReactor],
+  controllers: [ArdenController, TelemetryController, TelemetryQueriesController, RedactionController],
+  providers: [
+    TelemetryLog,
+    IntakeService,
+    BusIntakeConsumer,
+    KnownAgentsProjection,
+    RedactionPoliciesProjection,
+    OrgProvisioningReactor,
+  ],
 })
 export class IngestModule {}

@@ -1,16 +1,23 @@
-import { type ServiceDefinition, serviceEnv } from '@tessera/service-kit'
+import type { ServiceDefinition } from '@tessera/service-kit'
+import { registerOpenApi } from './http/openapi.ts'
+import { registerRateLimit } from './http/rate-limit.ts'
+import { IngestEnv } from './ingest.env.ts'
 import { IngestModule } from './ingest.module.ts'
+import { KnownAgentsProjection } from './intake/known-agents.projection.ts'
 import { ingestMigrations } from './migrations.ts'
 import { OrgProvisioningReactor } from './redaction/org-provisioning.reactor.ts'
 import { RedactionPoliciesProjection } from './redaction/redaction-policies.projection.ts'
-
-const IngestEnv = serviceEnv('ingest')
 
 export const ingest: ServiceDefinition<typeof IngestEnv> = {
   name: 'ingest',
   context: 'telemetry',
   module: IngestModule,
-  consumers: [RedactionPoliciesProjection, OrgProvisioningReactor],
+  consumers: [RedactionPoliciesProjection, OrgProvisioningReactor, KnownAgentsProjection],
   migrations: ingestMigrations,
   env: IngestEnv,
+  async configure(app, config) {
+    const fastify = app.getHttpAdapter().getInstance()
+    await registerRateLimit(fastify, config.INGEST_RATE_LIMIT_PER_MINUTE)
+    await registerOpenApi(fastify)
+  },
 }

@@ -29,7 +29,7 @@ export class OrgProvisioningReactor {
   }
 }
 
-function toRedactionEvent(e: AnyEnvelope): RedactionEvent {
+export function toRedactionEvent(e: AnyEnvelope): RedactionEvent {
   if (e.type !== 'RedactionPolicySet')
     throw new Error(`unexpected ${e.type} in ${e.metadata.streamId}`)
   return { type: 'RedactionPolicySet', data: RedactionPolicySet.parse(e.data) }

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common'
+import { Body, Controller, Get, Inject, Put, UseGuards } from '@nestjs/common'
+import { z } from 'zod'
 import { sql } from 'kysely'
 import type { SchemaDb } from '@tessera/event-store'
 import {
@@ -6,16 +7,47 @@ import {
   Auth,
   type AuthContext,
   DB,
+  EVENT_LOG,
+  type EventLog,
   NotFound,
   SERVICE_SCHEMA,
+  parseInput,
 } from '@tessera/service-kit'
+import { decide, redactionStreamId } from '../domain/redaction/redaction.decider.ts'
+import { evolve, initialState } from '../domain/redaction/redaction.state.ts'
+import { toRedactionEvent } from './org-provisioning.reactor.ts'
+
+const PolicyBody = z.object({
+  dropKeys: z.array(z.string().min(1).max(200)).max(100).default([]),
+  hashKeys: z.array(z.string().min(1).max(200)).max(100).default([]),
+})
 
 @Controller('v1/telemetry')
 export class RedactionController {
   constructor(
     @Inject(DB) private readonly db: SchemaDb,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
   ) {}
+
+  /**
+   * Replaces the org's policy: top-level `params` keys of tool calls (and keys of Arden `data`)
+   * to drop, or to replace by `sha256:<hex>`, before anything is stored. It applies to
+   * telemetry accepted once the policy has reached ingest's read model (well under a second).
+   */
+  @Put('redaction')
+  @UseGuards(ApiKeyGuard)
+  async setRedaction(@Auth() auth: AuthContext, @Body() body: unknown) {
+    const { dropKeys, hashKeys } = parseInput(PolicyBody, body)
+    const decider = { decide, evolve, initialState, parse: toRedactionEvent }
+    const command = { type: 'SetPolicy' as const, orgId: auth.orgId, dropKeys, hashKeys }
+    const actor = { kind: 'api_key' as const, id: auth.keyId, orgId: auth.orgId }
+    await this.db.transaction().execute((tx) =>
+      this.log.handle(redactionStreamId(auth.orgId), decider, command, { actor }, tx),
+    )
+    const policy = decide(command, initialState())[0]!.data
+    return { orgId: auth.orgId, dropKeys: policy.dropKeys, hashKeys: policy.hashKeys }
+  }
 
   /** The caller's org's redaction policy; 404 until ingest has provisioned the org. */
   @Get('redaction')

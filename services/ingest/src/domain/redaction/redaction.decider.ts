@@ -5,16 +5,20 @@ import {
   initialState,
 } from './redaction.state.ts'
 
-/** Sent once guardian reports a new org: give it an empty policy, so nothing is redacted yet. */
-export type RedactionCommand = { type: 'ProvisionOrg'; orgId: string }
+export type RedactionCommand =
+  /** Sent once guardian reports a new org: give it an empty policy, so nothing is redacted yet. */
+  | { type: 'ProvisionOrg'; orgId: string }
+  /** An org replaces its policy: param keys to drop or hash before telemetry is stored. */
+  | { type: 'SetPolicy'; orgId: string; dropKeys: string[]; hashKeys: string[] }
 
 export function decide(command: RedactionCommand, state: RedactionState): RedactionEvent[] {
   switch (command.type) {
     case 'ProvisionOrg':
       return provisionOrg(command, state)
+    case 'SetPolicy':
+      return setPolicy(command, state)
     default: {
-      // `.type`, not the command: TS only narrows a union to never, and this one has one member.
-      const _exhaustive: never = command.type
+      const _exhaustive: never = command
       return _exhaustive
     }
   }
@@ -27,6 +31,15 @@ function provisionOrg(
   // A redelivered OrgCreated must not reset a policy the org has since changed.
   if (state.provisioned) return []
   return [{ type: 'RedactionPolicySet', data: { orgId: c.orgId, dropKeys: [], hashKeys: [] } }]
+}
+
+function setPolicy(c: Extract<RedactionCommand, { type: 'SetPolicy' }>, state: RedactionState): RedactionEvent[] {
+  const dropKeys = [...new Set(c.dropKeys)].sort()
+  const hashKeys = [...new Set(c.hashKeys)].filter((k) => !dropKeys.includes(k)).sort()
+  // Setting the policy it already has records nothing.
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i])
+  if (state.provisioned && same(dropKeys, state.dropKeys) && same(hashKeys, state.hashKeys)) return []
+  return [{ type: 'RedactionPolicySet', data: { orgId: c.orgId, dropKeys, hashKeys } }]
 }
 
 export const redactionDecider = { decide, evolve, initialState }

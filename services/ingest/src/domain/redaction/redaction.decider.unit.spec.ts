@@ -24,6 +24,22 @@ describe('redaction decider', () => {
     }
     spec(redactionDecider).given([provisioned, changed]).when(provision).then([])
   })
+  it('sets a policy, sorted and deduplicated, a dropped key not also hashed', () => {
+    spec(redactionDecider)
+      .given([provisioned])
+      .when({ type: 'SetPolicy', orgId, dropKeys: ['ssn', 'password', 'ssn'], hashKeys: ['email', 'ssn'] })
+      .then([{ type: 'RedactionPolicySet', data: { orgId, dropKeys: ['password', 'ssn'], hashKeys: ['email'] } }])
+  })
+  it('records nothing when the policy is unchanged', () => {
+    const changed: RedactionEvent = {
+      type: 'RedactionPolicySet',
+      data: { orgId, dropKeys: ['password'], hashKeys: ['email'] },
+    }
+    spec(redactionDecider)
+      .given([provisioned, changed])
+      .when({ type: 'SetPolicy', orgId, dropKeys: ['password'], hashKeys: ['email'] })
+      .then([])
+  })
   it('keeps one stream per org', () => {
     expect(redactionStreamId(orgId)).toBe(`redaction-${orgId}`)
   })

@@ -1,0 +1,41 @@
+import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common'
+import { RouteConfig } from '@nestjs/platform-fastify'
+import type { FastifyReply } from 'fastify'
+import { batchStatus, splitArdenBody } from '@tessera/contracts'
+import type { SchemaDb } from '@tessera/event-store'
+import { ApiError, DB, SERVICE_SCHEMA, authenticateKey } from '@tessera/service-kit'
+import { IntakeService } from '../intake/intake.service.ts'
+import { RATE_LIMITED } from './rate-limit.ts'
+
+/**
+ * Arden event protocol v1, exactly as published: one event or 1–100, each validated on its
+ * own; 200 all accepted, 207 some, 400 none, always the same body shape. The Bearer key is
+ * optional; a valid one fills a missing `user`.
+ */
+@Controller('api/events')
+export class ArdenController {
+  constructor(
+    @Inject(IntakeService) private readonly intake: IntakeService,
+    @Inject(DB) private readonly db: SchemaDb,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+  ) {}
+
+  @Post()
+  @RouteConfig(RATE_LIMITED)
+  async send(
+    @Body() body: unknown,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType ?? '')) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the events as application/json')
+    }
+    const split = splitArdenBody(body)
+    if (!split.ok) throw new ApiError(split.code === 'TOO_MANY_EVENTS' ? 413 : 400, split.code, split.message)
+    const auth = await authenticateKey(this.db, this.schema, authorization)
+    const { response } = await this.intake.arden(split.events, auth)
+    void reply.status(batchStatus(response.accepted_count, response.rejected_count).http)
+    return response
+  }
+}

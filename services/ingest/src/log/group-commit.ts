@@ -1,0 +1,205 @@
+import type pg from 'pg'
+import { v7 as uuidv7 } from 'uuid'
+import type { TelemetryRecord } from '@tessera/contracts'
+
+/** A record before its group commits; the commit stamps `receivedAt`. */
+export type PendingRecord = Omit<TelemetryRecord, 'receivedAt'>
+
+/** An idempotency key stored with the records: a client batch id, or a bus intake sequence. */
+export interface BatchClaim {
+  orgId: string
+  batchId: string
+  contentHash: string
+  /** What the first attempt answered; a retry gets it back. */
+  response: unknown
+}
+
+export type StoreOutcome =
+  | { stored: true; groupId: string; receivedAt: Date }
+  | { stored: false; existing: { contentHash: string; response: unknown } }
+
+export interface CommittedGroup {
+  groupId: string
+  receivedAt: Date
+  records: TelemetryRecord[]
+}
+
+interface Item {
+  records: PendingRecord[]
+  claim?: BatchClaim
+  resolve(o: StoreOutcome): void
+  reject(e: unknown): void
+}
+
+export interface GroupCommitOptions {
+  /** Transactions at once; while they run, new submissions queue up and share the next one. */
+  maxInFlight?: number
+  /** Records per transaction at most. */
+  maxGroupRecords?: number
+  onCommitted(group: CommittedGroup): void
+}
+
+/**
+ * Group commit: every submission waits for a transaction that also carries the submissions of
+ * other concurrent requests, so one multi-row INSERT and one fsync serve many of them. A
+ * submission resolves only after its commit, which is when ingest may answer 2xx.
+ */
+export class GroupCommitter {
+  private queue: Item[] = []
+  private inFlight = 0
+  private scheduled = false
+  private readonly maxInFlight: number
+  private readonly maxGroupRecords: number
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly opts: GroupCommitOptions,
+  ) {
+    this.maxInFlight = opts.maxInFlight ?? 2
+    this.maxGroupRecords = opts.maxGroupRecords ?? 5000
+  }
+
+  submit(records: PendingRecord[], claim?: BatchClaim): Promise<StoreOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, ...(claim ? { claim } : {}), resolve, reject })
+      this.schedule()
+    })
+  }
+
+  /** Resolves once nothing is queued or committing. */
+  async idle(): Promise<void> {
+    while (this.queue.length || this.inFlight) await new Promise((r) => setTimeout(r, 5))
+  }
+
+  private schedule() {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return
+    this.scheduled = true
+    // setImmediate: requests parsed in the same turn of the event loop join this group.
+    setImmediate(() => {
+      this.scheduled = false
+      if (this.inFlight >= this.maxInFlight) return
+      const group = this.take()
+      if (group.length === 0) return
+      this.inFlight++
+      void this.commit(group).finally(() => {
+        this.inFlight--
+        this.schedule()
+      })
+      this.schedule()
+    })
+  }
+
+  private take(): Item[] {
+    let n = 0
+    let count = 0
+    while (n < this.queue.length && (count === 0 || count + this.queue[n]!.records.length <= this.maxGroupRecords)) {
+      count += this.queue[n]!.records.length
+      n++
+    }
+    return this.queue.splice(0, n)
+  }
+
+  private async commit(items: Item[]) {
+    const groupId = uuidv7()
+    const receivedAt = new Date()
+    let client: pg.PoolClient | undefined
+    try {
+      client = await this.pool.connect()
+      await client.query('begin')
+      const losers = await this.claim(client, items)
+      const winners = items.filter((i) => !losers.has(i))
+      const records = winners.flatMap((i) => i.records)
+      if (records.length) await this.insert(client, groupId, receivedAt, records)
+      await client.query('commit')
+      const existing = await this.existing(client, [...losers])
+      for (const i of winners) i.resolve({ stored: true, groupId, receivedAt })
+      for (const i of losers) i.resolve({ stored: false, existing: existing.get(claimKey(i.claim!))! })
+      if (records.length) {
+        const iso = receivedAt.toISOString()
+        this.opts.onCommitted({ groupId, receivedAt, records: records.map((r) => ({ ...r, receivedAt: iso })) })
+      }
+    } catch (err) {
+      await client?.query('rollback').catch(() => undefined)
+      for (const i of items) i.reject(err)
+    } finally {
+      client?.release()
+    }
+  }
+
+  /** Inserts the group's claims; returns the items whose key was already taken. */
+  private async claim(client: pg.PoolClient, items: Item[]): Promise<Set<Item>> {
+    const losers = new Set<Item>()
+    const first = new Map<string, Item>()
+    for (const i of items) {
+      if (!i.claim) continue
+      const key = claimKey(i.claim)
+      if (first.has(key)) losers.add(i)
+      else first.set(key, i)
+    }
+    if (first.size === 0) return losers
+    const claims = [...first.values()].map(({ claim: c }) => ({
+      org_id: c!.orgId,
+      batch_id: c!.batchId,
+      content_hash: c!.contentHash,
+      response: c!.response,
+    }))
+    // ON CONFLICT DO NOTHING waits for a concurrent claimant to commit, then reports no row.
+    const { rows } = await client.query<{ org_id: string; batch_id: string }>(
+      `insert into ${this.table('telemetry_batches')} (org_id, batch_id, content_hash, response)
+       select org_id, batch_id, content_hash, response from json_to_recordset($1::json)
+         as r(org_id text, batch_id text, content_hash text, response jsonb)
+       on conflict do nothing returning org_id, batch_id`,
+      [JSON.stringify(claims)],
+    )
+    const won = new Set(rows.map((r) => `${r.org_id}\u0000${r.batch_id}`))
+    for (const [key, i] of first) if (!won.has(key)) losers.add(i)
+    return losers
+  }
+
+  private async insert(client: pg.PoolClient, groupId: string, receivedAt: Date, records: PendingRecord[]) {
+    const rows = records.map((r) => ({
+      event_id: r.eventId,
+      occurred_at: r.occurredAt,
+      org_id: r.orgId,
+      agent_id: r.agentId,
+      protocol: r.protocol,
+      type: r.type,
+      session_id: r.sessionId,
+      pact_id: r.pactId,
+      data: r.data,
+    }))
+    // One statement for the whole group: rows travel as one JSON parameter, which Postgres
+    // expands in C; the outbox row commits atomically with them.
+    await client.query(
+      `with ins as (
+         insert into ${this.table('telemetry_events')} (event_id, group_id, received_at, occurred_at,
+           org_id, agent_id, protocol, type, session_id, pact_id, data)
+         select event_id, $1, $2, occurred_at, org_id, agent_id, protocol, type, session_id, pact_id, data
+         from json_to_recordset($3::json) as r(event_id uuid, occurred_at timestamptz, org_id text,
+           agent_id text, protocol text, type text, session_id text, pact_id text, data jsonb)
+         returning 1)
+       insert into ${this.table('telemetry_outbox')} (group_id, received_at, event_count)
+       select $1, $2, count(*) from ins`,
+      [groupId, receivedAt, JSON.stringify(rows)],
+    )
+  }
+
+  private async existing(client: pg.PoolClient, losers: Item[]) {
+    const found = new Map<string, { contentHash: string; response: unknown }>()
+    if (losers.length === 0) return found
+    const { rows } = await client.query<{ org_id: string; batch_id: string; content_hash: string; response: unknown }>(
+      `select org_id, batch_id, content_hash, response from ${this.table('telemetry_batches')}
+       where (org_id, batch_id) in (select * from unnest($1::text[], $2::text[]))`,
+      [losers.map((i) => i.claim!.orgId), losers.map((i) => i.claim!.batchId)],
+    )
+    for (const r of rows) found.set(`${r.org_id}\u0000${r.batch_id}`, { contentHash: r.content_hash, response: r.response })
+    return found
+  }
+
+  private table(name: string) {
+    return `"${this.schema}"."${name}"`
+  }
+}
+
+const claimKey = (c: BatchClaim) => `${c.orgId}\u0000${c.batchId}`
