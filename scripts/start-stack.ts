@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   const scoring = config.processes.find((p) => p.name === 'scoring')
   if (!guardian || !scoring)
     throw new StartError('guardian and scoring are not in the process table')
-  say('[start] every service is ready; making sure the demo org exists')
+  say('[start] every service is ready; making sure the demo org and its agent exist')
   const demo = await ensureDemoOrg({
     file: DEMO_FILE,
     guardianUrl: guardian.url,
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
     databaseUrl: config.databaseUrl,
   }).catch((err: unknown) => {
     throw new StartError(
-      `could not set up the demo org: ${err instanceof Error ? err.message : String(err)}`,
+      `could not set up the demo org and agent: ${err instanceof Error ? err.message : String(err)}`,
     )
   })
   say(banner(config.processes, demo, config.bootstrapToken, '.tessera/demo.json'))

@@ -2,7 +2,10 @@ import { DEV_BOOTSTRAP_TOKEN } from './services.ts'
 import type { ProcessSpec } from './services.ts'
 import type { DemoOrgResult } from './demo-org.ts'
 
-/** What a person needs once everything is up: where things are, the demo key, two tries. */
+/**
+ * What a person needs once everything is up: where things are, the demo org's key, its agent's
+ * id, Arden handle and private key, and a few tries.
+ */
 export function banner(
   processes: readonly ProcessSpec[],
   demo: DemoOrgResult,
@@ -14,7 +17,9 @@ export function banner(
   // the dev default is no secret; a real token stays in the environment, not on screen
   const token =
     bootstrapToken === DEV_BOOTSTRAP_TOKEN ? DEV_BOOTSTRAP_TOKEN : '$TESSERA_BOOTSTRAP_TOKEN'
-  const { org } = demo
+  const { org, agent } = demo
+  const saved = (reused: boolean) =>
+    reused ? `reused from ${demoFile}` : `created, saved in ${demoFile}`
   const rule = '='.repeat(72)
   return [
     rule,
@@ -23,8 +28,11 @@ export function banner(
     `  gateway    ${base}   <- every public API`,
     ...processes.filter((p) => p.name !== 'gateway').map((p) => `  ${p.name.padEnd(10)} ${p.url}`),
     '',
-    `  demo org   ${org.orgId} (${org.name}), ${demo.reused ? `reused from ${demoFile}` : `created, saved in ${demoFile}`}`,
+    `  demo org   ${org.orgId} (${org.name}), ${saved(demo.reused)}`,
     `  API key    ${org.apiKey}   (key id ${org.keyId})`,
+    `  demo agent ${agent.agentId} (${agent.name}), ${saved(demo.agentReused)}`,
+    `  handle     ${agent.handle}   (Arden; ${agent.did})`,
+    `  agent key  ${agent.privateKey}   (Ed25519 private key, base64url: the JWK's d)`,
     ...(demo.profileVisible
       ? []
       : ["  (scoring has not shown this org's trust profile yet; try again in a moment)"]),
@@ -32,6 +40,7 @@ export function banner(
     '',
     'Try:',
     `  curl -s ${base}/api/v1/trust/orgs/${org.orgId}`,
+    `  curl -s ${base}/v1/agents/${agent.agentId} -H "Authorization: Bearer ${org.apiKey}"`,
     `  curl -s -X POST ${base}/v1/orgs -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '{"name":"Another Org"}'`,
     '',
     'Press Ctrl-C to stop.',

@@ -1,7 +1,8 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { type DemoAgent, asDemoAgent, ensureDemoAgent } from './demo-agent.ts'
 
-/** What `.tessera/demo.json` holds: enough to reuse the org on the next start. */
+/** The demo org: enough to reuse it on the next start. */
 export interface DemoOrg {
   orgId: string
   name: string
@@ -11,6 +12,9 @@ export interface DemoOrg {
   database: string
   createdAt: string
 }
+
+/** What `.tessera/demo.json` holds: the org, and its agent once there is one. */
+type Saved = DemoOrg & { agent?: DemoAgent }
 
 export interface DemoOrgOptions {
   file: string
@@ -31,30 +35,37 @@ export interface DemoOrgResult {
   reused: boolean
   /** Whether scoring already serves its trust profile. */
   profileVisible: boolean
+  /** The org's demo agent, with its key pair. */
+  agent: DemoAgent
+  agentReused: boolean
 }
 
 /**
  * Reuses the org in `file` when it belongs to this database and scoring still knows it;
- * otherwise asks guardian for a new one with the bootstrap token and remembers it.
+ * otherwise asks guardian for a new one with the bootstrap token and remembers it. Then the
+ * same for its demo agent, which guardian must still have, active.
  */
 export async function ensureDemoOrg(opts: DemoOrgOptions): Promise<DemoOrgResult> {
   const http = opts.fetch ?? fetch
   const database = databaseOf(opts.databaseUrl)
   const stored = await load(opts.file)
-  if (stored && stored.database === database) {
-    if (await profileExists(http, opts.scoringUrl, stored.orgId, opts.recheckMs ?? 5000)) {
-      return { org: stored, reused: true, profileVisible: true }
-    }
-  }
-  const org = await createOrg(http, opts, database)
-  await save(opts.file, org)
-  const profileVisible = await profileExists(
-    http,
-    opts.scoringUrl,
-    org.orgId,
-    opts.profileWaitMs ?? 15_000,
-  )
-  return { org, reused: false, profileVisible }
+  const reusable =
+    stored?.org.database === database &&
+    (await profileExists(http, opts.scoringUrl, stored.org.orgId, opts.recheckMs ?? 5000))
+  const org = reusable ? stored.org : await createOrg(http, opts, database)
+  // saved at once: should the agent fail, the next start still finds the org
+  if (!reusable) await save(opts.file, org)
+  const { agent, reused: agentReused } = await ensureDemoAgent({
+    guardianUrl: opts.guardianUrl,
+    apiKey: org.apiKey,
+    stored: reusable ? stored.agent : undefined,
+    fetch: http,
+  })
+  if (!agentReused) await save(opts.file, { ...org, agent })
+  const profileVisible =
+    reusable ||
+    (await profileExists(http, opts.scoringUrl, org.orgId, opts.profileWaitMs ?? 15_000))
+  return { org, reused: reusable, profileVisible, agent, agentReused }
 }
 
 async function createOrg(
@@ -128,7 +139,7 @@ export function databaseOf(databaseUrl: string): string {
   }
 }
 
-async function load(file: string): Promise<DemoOrg | undefined> {
+async function load(file: string): Promise<{ org: DemoOrg; agent?: DemoAgent } | undefined> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -137,13 +148,16 @@ async function load(file: string): Promise<DemoOrg | undefined> {
   }
   const o = parse(text)
   const fields = ['orgId', 'name', 'apiKey', 'keyId', 'database', 'createdAt'] as const
-  return o && fields.every((f) => typeof o[f] === 'string') ? (o as unknown as DemoOrg) : undefined
+  if (!o || !fields.every((f) => typeof o[f] === 'string')) return undefined
+  const org = Object.fromEntries(fields.map((f) => [f, o[f]])) as unknown as DemoOrg
+  const agent = asDemoAgent(o['agent'])
+  return agent ? { org, agent } : { org }
 }
 
-async function save(file: string, org: DemoOrg): Promise<void> {
+async function save(file: string, saved: Saved): Promise<void> {
   await mkdir(dirname(file), { recursive: true })
-  // it holds an API key: readable by its owner only
-  await writeFile(file, `${JSON.stringify(org, null, 2)}\n`, { mode: 0o600 })
+  // it holds an API key and a private key: readable by its owner only
+  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 })
   await chmod(file, 0o600)
 }
 

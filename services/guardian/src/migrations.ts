@@ -14,5 +14,28 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           updated_at timestamptz not null default now())`.execute(db)
       },
     },
+    '2026_11_21_2310_agents': {
+      async up(db: Kysely<any>) {
+        // Written in the same transaction as the agent's events, like orgs.
+        await sql`create table ${s}.agents (
+          agent_id text primary key,
+          org_id text not null,
+          name text not null,
+          framework text not null,
+          capabilities jsonb not null,
+          metadata jsonb not null default '{}',
+          public_key text,
+          did text,
+          -- Arden's /api/events finds an agent by handle alone, with no org: unique everywhere.
+          handle text not null constraint agents_handle_key unique,
+          status text not null check (status in ('active', 'revoked')),
+          created_at timestamptz not null,
+          revoked_at timestamptz,
+          revoked_reason text)`.execute(db)
+        // An org's agents, newest first: the list endpoint's order and its cursor.
+        await sql`create index agents_org_newest on ${s}.agents
+          (org_id, created_at desc, agent_id desc)`.execute(db)
+      },
+    },
   }
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, UseGuards } from '@nestjs/common'
 import { sql } from 'kysely'
+import { ulid } from 'ulid'
 import { z } from 'zod'
 import {
   ApiError,
@@ -45,7 +46,12 @@ export class OrgsController {
     const { name } = parseInput(CreateOrgBody, body)
     const orgId = newId('org')
     const apiKey = newSecret('tsk_live_')
-    const adminKey = { keyId: newId('key'), keyHash: sha256Hex(apiKey), prefix: apiKey.slice(0, 12) }
+    const adminKey = {
+      keyId: newId('key'),
+      keyHash: sha256Hex(apiKey),
+      prefix: apiKey.slice(0, 12),
+      userId: ulid(),
+    }
     const events = decide({ type: 'CreateOrg', orgId, name, adminKey, now: new Date() }, initialState())
     await this.db.transaction().execute(async (tx) => {
       await this.log.append(orgStreamId(orgId), 'no_stream', events, { actor: { kind: 'system', id: 'bootstrap' } }, tx)

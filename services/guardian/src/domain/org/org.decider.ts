@@ -5,8 +5,11 @@ export type OrgCommand =
       type: 'CreateOrg'
       orgId: string
       name: string
-      /** The first admin key, minted by the shell: ids and secrets are impure. */
-      adminKey: { keyId: string; keyHash: string; prefix: string }
+      /**
+       * The first admin key, minted by the shell: ids and secrets are impure. `userId` is the
+       * ULID of the user the key acts for.
+       */
+      adminKey: { keyId: string; keyHash: string; prefix: string; userId: string }
       now: Date
     }
   | { type: 'RevokeApiKey'; orgId: string; keyId: string; now: Date }

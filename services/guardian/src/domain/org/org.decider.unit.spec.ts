@@ -5,7 +5,12 @@ import type { OrgEvent } from './org.state.ts'
 
 const now = new Date('2026-11-21T10:00:00.000Z')
 const orgId = 'org_0123456789abcdefghjkmnpqrs'
-const adminKey = { keyId: 'key_0123456789abcdefghjkmnpqrs', keyHash: 'a'.repeat(64), prefix: 'tsk_live_abc' }
+const adminKey = {
+  keyId: 'key_0123456789abcdefghjkmnpqrs',
+  keyHash: 'a'.repeat(64),
+  prefix: 'tsk_live_abc',
+  userId: '01JDQ6Y3ZK8V5N2M4P7R9T0W1X',
+}
 const create: OrgCommand = { type: 'CreateOrg', orgId, name: 'Acme', adminKey, now }
 const created: OrgEvent[] = [
   { type: 'OrgCreated', data: { orgId, name: 'Acme', createdAt: now.toISOString() } },

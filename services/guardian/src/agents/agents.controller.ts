@@ -1,0 +1,97 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common'
+import { z } from 'zod'
+import { Capability } from '@tessera/contracts'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  ValidationFailed,
+  parseInput,
+} from '@tessera/service-kit'
+import { parseEd25519PublicKey } from '../domain/agent/agent-key.ts'
+import { decodeCursor } from './agents.repository.ts'
+import { AgentsService } from './agents.service.ts'
+
+const METADATA_MAX_BYTES = 16 * 1024
+
+const PublicKey = z
+  .string()
+  .max(200)
+  .transform((text, ctx) => {
+    const key = parseEd25519PublicKey(text)
+    if (key) return key
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an Ed25519 public key: 32 bytes as base64url or base64, or a z6Mk… did:key',
+    })
+    return z.NEVER
+  })
+
+const RegisterBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  framework: z.string().trim().min(1).max(100),
+  capabilities: z.array(Capability).max(200),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= METADATA_MAX_BYTES, {
+      message: `must be at most ${METADATA_MAX_BYTES} bytes of JSON`,
+    })
+    .optional(),
+  publicKey: PublicKey.optional(),
+})
+
+const RevokeBody = z.object({ reason: z.string().trim().min(1).max(500) })
+
+const ListQuery = z.object({
+  status: z.enum(['active', 'revoked']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+})
+
+/** The org's agents. Every route needs an API key; another org's agent is a 404. */
+@Controller('v1/agents')
+@UseGuards(ApiKeyGuard)
+export class AgentsController {
+  constructor(@Inject(AgentsService) private readonly agents: AgentsService) {}
+
+  @Post()
+  @HttpCode(201)
+  register(@Auth() auth: AuthContext, @Body() body: unknown) {
+    return this.agents.register(auth, parseInput(RegisterBody, body))
+  }
+
+  /** Newest first; `nextCursor` is null on the last page. */
+  @Get()
+  list(@Auth() auth: AuthContext, @Query() query: unknown) {
+    const { status, limit, cursor } = parseInput(ListQuery, query)
+    const after = cursor === undefined ? undefined : decodeCursor(cursor)
+    if (cursor !== undefined && !after) {
+      throw ValidationFailed('request is invalid', {
+        issues: [{ path: 'cursor', message: 'is not a cursor this API handed out' }],
+      })
+    }
+    return this.agents.list(auth, { status, limit, after })
+  }
+
+  @Get(':id')
+  get(@Auth() auth: AuthContext, @Param('id') id: string) {
+    return this.agents.get(auth, id)
+  }
+
+  @Post(':id/revoke')
+  @HttpCode(200)
+  revoke(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown) {
+    const { reason } = parseInput(RevokeBody, body)
+    return this.agents.revoke(auth, id, reason)
+  }
+}

@@ -1,0 +1,151 @@
+import { sql } from 'kysely'
+import { AgentId } from '@tessera/contracts'
+import type { AgentRegistered, AgentRevoked } from '@tessera/contracts'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import type { AgentStatus } from '../domain/agent/agent.state.ts'
+
+type Db = SchemaDb | SchemaTx
+
+interface AgentRow {
+  agent_id: string
+  org_id: string
+  name: string
+  framework: string
+  capabilities: string[]
+  metadata: Record<string, unknown>
+  public_key: string | null
+  did: string | null
+  handle: string
+  status: AgentStatus
+  created_at: Date
+  revoked_at: Date | null
+  revoked_reason: string | null
+}
+
+/** An agent as the API shows it. */
+export interface AgentView {
+  id: string
+  orgId: string
+  name: string
+  framework: string
+  capabilities: string[]
+  metadata: Record<string, unknown>
+  status: AgentStatus
+  /** The Arden handle, `A-` and 8 hex digits. */
+  handle: string
+  publicKey?: string
+  did?: string
+  createdAt: string
+  revokedAt?: string
+  revokedReason?: string
+}
+
+export interface AgentPage {
+  items: AgentView[]
+  nextCursor: string | null
+}
+
+/** Where a page starts: after this agent in newest-first order. */
+export interface AgentCursor {
+  createdAt: string
+  agentId: string
+}
+
+const HANDLE_TAKEN = 'agents_handle_key'
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/** Whether `err` is Postgres refusing a handle another agent (of any org) already has. */
+export function isHandleTaken(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'code' in err &&
+    err.code === '23505' &&
+    'constraint' in err &&
+    err.constraint === HANDLE_TAKEN
+  )
+}
+
+export async function insertAgent(db: Db, schema: string, e: AgentRegistered): Promise<AgentView> {
+  const { rows } = await sql<AgentRow>`insert into ${sql.id(schema)}.agents
+      (agent_id, org_id, name, framework, capabilities, metadata, public_key, did, handle,
+       status, created_at)
+    values (${e.agentId}, ${e.orgId}, ${e.name}, ${e.framework},
+      ${JSON.stringify(e.capabilities)}::jsonb, ${JSON.stringify(e.metadata ?? {})}::jsonb,
+      ${e.publicKey ?? null}, ${e.did ?? null}, ${e.handle}, 'active', ${e.registeredAt})
+    returning *`.execute(db)
+  return toView(rows[0]!)
+}
+
+export async function markRevoked(db: Db, schema: string, e: AgentRevoked): Promise<void> {
+  await sql`update ${sql.id(schema)}.agents
+    set status = 'revoked', revoked_at = ${e.revokedAt}, revoked_reason = ${e.reason}
+    where agent_id = ${e.agentId} and org_id = ${e.orgId}`.execute(db)
+}
+
+/** The org's agent, or undefined: another org's agent is as absent as an unknown one. */
+export async function findAgent(
+  db: Db,
+  schema: string,
+  orgId: string,
+  agentId: string,
+): Promise<AgentView | undefined> {
+  const { rows } = await sql<AgentRow>`select * from ${sql.id(schema)}.agents
+    where org_id = ${orgId} and agent_id = ${agentId}`.execute(db)
+  return rows[0] && toView(rows[0])
+}
+
+/** One page of the org's agents, newest first. */
+export async function listAgents(
+  db: Db,
+  schema: string,
+  orgId: string,
+  q: { status?: AgentStatus | undefined; limit: number; after?: AgentCursor | undefined },
+): Promise<AgentPage> {
+  const status = q.status ? sql`and status = ${q.status}` : sql``
+  const after = q.after
+    ? sql`and (created_at, agent_id) < (${q.after.createdAt}::timestamptz, ${q.after.agentId})`
+    : sql``
+  const { rows } = await sql<AgentRow>`select * from ${sql.id(schema)}.agents
+    where org_id = ${orgId} ${status} ${after}
+    order by created_at desc, agent_id desc
+    limit ${q.limit + 1}`.execute(db)
+  const items = rows.slice(0, q.limit).map(toView)
+  const last = items.at(-1)
+  const nextCursor =
+    rows.length > q.limit && last
+      ? encodeCursor({ createdAt: last.createdAt, agentId: last.id })
+      : null
+  return { items, nextCursor }
+}
+
+export function encodeCursor(c: AgentCursor): string {
+  return Buffer.from(`${c.createdAt}|${c.agentId}`).toString('base64url')
+}
+
+/** The cursor a page handed out, or undefined when `text` is not one. */
+export function decodeCursor(text: string): AgentCursor | undefined {
+  const [createdAt, agentId, ...rest] = Buffer.from(text, 'base64url').toString().split('|')
+  if (!createdAt || !agentId || rest.length > 0) return undefined
+  if (!ISO_MS.test(createdAt) || Number.isNaN(Date.parse(createdAt))) return undefined
+  if (!AgentId.safeParse(agentId).success) return undefined
+  return { createdAt, agentId }
+}
+
+function toView(r: AgentRow): AgentView {
+  return {
+    id: r.agent_id,
+    orgId: r.org_id,
+    name: r.name,
+    framework: r.framework,
+    capabilities: r.capabilities,
+    metadata: r.metadata,
+    status: r.status,
+    handle: `A-${r.handle}`,
+    ...(r.public_key ? { publicKey: r.public_key } : {}),
+    ...(r.did ? { did: r.did } : {}),
+    createdAt: r.created_at.toISOString(),
+    ...(r.revoked_at ? { revokedAt: r.revoked_at.toISOString() } : {}),
+    ...(r.revoked_reason ? { revokedReason: r.revoked_reason } : {}),
+  }
+}

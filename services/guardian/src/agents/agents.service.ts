@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { AgentId, AgentRegistered, AgentRevoked } from '@tessera/contracts'
+import {
+  ApiError,
+  type AuthContext,
+  DB,
+  EVENT_LOG,
+  type DeciderOf,
+  type EventLog,
+  NotFound,
+  SERVICE_SCHEMA,
+  ValidationFailed,
+  newId,
+} from '@tessera/service-kit'
+import type { AppendContext, SchemaDb } from '@tessera/event-store'
+import {
+  AgentAlreadyRevoked,
+  AgentNotFound,
+  type AgentCommand,
+  InvalidPublicKey,
+  agentDecider,
+  agentStreamId,
+} from '../domain/agent/agent.decider.ts'
+import { type AgentEvent, type AgentState, parseAgentEvent } from '../domain/agent/agent.state.ts'
+import { withFreeHandle } from './agent-handles.ts'
+import {
+  type AgentCursor,
+  type AgentPage,
+  type AgentView,
+  findAgent,
+  insertAgent,
+  isHandleTaken,
+  listAgents,
+  markRevoked,
+} from './agents.repository.ts'
+
+const agentLog: DeciderOf<AgentCommand, AgentEvent, AgentState> = {
+  ...agentDecider,
+  parse: parseAgentEvent,
+}
+
+export interface NewAgent {
+  name: string
+  framework: string
+  capabilities: string[]
+  metadata?: Record<string, unknown> | undefined
+  publicKey?: Uint8Array | undefined
+}
+
+/** Agents of the caller's org: each change is its events and its row, in one transaction. */
+@Injectable()
+export class AgentsService {
+  constructor(
+    @Inject(DB) private readonly db: SchemaDb,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+  ) {}
+
+  async register(auth: AuthContext, input: NewAgent): Promise<AgentView> {
+    const agentId = newId('agt')
+    const now = new Date()
+    // A taken handle fails the row's insert, which rolls the events back too: draw again.
+    const attempt = (handle: string) =>
+      this.db.transaction().execute(async (tx) => {
+        const command: AgentCommand = {
+          type: 'RegisterAgent',
+          agentId,
+          orgId: auth.orgId,
+          ...input,
+          handle,
+          now,
+        }
+        const [e] = await this.log.handle(
+          agentStreamId(agentId),
+          agentLog,
+          command,
+          actor(auth),
+          tx,
+        )
+        return insertAgent(tx, this.schema, AgentRegistered.parse(e?.data))
+      })
+    return withFreeHandle(attempt, isHandleTaken).catch(rethrow(agentId))
+  }
+
+  /** Revokes at once and for good. */
+  async revoke(auth: AuthContext, agentId: string, reason: string): Promise<AgentView> {
+    if (!AgentId.safeParse(agentId).success) throw NotFound('agent', agentId)
+    const command: AgentCommand = {
+      type: 'RevokeAgent',
+      agentId,
+      orgId: auth.orgId,
+      reason,
+      now: new Date(),
+    }
+    await this.db
+      .transaction()
+      .execute(async (tx) => {
+        const [e] = await this.log.handle(
+          agentStreamId(agentId),
+          agentLog,
+          command,
+          actor(auth),
+          tx,
+        )
+        await markRevoked(tx, this.schema, AgentRevoked.parse(e?.data))
+        // The agent's tokens and sessions (a later issue) end here, in this same transaction,
+        // so that nothing the agent holds outlives the revocation.
+      })
+      .catch(rethrow(agentId))
+    return this.get(auth, agentId)
+  }
+
+  async get(auth: AuthContext, agentId: string): Promise<AgentView> {
+    const agent = await findAgent(this.db, this.schema, auth.orgId, agentId)
+    if (!agent) throw NotFound('agent', agentId)
+    return agent
+  }
+
+  list(
+    auth: AuthContext,
+    q: {
+      status?: 'active' | 'revoked' | undefined
+      limit: number
+      after?: AgentCursor | undefined
+    },
+  ): Promise<AgentPage> {
+    return listAgents(this.db, this.schema, auth.orgId, q)
+  }
+}
+
+function actor(auth: AuthContext): AppendContext {
+  return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
+}
+
+/** The domain's refusals, as the API's errors. */
+function rethrow(agentId: string) {
+  return (err: unknown): never => {
+    if (err instanceof AgentNotFound) throw NotFound('agent', agentId)
+    if (err instanceof AgentAlreadyRevoked) {
+      throw new ApiError(409, 'AGENT_REVOKED', err.message, { agent: agentId })
+    }
+    if (err instanceof InvalidPublicKey) throw ValidationFailed(err.message, { field: 'publicKey' })
+    throw err
+  }
+}
