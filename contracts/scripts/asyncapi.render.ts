@@ -1,13 +1,18 @@
 import { Document } from 'yaml'
+import { z } from 'zod'
 import pkg from '../package.json' with { type: 'json' }
 import {
   HEADERS,
   INTAKE_REJECTED,
   INTAKE_SUBJECTS,
+  IntakeRejected,
+  TelemetryEvent,
+  TelemetryRecordsMessage,
   deadLetterSubject,
   streamName,
   subjectOf,
   subjectRoot,
+  telemetryRecordsSubject,
 } from '../src/index.ts'
 import {
   GENERATED_NOTICE,
@@ -117,26 +122,67 @@ export function buildAsyncApi(): JsonObject {
     description: `Messages a durable consumer gave up on after max_deliver attempts, with the error. Never dropped silently.`,
     messageId: 'DeadLetter',
   }
+  const records: Channel = {
+    id: 'telemetry.records',
+    address: telemetryRecordsSubject(),
+    description:
+      'Telemetry ingest committed, 100 records per message; Nats-Msg-Id is <groupId>.<part>, so a catch-up re-publish is a duplicate.',
+    messageId: 'TelemetryRecords',
+  }
+  channels[records.id] = channel(records)
   channels[intake.id] = channel(intake)
   channels[rejected.id] = channel(rejected)
   channels[deadLetter.id] = channel(deadLetter, {
     stream: { description: 'The JetStream stream the message came from (e.g. PACTS).' },
     consumer: { description: 'The durable consumer that gave up on it.' },
   })
+  operations['send.telemetry.records'] = operation(
+    records,
+    'send',
+    'Ingest fans out stored telemetry.',
+  )
   operations['receive.intake'] = operation(intake, 'receive', 'Ingest consumes raw telemetry.')
   operations['send.intake.rejected'] = operation(rejected, 'send', 'Ingest reports rejects.')
   operations['send.dlq'] = operation(deadLetter, 'send', 'Consumers dead-letter poison messages.')
 
   const placeholder = (description: string): JsonObject => ({ description })
+  const draft07 = (schema: z.ZodType): JsonObject => {
+    const { $schema: _draft, ...rest } = z.toJSONSchema(schema, {
+      target: 'draft-07',
+      io: 'input',
+      unrepresentable: 'any',
+    })
+    return rest as JsonObject
+  }
+  messages[records.id] = {
+    name: records.messageId,
+    contentType: 'application/json',
+    payload: draft07(TelemetryRecordsMessage),
+  }
   messages[intake.id] = {
     name: intake.messageId,
     contentType: 'application/json',
-    payload: placeholder('Arden v1 / Tessera telemetry batch; the schema is defined later.'),
+    payload: {
+      description:
+        'On tessera.intake.arden[.…]: an Arden v1 body (one event or 1–100; see the Arden v1 spec). On tessera.intake.telemetry[.…]: a batch {batchId?, events}, an array of events, or one event.',
+      oneOf: [
+        { type: 'object', description: 'An Arden v1 event, or an array of them' },
+        { type: 'array', description: 'Arden v1 events, or telemetry events' },
+        {
+          type: 'object',
+          properties: {
+            batchId: { type: 'string' },
+            events: { type: 'array', items: draft07(TelemetryEvent) },
+          },
+          required: ['events'],
+        },
+      ],
+    },
   }
   messages[rejected.id] = {
     name: rejected.messageId,
     contentType: 'application/json',
-    payload: placeholder('The rejected message with its error codes; the schema is defined later.'),
+    payload: draft07(IntakeRejected),
   }
   messages[deadLetter.id] = {
     name: deadLetter.messageId,

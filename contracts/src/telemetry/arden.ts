@@ -96,7 +96,10 @@ export function validateArdenEvent(raw: unknown, tokenUser?: string): ArdenCheck
   }
   const time = e['time']
   if (!safeInt.safeParse(time).success || (time as number) < 0 || (time as number) > MAX_EPOCH_MS) {
-    return fail('validation_error', 'time must be integer epoch milliseconds (UTC), up to year 9999')
+    return fail(
+      'validation_error',
+      'time must be integer epoch milliseconds (UTC), up to year 9999',
+    )
   }
   const mult = e['mult']
   if (mult !== undefined && !safeInt.safeParse(mult).success) {
@@ -137,7 +140,11 @@ function checkData(data: unknown): DataCheck {
     const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0
     const decoded = (data.length / 4) * 3 - padding
     if (decoded > ARDEN_MAX_DATA_BYTES) {
-      return { ok: false, error: 'bad_data_size', message: `data decodes to ${decoded} bytes; the limit is 1024` }
+      return {
+        ok: false,
+        error: 'bad_data_size',
+        message: `data decodes to ${decoded} bytes; the limit is 1024`,
+      }
     }
     return { ok: true, value: data }
   }
@@ -153,7 +160,11 @@ function checkData(data: unknown): DataCheck {
   if (unstorable) return { ok: false, error: 'validation_error', message: `data: ${unstorable}` }
   const size = new TextEncoder().encode(JSON.stringify(flat.data)).length
   if (size > ARDEN_MAX_DATA_BYTES) {
-    return { ok: false, error: 'bad_data_size', message: `data is ${size} bytes of JSON; the limit is 1024` }
+    return {
+      ok: false,
+      error: 'bad_data_size',
+      message: `data is ${size} bytes of JSON; the limit is 1024`,
+    }
   }
   return { ok: true, value: flat.data }
 }
@@ -165,7 +176,8 @@ export type ArdenBody =
 
 export function splitArdenBody(body: unknown): ArdenBody {
   if (Array.isArray(body)) {
-    if (body.length === 0) return { ok: false, code: 'EMPTY_BATCH', message: 'the array holds no events' }
+    if (body.length === 0)
+      return { ok: false, code: 'EMPTY_BATCH', message: 'the array holds no events' }
     if (body.length > ARDEN_MAX_BATCH) {
       return {
         ok: false,
@@ -176,10 +188,17 @@ export function splitArdenBody(body: unknown): ArdenBody {
     return { ok: true, events: body }
   }
   if (typeof body === 'object' && body !== null) return { ok: true, events: [body] }
-  return { ok: false, code: 'INVALID_BODY', message: 'the body must be an event object or an array of events' }
+  return {
+    ok: false,
+    code: 'INVALID_BODY',
+    message: 'the body must be an event object or an array of events',
+  }
 }
 
-export const ArdenRejection = z.object({ index: z.number().int(), error: z.enum(ARDEN_ERROR_CODES) })
+export const ArdenRejection = z.object({
+  index: z.number().int(),
+  error: z.enum(ARDEN_ERROR_CODES),
+})
 
 /** The one response shape for 200, 207 and 400: `event_ids` are the accepted, in request order. */
 export const ArdenResponse = z.object({
@@ -192,7 +211,10 @@ export const ArdenResponse = z.object({
 export type ArdenResponse = z.infer<typeof ArdenResponse>
 
 /** The request-level status of a result: all accepted 200, some 207, none 400. */
-export function batchStatus(accepted: number, rejected: number): { http: 200 | 207 | 400; status: ArdenResponse['status'] } {
+export function batchStatus(
+  accepted: number,
+  rejected: number,
+): { http: 200 | 207 | 400; status: ArdenResponse['status'] } {
   if (rejected === 0) return { http: 200, status: 'accepted' }
   if (accepted === 0) return { http: 400, status: 'rejected' }
   return { http: 207, status: 'partial' }

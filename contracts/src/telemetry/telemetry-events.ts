@@ -59,7 +59,12 @@ export const AgentResponse = z.object({
   metadata: Metadata.optional(),
 })
 
-export const TelemetryEvent = z.discriminatedUnion('type', [SessionStart, SessionEnd, ToolCall, AgentResponse])
+export const TelemetryEvent = z.discriminatedUnion('type', [
+  SessionStart,
+  SessionEnd,
+  ToolCall,
+  AgentResponse,
+])
 export type TelemetryEvent = z.infer<typeof TelemetryEvent>
 export type TelemetryEventType = TelemetryEvent['type']
 export type SessionStart = z.infer<typeof SessionStart>
@@ -92,7 +97,12 @@ export const TelemetryBatchRequest = z.object({
 })
 export type TelemetryBatchRequest = z.infer<typeof TelemetryBatchRequest>
 
-export const TELEMETRY_REJECTION_CODES = ['VALIDATION_ERROR', 'UNKNOWN_AGENT', 'AGENT_REVOKED', 'EVENT_TOO_LARGE'] as const
+export const TELEMETRY_REJECTION_CODES = [
+  'VALIDATION_ERROR',
+  'UNKNOWN_AGENT',
+  'AGENT_REVOKED',
+  'EVENT_TOO_LARGE',
+] as const
 export type TelemetryRejectionCode = (typeof TELEMETRY_REJECTION_CODES)[number]
 
 export const TelemetryBatchResponse = z.object({
@@ -101,7 +111,11 @@ export const TelemetryBatchResponse = z.object({
   acceptedCount: z.number().int(),
   rejectedCount: z.number().int(),
   rejected: z.array(
-    z.object({ index: z.number().int(), code: z.enum(TELEMETRY_REJECTION_CODES), message: z.string() }),
+    z.object({
+      index: z.number().int(),
+      code: z.enum(TELEMETRY_REJECTION_CODES),
+      message: z.string(),
+    }),
   ),
   /** Ids of the accepted events, in request order. */
   eventIds: z.array(z.uuid()),
@@ -118,13 +132,21 @@ export function validateTelemetryEvent(raw: unknown): TelemetryEventCheck {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
-    return { ok: false, code: 'VALIDATION_ERROR', message: `${where}${issue?.message ?? 'invalid'}` }
+    return {
+      ok: false,
+      code: 'VALIDATION_ERROR',
+      message: `${where}${issue?.message ?? 'invalid'}`,
+    }
   }
   const unstorable = unstorableReason(parsed.data)
   if (unstorable) return { ok: false, code: 'VALIDATION_ERROR', message: unstorable }
   const size = new TextEncoder().encode(JSON.stringify(parsed.data)).length
   if (size > TELEMETRY_MAX_EVENT_BYTES) {
-    return { ok: false, code: 'EVENT_TOO_LARGE', message: `${size} bytes; the limit is ${TELEMETRY_MAX_EVENT_BYTES}` }
+    return {
+      ok: false,
+      code: 'EVENT_TOO_LARGE',
+      message: `${size} bytes; the limit is ${TELEMETRY_MAX_EVENT_BYTES}`,
+    }
   }
   return { ok: true, event: parsed.data }
 }
