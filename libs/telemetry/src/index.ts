@@ -1,0 +1,11 @@
+export { Telemetry } from './telemetry.client.ts'
+
+export type { TelemetryStats } from './delivery.queue.ts'
+export type {
+  ResponseInput,
+  SessionEndInput,
+  SessionStartInput,
+  ToolCallInput,
+} from './event.builders.ts'
+export type { TelemetryLogger, TelemetryOptions } from './telemetry.options.ts'
+export type { InstrumentToolSpec } from './tool.instrument.ts'
