@@ -80,15 +80,13 @@ describe('telemetry through the gateway, as a user would send it', () => {
       sessionId,
       agentId,
       tool: 'review',
-      fn: async (p: { file: string }) => `ok ${p.file}`,
+      fn: (p: { file: string }) => Promise.resolve(`ok ${p.file}`),
     })
     const failing = tel.instrumentTool({
       sessionId,
       agentId,
       tool: 'deploy',
-      fn: async () => {
-        throw new Error('no deploys on Fridays')
-      },
+      fn: (): Promise<never> => Promise.reject(new Error('no deploys on Fridays')),
     })
     expect(await review({ file: 'a.ts' })).toBe('ok a.ts')
     await expect(failing()).rejects.toThrow('no deploys on Fridays')
