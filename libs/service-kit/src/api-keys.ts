@@ -89,7 +89,9 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; auth?: AuthContext }>()
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; auth?: AuthContext }>()
     const auth = await authenticateKey(this.db, this.schema, req.headers['authorization'])
     if (!auth) throw AuthFailed()
     req.auth = auth

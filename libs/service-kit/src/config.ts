@@ -18,6 +18,11 @@ export const BaseEnv = z.object({
     .regex(/^([A-Z][A-Z0-9]*_)?$/, 'must be empty or like T1A2B3_')
     .default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Which peers' `X-Forwarded-For` is believed, so rate limits and logs see the client behind
+   * the gateway: `loopback` (the gateway beside it), a CIDR list, or `false`.
+   */
+  TRUST_PROXY: z.string().default('loopback'),
 })
 export type BaseEnv = z.infer<typeof BaseEnv>
 

@@ -29,7 +29,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   private map(err: unknown) {
     if (err instanceof ApiError) {
-      return { status: err.status, body: { code: err.code, message: err.message, details: err.details } }
+      return {
+        status: err.status,
+        body: { code: err.code, message: err.message, details: err.details },
+      }
     }
     if (err instanceof ConcurrencyError) {
       return {
@@ -52,7 +55,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
       }
     }
     // Fastify's own errors (bad JSON, body too large, wrong content type) carry a statusCode.
-    if (typeof err === 'object' && err !== null && 'statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
+    if (
+      typeof err === 'object' &&
+      err !== null &&
+      'statusCode' in err &&
+      typeof err.statusCode === 'number' &&
+      err.statusCode < 500
+    ) {
       const status = err.statusCode
       const message = err instanceof Error ? err.message : 'bad request'
       return { status, body: { code: fastifyCode(err, status), message, details: {} } }
@@ -68,6 +77,7 @@ function fastifyCode(err: object, status: number): string {
     return 'MALFORMED_JSON'
   }
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'MALFORMED_JSON'
-  if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) && !code.startsWith('FST_')) return code
+  if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) && !code.startsWith('FST_'))
+    return code
   return CODES[status] ?? 'BAD_REQUEST'
 }

@@ -71,7 +71,10 @@ export async function runService<E extends z.ZodObject>(def: ServiceDefinition<E
 
   const app = await NestFactory.create<NestFastifyApplication>(
     rootModule(def, deps),
-    new FastifyAdapter({ bodyLimit: def.bodyLimit ?? 1024 * 1024 }),
+    new FastifyAdapter({
+      bodyLimit: def.bodyLimit ?? 1024 * 1024,
+      trustProxy: config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY,
+    }),
     { bufferLogs: true },
   )
   app.useLogger(app.get(NestPinoLogger))
