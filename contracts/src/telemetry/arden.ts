@@ -90,7 +90,8 @@ export function validateArdenEvent(raw: unknown, tokenUser?: string): ArdenCheck
   const agent = parseAgentRef(e['agent'])
   if (!agent) return fail('validation_error', 'agent must match ^(?:[aAsS]-)?[0-9a-fA-F]{1,8}$')
 
-  const bid = e['bid'] ?? 0
+  // Absent means 0; null is not an integer.
+  const bid = e['bid'] === undefined ? 0 : e['bid']
   if (!safeInt.safeParse(bid).success || (bid as number) < 0) {
     return fail('validation_error', 'bid must be a non-negative integer (micro-cents)')
   }
@@ -109,7 +110,7 @@ export function validateArdenEvent(raw: unknown, tokenUser?: string): ArdenCheck
   const data = checkData(e['data'])
   if (!data.ok) return data
 
-  const user = e['user'] ?? tokenUser
+  const user = e['user'] === undefined ? tokenUser : e['user']
   if (user === undefined) return fail('invalid_user', 'user is required without a valid token')
   if (typeof user !== 'string' || !ULID_PATTERN.test(user)) {
     return fail('invalid_user', 'user must be a ULID (26 Crockford base32 chars)')

@@ -7,15 +7,21 @@ import { unstorableReason } from './storable.ts'
  * `metadata`, so the wire format never needs a new version.
  */
 
-const Timestamp = z.iso.datetime({ offset: true })
+/** Years 0001–9999 once in UTC: what Postgres `timestamptz` and ISO 8601's 4 digits hold. */
+const EARLIEST_MS = Date.parse('0001-01-01T00:00:00.000Z')
+const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z')
+const Timestamp = z.iso.datetime({ offset: true }).refine((s) => {
+  const at = Date.parse(s)
+  return at >= EARLIEST_MS && at <= LATEST_MS
+}, 'must fall within years 0001–9999 in UTC')
 const Id = z.string().min(1).max(128)
 /** Free-form context; a JSON object. */
 const Metadata = z.record(z.string(), z.unknown())
 
 /** One telemetry event, as JSON, may not exceed this (keeps bus messages of 100 under 1 MB). */
 export const TELEMETRY_MAX_EVENT_BYTES = 8 * 1024
-/** Events in one `POST /v1/telemetry/batch`. */
-export const TELEMETRY_MAX_BATCH = 500
+/** Events in one `POST /v1/telemetry/batch`: 100 of at most 8 KiB fit the 1 MiB body limit. */
+export const TELEMETRY_MAX_BATCH = 100
 
 export const SessionStart = z.object({
   type: z.literal('session_start'),

@@ -1,5 +1,5 @@
 /** Mirrors `TELEMETRY_MAX_BATCH` of `@tessera/contracts` (imported for types only). */
-export const MAX_BATCH_SIZE = 500
+export const MAX_BATCH_SIZE = 100
 
 /** Where the SDK reports its own trouble; `console` fits, and so does any logger with these two. */
 export interface TelemetryLogger {
@@ -12,7 +12,7 @@ export interface TelemetryOptions {
   apiKey: string
   /** Default: `TESSERA_URL` from the environment, else `http://localhost:8080`. */
   baseUrl?: string
-  /** Events per request; a full batch is sent at once. Default 100, at most 500. */
+  /** Events per request; a full batch is sent at once. Default 100, which is also the most. */
   maxBatchSize?: number
   /** A partial batch waits at most this long before it is sent. Default 1000. */
   flushIntervalMs?: number

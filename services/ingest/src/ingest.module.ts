@@ -11,7 +11,12 @@ import { RedactionPoliciesProjection } from './redaction/redaction-policies.proj
 import { RedactionController } from './redaction/redaction.controller.ts'
 
 @Module({
-  controllers: [ArdenController, TelemetryController, TelemetryQueriesController, RedactionController],
+  controllers: [
+    ArdenController,
+    TelemetryController,
+    TelemetryQueriesController,
+    RedactionController,
+  ],
   providers: [
     TelemetryLog,
     IntakeService,

@@ -33,7 +33,9 @@ export function ingestMigrations(schema: string): Record<string, Migration> {
           partition of ${s}.telemetry_events default`.execute(db)
         await sql`create index on ${s}.telemetry_events (org_id, session_id, event_id)
           where session_id is not null`.execute(db)
-        await sql`create index on ${s}.telemetry_events (org_id, agent_id, occurred_at, event_id)`.execute(db)
+        await sql`create index on ${s}.telemetry_events (org_id, agent_id, occurred_at, event_id)`.execute(
+          db,
+        )
         // Catch-up finds a group by its commit time; BRIN is nearly free to maintain.
         await sql`create index on ${s}.telemetry_events using brin (received_at)`.execute(db)
         // Append-only, like the event log.

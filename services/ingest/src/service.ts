@@ -1,4 +1,5 @@
-import type { ServiceDefinition } from '@tessera/service-kit'
+import type { SchemaDb } from '@tessera/event-store'
+import { DB, SERVICE_SCHEMA, type ServiceDefinition, authenticateKey } from '@tessera/service-kit'
 import { registerOpenApi } from './http/openapi.ts'
 import { registerRateLimit } from './http/rate-limit.ts'
 import { IngestEnv } from './ingest.env.ts'
@@ -17,7 +18,13 @@ export const ingest: ServiceDefinition<typeof IngestEnv> = {
   env: IngestEnv,
   async configure(app, config) {
     const fastify = app.getHttpAdapter().getInstance()
-    await registerRateLimit(fastify, config.INGEST_RATE_LIMIT_PER_MINUTE)
+    const db = app.get<SchemaDb>(DB)
+    const schema = app.get<string>(SERVICE_SCHEMA)
+    await registerRateLimit(
+      fastify,
+      config.INGEST_RATE_LIMIT_PER_MINUTE,
+      async (authorization) => (await authenticateKey(db, schema, authorization))?.keyId ?? null,
+    )
     await registerOpenApi(fastify)
   },
 }

@@ -32,7 +32,8 @@ export class ArdenController {
       throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the events as application/json')
     }
     const split = splitArdenBody(body)
-    if (!split.ok) throw new ApiError(split.code === 'TOO_MANY_EVENTS' ? 413 : 400, split.code, split.message)
+    if (!split.ok)
+      throw new ApiError(split.code === 'TOO_MANY_EVENTS' ? 413 : 400, split.code, split.message)
     const auth = await authenticateKey(this.db, this.schema, authorization)
     const { response } = await this.intake.arden(split.events, auth)
     void reply.status(batchStatus(response.accepted_count, response.rejected_count).http)

@@ -20,12 +20,18 @@ afterAll(async () => {
 
 describe('ingest, end to end in one process', () => {
   it('stores accepted Arden events before answering, and fans them out to TELEMETRY', async () => {
-    const events = Array.from({ length: 3 }, (_, i) => ({ agent: `A-${agent.handle}`, time: 1_700_000_000_000 + i, data: { i } }))
+    const events = Array.from({ length: 3 }, (_, i) => ({
+      agent: `A-${agent.handle}`,
+      time: 1_700_000_000_000 + i,
+      data: { i },
+    }))
     const res = await h.post<ArdenResponse>('/api/events', events, { key: key.apiKey })
     expect(res.status).toBe(200)
     expect(res.body.event_ids).toHaveLength(3)
     // committed before the 2xx: visible at once
-    expect(await h.count('telemetry_events', sql`event_id = any(${res.body.event_ids}::uuid[])`)).toBe(3)
+    expect(
+      await h.count('telemetry_events', sql`event_id = any(${res.body.event_ids}::uuid[])`),
+    ).toBe(3)
 
     const jsm = await jetstreamManager(h.nc)
     const stream = streamName('telemetry', h.prefix)

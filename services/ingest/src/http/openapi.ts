@@ -12,10 +12,15 @@ import {
   TelemetryPage,
 } from '@tessera/contracts'
 
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' })
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
+  z.toJSONSchema(s, { io, unrepresentable: 'any' })
 const ErrorBody = {
   type: 'object',
-  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
+  properties: {
+    code: { type: 'string' },
+    message: { type: 'string' },
+    details: { type: 'object' },
+  },
   required: ['code', 'message', 'details'],
 }
 const json = (s: object) => ({ 'application/json': { schema: s } })
@@ -35,11 +40,19 @@ const ArdenEvent = {
     time: { type: 'integer', minimum: 0, description: 'epoch milliseconds, UTC; future accepted' },
     data: {
       oneOf: [
-        { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, description: 'flat, ≤ 1 KB as JSON' },
+        {
+          type: 'object',
+          additionalProperties: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+          description: 'flat, ≤ 1 KB as JSON',
+        },
         { type: 'string', contentEncoding: 'base64', description: 'decodes to ≤ 1 KB' },
       ],
     },
-    user: { type: 'string', pattern: '^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$', description: 'ULID; filled from the key' },
+    user: {
+      type: 'string',
+      pattern: '^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$',
+      description: 'ULID; filled from the key',
+    },
     mult: { type: 'integer' },
   },
 }
@@ -48,18 +61,37 @@ const ArdenEvent = {
 export function ingestOpenApi() {
   return {
     openapi: '3.1.0',
-    info: { title: 'Tessera ingest', version: '1.0.0', description: 'Telemetry intake and queries.' },
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'tsk_live_… API key' } } },
+    info: {
+      title: 'Tessera ingest',
+      version: '1.0.0',
+      description: 'Telemetry intake and queries.',
+    },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'tsk_live_… API key' },
+      },
+    },
     paths: {
       '/api/events': {
         post: {
           summary: `Arden v1: one event or 1–${ARDEN_MAX_BATCH}; per-event codes ${ARDEN_ERROR_CODES.join(', ')}`,
           security: [{}, ...bearer],
-          requestBody: { required: true, content: json({ oneOf: [ArdenEvent, { type: 'array', items: ArdenEvent, minItems: 1, maxItems: ARDEN_MAX_BATCH }] }) },
+          requestBody: {
+            required: true,
+            content: json({
+              oneOf: [
+                ArdenEvent,
+                { type: 'array', items: ArdenEvent, minItems: 1, maxItems: ARDEN_MAX_BATCH },
+              ],
+            }),
+          },
           responses: {
             200: { description: 'all accepted', content: json(schema(ArdenResponse)) },
             207: { description: 'some accepted', content: json(schema(ArdenResponse)) },
-            400: { description: 'none accepted (same body), or a malformed body', content: json(schema(ArdenResponse)) },
+            400: {
+              description: 'none accepted (same body), or a malformed body',
+              content: json(schema(ArdenResponse)),
+            },
             413: error(`more than ${ARDEN_MAX_BATCH} events, or a body over 1 MiB`),
             415: error('not application/json'),
             429: error('rate limited; see Retry-After'),
@@ -72,12 +104,24 @@ export function ingestOpenApi() {
           security: bearer,
           requestBody: {
             required: true,
-            content: json({ ...schema(TelemetryBatchRequest, 'input'), properties: { batchId: { type: 'string' }, events: { type: 'array', items: schema(TelemetryEvent, 'input') } } }),
+            content: json({
+              ...schema(TelemetryBatchRequest, 'input'),
+              properties: {
+                batchId: { type: 'string' },
+                events: { type: 'array', items: schema(TelemetryEvent, 'input') },
+              },
+            }),
           },
           responses: {
-            200: { description: 'all accepted (or a replay: Idempotent-Replayed: true)', content: json(schema(TelemetryBatchResponse)) },
+            200: {
+              description: 'all accepted (or a replay: Idempotent-Replayed: true)',
+              content: json(schema(TelemetryBatchResponse)),
+            },
             207: { description: 'some accepted', content: json(schema(TelemetryBatchResponse)) },
-            400: { description: 'none accepted, or VALIDATION_ERROR', content: json(schema(TelemetryBatchResponse)) },
+            400: {
+              description: 'none accepted, or VALIDATION_ERROR',
+              content: json(schema(TelemetryBatchResponse)),
+            },
             401: error('AUTH_FAILED'),
             409: error('BATCH_CONFLICT: the batch id was used with other events'),
             429: error('rate limited; see Retry-After'),
@@ -90,10 +134,17 @@ export function ingestOpenApi() {
           security: bearer,
           parameters: [
             { name: 'sessionId', in: 'path', required: true, schema: { type: 'string' } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            },
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
           ],
-          responses: { 200: { description: 'a page', content: json(schema(TelemetryPage)) }, 404: error('NOT_FOUND') },
+          responses: {
+            200: { description: 'a page', content: json(schema(TelemetryPage)) },
+            404: error('NOT_FOUND'),
+          },
         },
       },
       '/v1/agents/{agentId}/telemetry': {
@@ -104,19 +155,45 @@ export function ingestOpenApi() {
             { name: 'agentId', in: 'path', required: true, schema: { type: 'string' } },
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
-            { name: 'type', in: 'query', schema: { type: 'string', enum: ['arden_event', 'session_start', 'session_end', 'tool_call', 'response'] } },
-            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+            {
+              name: 'type',
+              in: 'query',
+              schema: {
+                type: 'string',
+                enum: ['arden_event', 'session_start', 'session_end', 'tool_call', 'response'],
+              },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            },
             { name: 'cursor', in: 'query', schema: { type: 'string' } },
           ],
-          responses: { 200: { description: 'a page', content: json(schema(TelemetryPage)) }, 404: error('NOT_FOUND') },
+          responses: {
+            200: { description: 'a page', content: json(schema(TelemetryPage)) },
+            404: error('NOT_FOUND'),
+          },
         },
       },
       '/v1/telemetry/redaction': {
-        get: { summary: "The org's redaction policy", security: bearer, responses: { 200: { description: 'the policy' } } },
+        get: {
+          summary: "The org's redaction policy",
+          security: bearer,
+          responses: { 200: { description: 'the policy' } },
+        },
         put: {
           summary: 'Replace the redaction policy: param keys to drop or hash before storage',
           security: bearer,
-          requestBody: { content: json({ type: 'object', properties: { dropKeys: { type: 'array', items: { type: 'string' } }, hashKeys: { type: 'array', items: { type: 'string' } } } }) },
+          requestBody: {
+            content: json({
+              type: 'object',
+              properties: {
+                dropKeys: { type: 'array', items: { type: 'string' } },
+                hashKeys: { type: 'array', items: { type: 'string' } },
+              },
+            }),
+          },
           responses: { 200: { description: 'the new policy' }, 400: error('VALIDATION_ERROR') },
         },
       },

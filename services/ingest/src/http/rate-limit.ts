@@ -1,29 +1,60 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
+import { ApiError } from '@tessera/service-kit'
 
 /** Route config that opts a route into the limit: `@RouteConfig(RATE_LIMITED)`. */
 export const RATE_LIMITED = { rateLimit: {} }
 
+/** Resolves an `Authorization` header to the id of a valid (issued, unrevoked) key, or null. */
+export type KeyResolver = (authorization: string) => Promise<string | null>
+
+const KEY_CACHE_MS = 10_000
+const KEY_CACHE_MAX = 10_000
+
 /**
- * Rate limits per API key, or per IP without one: 429 `RATE_LIMITED` with `Retry-After`.
- * The key is a hash of the bearer token, so an invalid token is limited like any other.
+ * Rate limits per API key, or per IP without a valid one: 429 `RATE_LIMITED` with `Retry-After`.
+ * Only a key that resolves gets a budget of its own: an invalid token counts as none (Arden v1),
+ * so sending a new made-up token per request does not escape the IP's limit. Valid keys are
+ * remembered briefly, so the lookup costs one query per key every few seconds.
  */
-export async function registerRateLimit(app: FastifyInstance, perMinute: number) {
+export async function registerRateLimit(
+  app: FastifyInstance,
+  perMinute: number,
+  resolveKey: KeyResolver,
+) {
   if (perMinute === 0) return
+  const known = new Map<string, { keyId: string; until: number }>()
+  const keyIdOf = async (authorization: string) => {
+    const hash = createHash('sha256').update(authorization).digest('hex')
+    const hit = known.get(hash)
+    if (hit && hit.until > Date.now()) return hit.keyId
+    const keyId = await resolveKey(authorization)
+    if (keyId) {
+      if (known.size >= KEY_CACHE_MAX) known.clear()
+      known.set(hash, { keyId, until: Date.now() + KEY_CACHE_MS })
+    }
+    return keyId
+  }
   await app.register(rateLimit, {
     global: false,
     max: perMinute,
     timeWindow: 60_000,
-    keyGenerator: (req: FastifyRequest) => {
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
-      return token ? `key:${createHash('sha256').update(token).digest('hex')}` : `ip:${req.ip}`
+    keyGenerator: async (req: FastifyRequest) => {
+      const authorization = req.headers.authorization
+      const keyId = authorization ? await keyIdOf(authorization) : null
+      return keyId ? `key:${keyId}` : `ip:${req.ip}`
     },
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      code: 'RATE_LIMITED',
-      message: `rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`,
-      details: { limit: ctx.max, retryAfterSeconds: Math.ceil(ctx.ttl / 1000) },
-    }),
+    // An ApiError, so the exception filter keeps the message and details.
+    errorResponseBuilder: (_req, ctx) =>
+      new ApiError(
+        429,
+        'RATE_LIMITED',
+        `rate limit of ${ctx.max} requests per minute exceeded; retry in ${ctx.after}`,
+        {
+          limit: ctx.max,
+          retryAfterSeconds: Math.ceil(ctx.ttl / 1000),
+        },
+      ),
   })
 }

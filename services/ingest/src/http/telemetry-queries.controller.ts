@@ -2,7 +2,15 @@ import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common
 import { z } from 'zod'
 import type { TelemetryPage } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
-import { ApiKeyGuard, Auth, type AuthContext, DB, NotFound, SERVICE_SCHEMA, parseInput } from '@tessera/service-kit'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  DB,
+  NotFound,
+  SERVICE_SCHEMA,
+  parseInput,
+} from '@tessera/service-kit'
 import { agentTelemetry, agentInOrg, sessionTelemetry } from './telemetry-queries.ts'
 
 const Page = z.object({
@@ -26,7 +34,11 @@ export class TelemetryQueriesController {
 
   /** A session's events in the order they were accepted. */
   @Get('telemetry/sessions/:sessionId')
-  async session(@Auth() auth: AuthContext, @Param('sessionId') sessionId: string, @Query() query: unknown): Promise<TelemetryPage> {
+  async session(
+    @Auth() auth: AuthContext,
+    @Param('sessionId') sessionId: string,
+    @Query() query: unknown,
+  ): Promise<TelemetryPage> {
     const q = parseInput(Page, query)
     const page = await sessionTelemetry(this.db, this.schema, auth.orgId, sessionId, q)
     if (page.items.length === 0 && !q.cursor) throw NotFound('session', sessionId)
@@ -35,9 +47,14 @@ export class TelemetryQueriesController {
 
   /** An agent's events by the time they happened, optionally within [from, to) and of one type. */
   @Get('agents/:agentId/telemetry')
-  async agent(@Auth() auth: AuthContext, @Param('agentId') agentId: string, @Query() query: unknown): Promise<TelemetryPage> {
+  async agent(
+    @Auth() auth: AuthContext,
+    @Param('agentId') agentId: string,
+    @Query() query: unknown,
+  ): Promise<TelemetryPage> {
     const q = parseInput(AgentQuery, query)
-    if (!(await agentInOrg(this.db, this.schema, auth.orgId, agentId))) throw NotFound('agent', agentId)
+    if (!(await agentInOrg(this.db, this.schema, auth.orgId, agentId)))
+      throw NotFound('agent', agentId)
     return agentTelemetry(this.db, this.schema, auth.orgId, agentId, q)
   }
 }

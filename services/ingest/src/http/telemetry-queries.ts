@@ -56,10 +56,17 @@ interface Cursor {
   o?: string
 }
 
-function page(rows: RecordRow[], limit: number, cursorOf: (last: RecordRow) => Cursor): TelemetryPage {
+function page(
+  rows: RecordRow[],
+  limit: number,
+  cursorOf: (last: RecordRow) => Cursor,
+): TelemetryPage {
   const items = rows.slice(0, limit)
   const last = items.at(-1)
-  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify(cursorOf(last))).toString('base64url') : null
+  const nextCursor =
+    rows.length > limit && last
+      ? Buffer.from(JSON.stringify(cursorOf(last))).toString('base64url')
+      : null
   return { items: items.map(toRecord), nextCursor }
 }
 
@@ -68,7 +75,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 function decodeCursor(cursor: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>
-    if (typeof c.e === 'string' && UUID.test(c.e) && (c.o === undefined || !Number.isNaN(Date.parse(c.o)))) {
+    if (
+      typeof c.e === 'string' &&
+      UUID.test(c.e) &&
+      (c.o === undefined || !Number.isNaN(Date.parse(c.o)))
+    ) {
       return c as Cursor
     }
   } catch {

@@ -18,7 +18,11 @@ export class TelemetryController {
   @HttpCode(200)
   @UseGuards(ApiKeyGuard)
   @RouteConfig(RATE_LIMITED)
-  async batch(@Auth() auth: AuthContext, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+  async batch(
+    @Auth() auth: AuthContext,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { batchId, events } = parseInput(TelemetryBatchRequest, body)
     const { response, replayed } = await this.intake.telemetry(auth.orgId, batchId, events)
     void reply.status(batchStatus(response.acceptedCount, response.rejectedCount).http)

@@ -65,7 +65,13 @@ export class BusIntakeConsumer implements OnApplicationBootstrap, BeforeApplicat
     const text = new TextDecoder().decode(m.data)
     const msg = readIntakeMessage(subjectRoot(this.prefix), m.subject, text)
     if (!msg.ok) {
-      return this.reject(m, text, msg.code, [{ index: -1, error: msg.code, message: msg.message }], [])
+      return this.reject(
+        m,
+        text,
+        msg.code,
+        [{ index: -1, error: msg.code, message: msg.message }],
+        [],
+      )
     }
     // The sequence names the message, the hash tells a redelivery from a reused sequence
     // (a recreated stream): a redelivered message is stored once.
@@ -73,23 +79,45 @@ export class BusIntakeConsumer implements OnApplicationBootstrap, BeforeApplicat
     const claim = { id: `intake:${m.streamSequence}:${hash}`, hash }
     if (msg.protocol === 'arden') {
       const { response, messages } = await this.intake.arden(msg.events, null, claim)
-      const rejected = response.rejected.map((r) => ({ ...r, message: messages.get(r.index) ?? r.error }))
-      if (rejected.length) await this.reject(m, text, rejected[0]!.error, rejected, response.event_ids)
+      const rejected = response.rejected.map((r) => ({
+        ...r,
+        message: messages.get(r.index) ?? r.error,
+      }))
+      if (rejected.length)
+        await this.reject(m, text, rejected[0]!.error, rejected, response.event_ids)
       return
     }
     const batchId = msg.batchId === undefined ? claim.id : `intake:batch:${msg.batchId}`
     let response
     try {
-      ;({ response } = await this.intake.telemetry(null, batchId, msg.events))
+      // A client's batchId is scoped by its agents' orgs; the message's own id is not.
+      const clientBatch = msg.batchId !== undefined
+      ;({ response } = await this.intake.telemetry(null, batchId, msg.events, clientBatch))
     } catch (err) {
       if (!(err instanceof ApiError) || err.code !== 'BATCH_CONFLICT') throw err
-      return this.reject(m, text, err.code, [{ index: -1, error: err.code, message: err.message }], [])
+      return this.reject(
+        m,
+        text,
+        err.code,
+        [{ index: -1, error: err.code, message: err.message }],
+        [],
+      )
     }
-    const rejected = response.rejected.map((r) => ({ index: r.index, error: r.code, message: r.message }))
+    const rejected = response.rejected.map((r) => ({
+      index: r.index,
+      error: r.code,
+      message: r.message,
+    }))
     if (rejected.length) await this.reject(m, text, rejected[0]!.error, rejected, response.eventIds)
   }
 
-  private async reject(m: RawDelivered, payload: string, code: string, rejected: IntakeRejected['rejected'], accepted: string[]) {
+  private async reject(
+    m: RawDelivered,
+    payload: string,
+    code: string,
+    rejected: IntakeRejected['rejected'],
+    accepted: string[],
+  ) {
     const body: IntakeRejected = {
       subject: m.subject,
       streamSequence: m.streamSequence,
@@ -101,6 +129,9 @@ export class BusIntakeConsumer implements OnApplicationBootstrap, BeforeApplicat
     await jetstream(this.nc).publish(intakeRejectedSubject(this.prefix), JSON.stringify(body), {
       msgID: `rejected.${m.streamSequence}`,
     })
-    this.log.info({ subject: m.subject, seq: m.streamSequence, code, count: rejected.length }, 'intake rejected')
+    this.log.info(
+      { subject: m.subject, seq: m.streamSequence, code, count: rejected.length },
+      'intake rejected',
+    )
   }
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common'
-import canonicalize from 'canonicalize'
 import { v7 as uuidv7 } from 'uuid'
 import type { ArdenResponse } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import { ApiError, type AuthContext, DB, SERVICE_SCHEMA, sha256Hex } from '@tessera/service-kit'
 import { acceptArden, checkArdenEvents, handlesOf } from '../domain/intake/arden.intake.ts'
-import type { IntakeDeps } from '../domain/intake/intake.types.ts'
+import type { IntakeDeps, KnownAgent } from '../domain/intake/intake.types.ts'
 import {
   type TelemetryResult,
   acceptTelemetry,
@@ -46,38 +45,128 @@ export class IntakeService {
   ) {}
 
   /** Arden v1 events; `auth` is the optional Bearer key, `claimId` a bus intake's idempotency key. */
-  async arden(raw: readonly unknown[], auth?: AuthContext | null, claimId?: { id: string; hash: string }): Promise<ArdenOutcome> {
+  async arden(
+    raw: readonly unknown[],
+    auth?: AuthContext | null,
+    claimId?: { id: string; hash: string },
+  ): Promise<ArdenOutcome> {
     const checked = checkArdenEvents(raw, auth?.userId)
-    const { agents, policies } = await lookupAgents(this.db, this.schema, 'handle', handlesOf(checked))
-    const { records, response, messages } = acceptArden(checked, agents, policies, this.deps, auth?.orgId)
+    const { agents, policies } = await lookupAgents(
+      this.db,
+      this.schema,
+      'handle',
+      handlesOf(checked),
+    )
+    const { records, response, messages } = acceptArden(
+      checked,
+      agents,
+      policies,
+      this.deps,
+      auth?.orgId,
+    )
     if (records.length || claimId) {
-      const claim = claimId && { orgId: INTAKE_ORG, batchId: claimId.id, contentHash: claimId.hash, response }
+      const claim = claimId && {
+        orgId: INTAKE_ORG,
+        batchId: claimId.id,
+        contentHash: claimId.hash,
+        response,
+      }
       const outcome = await this.log.store(records, claim)
-      if (!outcome.stored) return { response: outcome.existing.response as ArdenResponse, messages: new Map() }
+      if (!outcome.stored)
+        return { response: outcome.existing.response as ArdenResponse, messages: new Map() }
     }
     return { response, messages }
   }
 
   /**
    * A telemetry batch. The batch id makes it idempotent: the same id with the same events is
-   * answered from the first attempt; with other events it is a 409 `BATCH_CONFLICT`.
+   * answered from the first attempt; with other events it is a 409 `BATCH_CONFLICT`. A client's
+   * batch id belongs to the key's org; on the bus (no key) to the orgs of the batch's agents, so
+   * two orgs may both send `b-0001`. `clientBatch: false` is a bus message's own id, global.
    */
-  async telemetry(orgId: string | null, batchId: string, raw: readonly unknown[]): Promise<TelemetryOutcome> {
+  async telemetry(
+    orgId: string | null,
+    batchId: string,
+    raw: readonly unknown[],
+    clientBatch = true,
+  ): Promise<TelemetryOutcome> {
     const checked = checkTelemetryEvents(raw)
-    const { agents, policies } = await lookupAgents(this.db, this.schema, 'agent_id', agentIdsOf(checked))
-    const { records, result } = acceptTelemetry(checked, agents, policies, this.deps, orgId ?? undefined)
+    const { agents, policies } = await lookupAgents(
+      this.db,
+      this.schema,
+      'agent_id',
+      agentIdsOf(checked),
+    )
+    const { records, result } = acceptTelemetry(
+      checked,
+      agents,
+      policies,
+      this.deps,
+      orgId ?? undefined,
+    )
     const response = { batchId, ...result }
     const claim: BatchClaim = {
-      orgId: orgId ?? INTAKE_ORG,
+      orgId: orgId ?? (clientBatch ? ownersOf(agents.values()) : INTAKE_ORG),
       batchId,
-      contentHash: sha256Hex(canonicalize(raw) ?? ''),
+      contentHash: sha256Hex(canonicalJson(raw)),
       response,
     }
     const outcome = await this.log.store(records, claim)
     if (outcome.stored) return { response, replayed: false }
     if (outcome.existing.contentHash !== claim.contentHash) {
-      throw new ApiError(409, 'BATCH_CONFLICT', `batch ${batchId} was already sent with other events`, { batchId })
+      throw new ApiError(
+        409,
+        'BATCH_CONFLICT',
+        `batch ${batchId} was already sent with other events`,
+        { batchId },
+      )
     }
     return { response: outcome.existing.response as TelemetryOutcome['response'], replayed: true }
   }
+}
+
+/**
+ * A parsed JSON value in canonical form (keys sorted, as the `canonicalize` package writes it),
+ * for a batch's content hash. The batch is untrusted: nesting of any depth is walked without
+ * recursion, and lone surrogates are escaped (as `JSON.stringify` does) instead of throwing;
+ * the events that carry them are rejected one by one later, not the batch with a 500.
+ */
+export function canonicalJson(value: unknown): string {
+  const out: string[] = []
+  const todo: (string | { v: unknown })[] = [{ v: value }]
+  while (todo.length) {
+    const next = todo.pop()!
+    if (typeof next === 'string') {
+      out.push(next)
+      continue
+    }
+    const v = next.v
+    if (v === null || typeof v !== 'object') {
+      out.push(JSON.stringify(v) ?? 'null')
+      continue
+    }
+    const parts: (string | { v: unknown })[] = []
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => parts.push(...(i ? [','] : []), { v: item }))
+      parts.unshift('[')
+      parts.push(']')
+    } else {
+      const obj = v as Record<string, unknown>
+      const keys = Object.keys(obj)
+        .sort()
+        .filter((k) => obj[k] !== undefined)
+      keys.forEach((k, i) => parts.push(`${i ? ',' : ''}${JSON.stringify(k)}:`, { v: obj[k] }))
+      parts.unshift('{')
+      parts.push('}')
+    }
+    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]!)
+  }
+  return out.join('')
+}
+
+/** Who owns a keyless batch id: the org of its agents (several are hashed, to bound the key). */
+function ownersOf(agents: Iterable<KnownAgent>): string {
+  const orgs = [...new Set([...agents].map((a) => a.orgId))].sort()
+  if (orgs.length <= 1) return orgs[0] ?? INTAKE_ORG
+  return `orgs:${sha256Hex(orgs.join(','))}`
 }

@@ -20,7 +20,12 @@ interface Row {
  * The agents named by a batch with their orgs' redaction policies, in one round trip; keyed
  * by Arden handle or by agent id.
  */
-export async function lookupAgents(db: SchemaDb, schema: string, by: 'handle' | 'agent_id', keys: string[]): Promise<Lookup> {
+export async function lookupAgents(
+  db: SchemaDb,
+  schema: string,
+  by: 'handle' | 'agent_id',
+  keys: string[],
+): Promise<Lookup> {
   const agents = new Map<string, KnownAgent>()
   const policies = new Map<string, RedactionRule>()
   if (keys.length === 0) return { agents, policies }

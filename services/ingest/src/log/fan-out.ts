@@ -57,9 +57,13 @@ export class RecordsFanOut {
     await this.catchUp(0)
     const every = this.o.catchUpIntervalMs ?? 2000
     const after = this.o.catchUpAfterMs ?? 10_000
-    this.timer = setInterval(() => void this.catchUp(after).catch((err: unknown) => {
-      this.o.log.warn({ err }, 'telemetry catch-up failed; will retry')
-    }), every)
+    this.timer = setInterval(
+      () =>
+        void this.catchUp(after).catch((err: unknown) => {
+          this.o.log.warn({ err }, 'telemetry catch-up failed; will retry')
+        }),
+      every,
+    )
     this.timer.unref()
   }
 
@@ -92,7 +96,9 @@ export class RecordsFanOut {
   private async loop() {
     while (this.queue.length) {
       const groups = this.queue.splice(0, 16)
-      const results = await Promise.allSettled(groups.map((g) => this.publish(g.groupId, g.records)))
+      const results = await Promise.allSettled(
+        groups.map((g) => this.publish(g.groupId, g.records)),
+      )
       results.forEach((r, i) => {
         const g = groups[i]!
         if (r.status === 'fulfilled') {
@@ -101,7 +107,10 @@ export class RecordsFanOut {
         } else if (this.stopped) {
           this.release(g)
         } else {
-          this.o.log.warn({ err: r.reason, groupId: g.groupId }, 'telemetry publish failed; retrying')
+          this.o.log.warn(
+            { err: r.reason, groupId: g.groupId },
+            'telemetry publish failed; retrying',
+          )
           this.queue.push(g)
         }
       })
@@ -119,7 +128,9 @@ export class RecordsFanOut {
     if (this.published.length === 0) return
     const ids = this.published.splice(0)
     await this.o.pool
-      .query(`delete from "${this.o.schema}".telemetry_outbox where group_id = any($1::uuid[])`, [ids])
+      .query(`delete from "${this.o.schema}".telemetry_outbox where group_id = any($1::uuid[])`, [
+        ids,
+      ])
       .catch((err: unknown) => {
         // Harmless: catch-up re-publishes them later and JetStream drops the duplicates.
         this.o.log.warn({ err }, 'could not clear published telemetry groups')
@@ -130,9 +141,17 @@ export class RecordsFanOut {
     const sorted = [...records].sort((a, b) => (a.eventId < b.eventId ? -1 : 1))
     const acks = []
     for (let part = 0; part * TELEMETRY_RECORDS_PER_MESSAGE < sorted.length; part++) {
-      const slice = sorted.slice(part * TELEMETRY_RECORDS_PER_MESSAGE, (part + 1) * TELEMETRY_RECORDS_PER_MESSAGE)
+      const slice = sorted.slice(
+        part * TELEMETRY_RECORDS_PER_MESSAGE,
+        (part + 1) * TELEMETRY_RECORDS_PER_MESSAGE,
+      )
       const message: TelemetryRecordsMessage = { groupId, part, records: slice }
-      acks.push(this.o.js.publish(this.o.subject, JSON.stringify(message), { msgID: `${groupId}.${part}`, timeout: 10_000 }))
+      acks.push(
+        this.o.js.publish(this.o.subject, JSON.stringify(message), {
+          msgID: `${groupId}.${part}`,
+          timeout: 10_000,
+        }),
+      )
     }
     await Promise.all(acks)
   }
@@ -156,9 +175,10 @@ export class RecordsFanOut {
         done += records.length
       }
       if (rows.length) {
-        await client.query(`delete from "${this.o.schema}".telemetry_outbox where group_id = any($1::uuid[])`, [
-          rows.map((r) => r.group_id),
-        ])
+        await client.query(
+          `delete from "${this.o.schema}".telemetry_outbox where group_id = any($1::uuid[])`,
+          [rows.map((r) => r.group_id)],
+        )
         this.o.log.info({ groups: rows.length, records: done }, 'telemetry caught up from the log')
       }
       await client.query('commit')
@@ -171,7 +191,11 @@ export class RecordsFanOut {
     return done
   }
 
-  private async readGroup(client: pg.PoolClient, groupId: string, receivedAt: Date): Promise<TelemetryRecord[]> {
+  private async readGroup(
+    client: pg.PoolClient,
+    groupId: string,
+    receivedAt: Date,
+  ): Promise<TelemetryRecord[]> {
     const { rows } = await client.query<RecordRow>(
       `select ${RECORD_COLUMNS} from "${this.o.schema}".telemetry_events
        where received_at = $1 and group_id = $2 order by event_id`,

@@ -93,7 +93,10 @@ export class GroupCommitter {
   private take(): Item[] {
     let n = 0
     let count = 0
-    while (n < this.queue.length && (count === 0 || count + this.queue[n]!.records.length <= this.maxGroupRecords)) {
+    while (
+      n < this.queue.length &&
+      (count === 0 || count + this.queue[n]!.records.length <= this.maxGroupRecords)
+    ) {
       count += this.queue[n]!.records.length
       n++
     }
@@ -114,10 +117,15 @@ export class GroupCommitter {
       await client.query('commit')
       const existing = await this.existing(client, [...losers])
       for (const i of winners) i.resolve({ stored: true, groupId, receivedAt })
-      for (const i of losers) i.resolve({ stored: false, existing: existing.get(claimKey(i.claim!))! })
+      for (const i of losers)
+        i.resolve({ stored: false, existing: existing.get(claimKey(i.claim!))! })
       if (records.length) {
         const iso = receivedAt.toISOString()
-        this.opts.onCommitted({ groupId, receivedAt, records: records.map((r) => ({ ...r, receivedAt: iso })) })
+        this.opts.onCommitted({
+          groupId,
+          receivedAt,
+          records: records.map((r) => ({ ...r, receivedAt: iso })),
+        })
       }
     } catch (err) {
       await client?.query('rollback').catch(() => undefined)
@@ -157,7 +165,12 @@ export class GroupCommitter {
     return losers
   }
 
-  private async insert(client: pg.PoolClient, groupId: string, receivedAt: Date, records: PendingRecord[]) {
+  private async insert(
+    client: pg.PoolClient,
+    groupId: string,
+    receivedAt: Date,
+    records: PendingRecord[],
+  ) {
     const rows = records.map((r) => ({
       event_id: r.eventId,
       occurred_at: r.occurredAt,
@@ -188,12 +201,21 @@ export class GroupCommitter {
   private async existing(client: pg.PoolClient, losers: Item[]) {
     const found = new Map<string, { contentHash: string; response: unknown }>()
     if (losers.length === 0) return found
-    const { rows } = await client.query<{ org_id: string; batch_id: string; content_hash: string; response: unknown }>(
+    const { rows } = await client.query<{
+      org_id: string
+      batch_id: string
+      content_hash: string
+      response: unknown
+    }>(
       `select org_id, batch_id, content_hash, response from ${this.table('telemetry_batches')}
        where (org_id, batch_id) in (select * from unnest($1::text[], $2::text[]))`,
       [losers.map((i) => i.claim!.orgId), losers.map((i) => i.claim!.batchId)],
     )
-    for (const r of rows) found.set(`${r.org_id}\u0000${r.batch_id}`, { contentHash: r.content_hash, response: r.response })
+    for (const r of rows)
+      found.set(`${r.org_id}\u0000${r.batch_id}`, {
+        contentHash: r.content_hash,
+        response: r.response,
+      })
     return found
   }
 

@@ -24,7 +24,9 @@ export async function ensurePartitions(db: SchemaDb, schema: string, now: Date, 
     if (rows[0]?.exists) continue
     try {
       await sql`create table ${sql.id(schema, name)} partition of ${sql.id(schema, 'telemetry_events')}
-        for values from (${sql.lit(from.toISOString())}) to (${sql.lit(to.toISOString())})`.execute(db)
+        for values from (${sql.lit(from.toISOString())}) to (${sql.lit(to.toISOString())})`.execute(
+        db,
+      )
       created.push(name)
     } catch (err) {
       // 42P07: another replica created it first.

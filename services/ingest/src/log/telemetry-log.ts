@@ -8,7 +8,12 @@ import type { SchemaDb } from '@tessera/event-store'
 import { CONFIG, DB, LOGGER, NATS, SERVICE_SCHEMA } from '@tessera/service-kit'
 import type { IngestEnv } from '../ingest.env.ts'
 import { RecordsFanOut } from './fan-out.ts'
-import { type BatchClaim, GroupCommitter, type PendingRecord, type StoreOutcome } from './group-commit.ts'
+import {
+  type BatchClaim,
+  GroupCommitter,
+  type PendingRecord,
+  type StoreOutcome,
+} from './group-commit.ts'
 import { ensurePartitions } from './partitions.ts'
 
 /**

@@ -42,9 +42,11 @@ export class RedactionController {
     const decider = { decide, evolve, initialState, parse: toRedactionEvent }
     const command = { type: 'SetPolicy' as const, orgId: auth.orgId, dropKeys, hashKeys }
     const actor = { kind: 'api_key' as const, id: auth.keyId, orgId: auth.orgId }
-    await this.db.transaction().execute((tx) =>
-      this.log.handle(redactionStreamId(auth.orgId), decider, command, { actor }, tx),
-    )
+    await this.db
+      .transaction()
+      .execute((tx) =>
+        this.log.handle(redactionStreamId(auth.orgId), decider, command, { actor }, tx),
+      )
     const policy = decide(command, initialState())[0]!.data
     return { orgId: auth.orgId, dropKeys: policy.dropKeys, hashKeys: policy.hashKeys }
   }

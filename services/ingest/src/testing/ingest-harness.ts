@@ -7,7 +7,14 @@ import type { Envelope } from '@tessera/contracts'
 import { connectBus, deleteStreams, publishEnvelopes } from '@tessera/bus'
 import { createDb, type SchemaDb } from '@tessera/event-store'
 import { type RunningService, newId, newSecret, runService, sha256Hex } from '@tessera/service-kit'
-import { eventually, freshStreamPrefix, metadataFor, testDatabaseUrl, testNatsUrl, uniqueTag } from '@tessera/testing'
+import {
+  eventually,
+  freshStreamPrefix,
+  metadataFor,
+  testDatabaseUrl,
+  testNatsUrl,
+  uniqueTag,
+} from '@tessera/testing'
 import { ingest } from '../service.ts'
 
 export interface TestAgent {
@@ -61,7 +68,11 @@ export class IngestHarness {
 
   /** Publishes guardian's events, as guardian would. */
   async guardian(events: { type: string; data: unknown; streamId: string }[]) {
-    const envelopes: Envelope[] = events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(e.streamId) }))
+    const envelopes: Envelope[] = events.map((e) => ({
+      type: e.type,
+      data: e.data,
+      metadata: metadataFor(e.streamId),
+    }))
     await publishEnvelopes(jetstream(this.nc), 'guardian', envelopes, this.prefix)
   }
 
@@ -72,15 +83,33 @@ export class IngestHarness {
     const userId = ulid()
     const now = new Date().toISOString()
     await this.guardian([
-      { type: 'OrgCreated', streamId: `org-${orgId}`, data: { orgId, name: 'Test org', createdAt: now } },
+      {
+        type: 'OrgCreated',
+        streamId: `org-${orgId}`,
+        data: { orgId, name: 'Test org', createdAt: now },
+      },
       {
         type: 'ApiKeyIssued',
         streamId: `org-${orgId}`,
-        data: { keyId: newId('key'), orgId, prefix: apiKey.slice(0, 12), keyHash: sha256Hex(apiKey), role: 'admin', userId, issuedAt: now },
+        data: {
+          keyId: newId('key'),
+          orgId,
+          prefix: apiKey.slice(0, 12),
+          keyHash: sha256Hex(apiKey),
+          role: 'admin',
+          userId,
+          issuedAt: now,
+        },
       },
     ])
-    await eventually(async () => (await this.count('api_keys', sql`org_id = ${orgId}`)) > 0 || undefined, { what: 'key' })
-    await eventually(async () => (await this.count('redaction_policies', sql`org_id = ${orgId}`)) > 0 || undefined, { what: 'policy' })
+    await eventually(
+      async () => (await this.count('api_keys', sql`org_id = ${orgId}`)) > 0 || undefined,
+      { what: 'key' },
+    )
+    await eventually(
+      async () => (await this.count('redaction_policies', sql`org_id = ${orgId}`)) > 0 || undefined,
+      { what: 'policy' },
+    )
     return { orgId, apiKey, userId }
   }
 
@@ -91,10 +120,21 @@ export class IngestHarness {
       {
         type: 'AgentRegistered',
         streamId: `agent-${agentId}`,
-        data: { agentId, orgId, name: 'test agent', framework: 'vitest', capabilities: [], handle, registeredAt: new Date().toISOString() },
+        data: {
+          agentId,
+          orgId,
+          name: 'test agent',
+          framework: 'vitest',
+          capabilities: [],
+          handle,
+          registeredAt: new Date().toISOString(),
+        },
       },
     ])
-    await eventually(async () => (await this.count('known_agents', sql`agent_id = ${agentId}`)) > 0 || undefined, { what: 'agent' })
+    await eventually(
+      async () => (await this.count('known_agents', sql`agent_id = ${agentId}`)) > 0 || undefined,
+      { what: 'agent' },
+    )
     return { agentId, orgId, handle }
   }
 
@@ -103,22 +143,37 @@ export class IngestHarness {
       {
         type: 'AgentRevoked',
         streamId: `agent-${agent.agentId}`,
-        data: { agentId: agent.agentId, orgId: agent.orgId, reason: 'test', revokedAt: new Date().toISOString() },
+        data: {
+          agentId: agent.agentId,
+          orgId: agent.orgId,
+          reason: 'test',
+          revokedAt: new Date().toISOString(),
+        },
       },
     ])
     await eventually(
-      async () => (await this.count('known_agents', sql`agent_id = ${agent.agentId} and status = 'revoked'`)) > 0 || undefined,
+      async () =>
+        (await this.count(
+          'known_agents',
+          sql`agent_id = ${agent.agentId} and status = 'revoked'`,
+        )) > 0 || undefined,
       { what: 'revocation' },
     )
   }
 
   /** Rows of the telemetry log matching `where`. */
   async count(table: string, where = sql`true`): Promise<number> {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.id(this.schema, table)} where ${where}`.execute(this.db)
+    const { rows } = await sql<{
+      n: string
+    }>`select count(*) as n from ${sql.id(this.schema, table)} where ${where}`.execute(this.db)
     return Number(rows[0]?.n ?? 0)
   }
 
-  async post<T = Record<string, unknown>>(path: string, body: unknown, init: { key?: string; contentType?: string; raw?: boolean } = {}) {
+  async post<T = Record<string, unknown>>(
+    path: string,
+    body: unknown,
+    init: { key?: string; contentType?: string; raw?: boolean } = {},
+  ) {
     const res = await fetch(`${this.url}${path}`, {
       method: 'POST',
       headers: {

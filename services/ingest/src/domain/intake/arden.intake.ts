@@ -5,11 +5,16 @@ import {
   batchStatus,
   validateArdenEvent,
 } from '@tessera/contracts'
-import { type IntakeDeps, type KnownAgent, type NewRecord, type RedactionRule, redact } from './intake.types.ts'
+import {
+  type IntakeDeps,
+  type KnownAgent,
+  type NewRecord,
+  type RedactionRule,
+  redact,
+} from './intake.types.ts'
 
 export type ArdenChecked =
-  | { ok: true; event: ArdenEvent }
-  | { ok: false; error: ArdenErrorCode; message: string }
+  { ok: true; event: ArdenEvent } | { ok: false; error: ArdenErrorCode; message: string }
 
 /** Phase one, pure: every rule of the spec that needs no registry. */
 export function checkArdenEvents(raw: readonly unknown[], tokenUser?: string): ArdenChecked[] {
@@ -55,7 +60,8 @@ export function acceptArden(
       return
     }
     const e = c.event
-    const data = typeof e.data === 'string' ? e.data : redact(e.data, policies.get(agent.orgId), deps)
+    const data =
+      typeof e.data === 'string' ? e.data : redact(e.data, policies.get(agent.orgId), deps)
     records.push({
       eventId: deps.newEventId(),
       orgId: agent.orgId,

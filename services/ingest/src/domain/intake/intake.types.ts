@@ -25,7 +25,11 @@ export interface IntakeDeps {
 export type NewRecord = Omit<TelemetryRecord, 'receivedAt'>
 
 /** Applies an org's redaction to one object of params (or Arden data): a new object. */
-export function redact<T extends Record<string, unknown>>(params: T, rule: RedactionRule | undefined, deps: IntakeDeps): T {
+export function redact<T extends Record<string, unknown>>(
+  params: T,
+  rule: RedactionRule | undefined,
+  deps: IntakeDeps,
+): T {
   if (!rule || (rule.dropKeys.length === 0 && rule.hashKeys.length === 0)) return params
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(params)) {

@@ -6,11 +6,16 @@ import {
   occurredAt,
   validateTelemetryEvent,
 } from '@tessera/contracts'
-import { type IntakeDeps, type KnownAgent, type NewRecord, type RedactionRule, redact } from './intake.types.ts'
+import {
+  type IntakeDeps,
+  type KnownAgent,
+  type NewRecord,
+  type RedactionRule,
+  redact,
+} from './intake.types.ts'
 
 export type TelemetryChecked =
-  | { ok: true; event: TelemetryEvent }
-  | { ok: false; code: TelemetryRejectionCode; message: string }
+  { ok: true; event: TelemetryEvent } | { ok: false; code: TelemetryRejectionCode; message: string }
 
 export function checkTelemetryEvents(raw: readonly unknown[]): TelemetryChecked[] {
   return raw.map((e) => validateTelemetryEvent(e))
@@ -51,7 +56,10 @@ export function acceptTelemetry(
       rejected.push({ index, code: 'AGENT_REVOKED', message: `agent ${e.agentId} is revoked` })
       return
     }
-    const data = e.type === 'tool_call' ? { ...e, params: redact(e.params, policies.get(agent.orgId), deps) } : e
+    const data =
+      e.type === 'tool_call'
+        ? { ...e, params: redact(e.params, policies.get(agent.orgId), deps) }
+        : e
     records.push({
       eventId: deps.newEventId(),
       orgId: agent.orgId,

@@ -33,12 +33,16 @@ function provisionOrg(
   return [{ type: 'RedactionPolicySet', data: { orgId: c.orgId, dropKeys: [], hashKeys: [] } }]
 }
 
-function setPolicy(c: Extract<RedactionCommand, { type: 'SetPolicy' }>, state: RedactionState): RedactionEvent[] {
+function setPolicy(
+  c: Extract<RedactionCommand, { type: 'SetPolicy' }>,
+  state: RedactionState,
+): RedactionEvent[] {
   const dropKeys = [...new Set(c.dropKeys)].sort()
   const hashKeys = [...new Set(c.hashKeys)].filter((k) => !dropKeys.includes(k)).sort()
   // Setting the policy it already has records nothing.
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((k, i) => k === b[i])
-  if (state.provisioned && same(dropKeys, state.dropKeys) && same(hashKeys, state.hashKeys)) return []
+  if (state.provisioned && same(dropKeys, state.dropKeys) && same(hashKeys, state.hashKeys))
+    return []
   return [{ type: 'RedactionPolicySet', data: { orgId: c.orgId, dropKeys, hashKeys } }]
 }
 

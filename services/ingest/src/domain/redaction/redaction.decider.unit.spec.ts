@@ -27,8 +27,18 @@ describe('redaction decider', () => {
   it('sets a policy, sorted and deduplicated, a dropped key not also hashed', () => {
     spec(redactionDecider)
       .given([provisioned])
-      .when({ type: 'SetPolicy', orgId, dropKeys: ['ssn', 'password', 'ssn'], hashKeys: ['email', 'ssn'] })
-      .then([{ type: 'RedactionPolicySet', data: { orgId, dropKeys: ['password', 'ssn'], hashKeys: ['email'] } }])
+      .when({
+        type: 'SetPolicy',
+        orgId,
+        dropKeys: ['ssn', 'password', 'ssn'],
+        hashKeys: ['email', 'ssn'],
+      })
+      .then([
+        {
+          type: 'RedactionPolicySet',
+          data: { orgId, dropKeys: ['password', 'ssn'], hashKeys: ['email'] },
+        },
+      ])
   })
   it('records nothing when the policy is unchanged', () => {
     const changed: RedactionEvent = {
