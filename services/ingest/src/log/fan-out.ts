@@ -54,7 +54,12 @@ export class RecordsFanOut {
 
   /** Catches up whatever a previous process left, then keeps checking periodically. */
   async start() {
-    await this.catchUp(0)
+    try {
+      // 50 groups a round, until nothing is left from before the start
+      while ((await this.catchUp(0)) > 0);
+    } catch (err) {
+      this.o.log.warn({ err }, 'telemetry catch-up at start failed; the periodic one retries')
+    }
     const every = this.o.catchUpIntervalMs ?? 2000
     const after = this.o.catchUpAfterMs ?? 10_000
     this.timer = setInterval(

@@ -107,6 +107,7 @@ export class GroupCommitter {
     const groupId = uuidv7()
     const receivedAt = new Date()
     let client: pg.PoolClient | undefined
+    let committing = false
     try {
       client = await this.pool.connect()
       await client.query('begin')
@@ -114,6 +115,7 @@ export class GroupCommitter {
       const winners = items.filter((i) => !losers.has(i))
       const records = winners.flatMap((i) => i.records)
       if (records.length) await this.insert(client, groupId, receivedAt, records)
+      committing = true
       await client.query('commit')
       const existing = await this.existing(client, [...losers])
       for (const i of winners) i.resolve({ stored: true, groupId, receivedAt })
@@ -129,7 +131,15 @@ export class GroupCommitter {
       }
     } catch (err) {
       await client?.query('rollback').catch(() => undefined)
-      for (const i of items) i.reject(err)
+      client?.release()
+      client = undefined
+      // One request's bad row must not fail the others it shared the group with: each is
+      // retried alone. Not when COMMIT itself failed, since it may have committed after all.
+      if (items.length > 1 && !committing) {
+        for (const i of items) await this.commit([i])
+      } else {
+        for (const i of items) i.reject(err)
+      }
     } finally {
       client?.release()
     }
