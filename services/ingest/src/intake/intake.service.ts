@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { v7 as uuidv7 } from 'uuid'
 import type { ArdenResponse } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import { ApiError, type AuthContext, DB, SERVICE_SCHEMA, sha256Hex } from '@tessera/service-kit'
@@ -13,6 +12,7 @@ import {
 } from '../domain/intake/telemetry.intake.ts'
 import type { BatchClaim } from '../log/group-commit.ts'
 import { TelemetryLog } from '../log/telemetry-log.ts'
+import { newEventId } from './event-ids.ts'
 import { lookupAgents } from './lookups.ts'
 
 export interface ArdenOutcome {
@@ -36,7 +36,7 @@ export const INTAKE_ORG = ''
  */
 @Injectable()
 export class IntakeService {
-  private readonly deps: IntakeDeps = { newEventId: () => uuidv7(), hash: sha256Hex }
+  private readonly deps: IntakeDeps = { newEventId, hash: sha256Hex }
 
   constructor(
     @Inject(DB) private readonly db: SchemaDb,
