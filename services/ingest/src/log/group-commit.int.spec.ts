@@ -80,6 +80,16 @@ describe('group commit', () => {
     expect(await stored(bad.map((r) => r.eventId))).toBe(0)
   })
 
+  it('stores text with tabs, newlines, CRs and backslashes exactly (COPY escaping)', async () => {
+    const tricky = 'a\tb\nc\rd\\e\\N \\t "q"'
+    const r = { ...record(), sessionId: tricky, pactId: null, data: { s: tricky, [tricky]: 1 } }
+    await committer.submit([r])
+    const { rows } = await sql<{ session_id: string; pact_id: string | null; data: unknown }>`
+      select session_id, pact_id, data from ${sql.id(t.schema, 'telemetry_events')}
+      where event_id = ${r.eventId}::uuid`.execute(t.db)
+    expect(rows).toEqual([{ session_id: tricky, pact_id: null, data: { s: tricky, [tricky]: 1 } }])
+  })
+
   it('stores a batch claim once: a second claim of the same key gets the first answer back', async () => {
     const claim = {
       orgId: 'org_test',

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
 import { v7 as uuidv7 } from 'uuid'
 import type { TelemetryRecord } from '@tessera/contracts'
 
@@ -181,30 +184,33 @@ export class GroupCommitter {
     receivedAt: Date,
     records: PendingRecord[],
   ) {
-    const rows = records.map((r) => ({
-      event_id: r.eventId,
-      occurred_at: r.occurredAt,
-      org_id: r.orgId,
-      agent_id: r.agentId,
-      protocol: r.protocol,
-      type: r.type,
-      session_id: r.sessionId,
-      pact_id: r.pactId,
-      data: r.data,
-    }))
-    // One statement for the whole group: rows travel as one JSON parameter, which Postgres
-    // expands in C; the outbox row commits atomically with them.
+    // COPY, the cheapest way into Postgres (each column parsed once); the outbox row follows in
+    // the same transaction, so both commit or neither does.
+    const received = receivedAt.toISOString()
+    const lines = records.map((r) =>
+      [
+        r.eventId,
+        groupId,
+        received,
+        r.occurredAt,
+        copyText(r.orgId),
+        copyText(r.agentId),
+        r.protocol,
+        r.type,
+        r.sessionId === null ? NULL : copyText(r.sessionId),
+        r.pactId === null ? NULL : copyText(r.pactId),
+        copyText(JSON.stringify(r.data)),
+      ].join('\t'),
+    )
+    const copy = client.query(
+      copyFrom(`copy ${this.table('telemetry_events')} (event_id, group_id, received_at,
+        occurred_at, org_id, agent_id, protocol, type, session_id, pact_id, data) from stdin`),
+    )
+    await pipeline(Readable.from([lines.join('\n') + '\n']), copy)
     await client.query(
-      `with ins as (
-         insert into ${this.table('telemetry_events')} (event_id, group_id, received_at, occurred_at,
-           org_id, agent_id, protocol, type, session_id, pact_id, data)
-         select event_id, $1, $2, occurred_at, org_id, agent_id, protocol, type, session_id, pact_id, data
-         from json_to_recordset($3::json) as r(event_id uuid, occurred_at timestamptz, org_id text,
-           agent_id text, protocol text, type text, session_id text, pact_id text, data jsonb)
-         returning 1)
-       insert into ${this.table('telemetry_outbox')} (group_id, received_at, event_count)
-       select $1, $2, count(*) from ins`,
-      [groupId, receivedAt, JSON.stringify(rows)],
+      `insert into ${this.table('telemetry_outbox')} (group_id, received_at, event_count)
+       values ($1, $2, $3)`,
+      [groupId, receivedAt, records.length],
     )
   }
 
@@ -235,3 +241,11 @@ export class GroupCommitter {
 }
 
 const claimKey = (c: BatchClaim) => `${c.orgId}\u0000${c.batchId}`
+
+/** COPY's text format: NULL is `\N`, and backslash, tab, newline and CR are escaped. */
+const NULL = '\\N'
+const COPY_SPECIAL = /[\\\t\n\r]/g
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
+function copyText(s: string): string {
+  return s.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]!)
+}
