@@ -37,8 +37,11 @@ export {
   ApiKeyIssued,
   ApiKeyRevoked,
   Capability,
+  CapabilityTokenIssued,
+  CapabilityTokenRevoked,
   OrgCreated,
   OrgId,
+  TokenId,
 } from './events/guardian.events.ts'
 export {
   ARDEN_AGENT_PATTERN,

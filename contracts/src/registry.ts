@@ -4,6 +4,8 @@ import {
   AgentRevoked,
   ApiKeyIssued,
   ApiKeyRevoked,
+  CapabilityTokenIssued,
+  CapabilityTokenRevoked,
   OrgCreated,
 } from './events/guardian.events.ts'
 import {
@@ -38,6 +40,8 @@ export const EVENT_REGISTRY = [
   define('guardian', 'ApiKeyRevoked', ApiKeyRevoked, 'An API key was revoked; it stops working at once.'),
   define('guardian', 'AgentRegistered', AgentRegistered, 'An agent was registered, with its capabilities and Arden handle.'),
   define('guardian', 'AgentRevoked', AgentRevoked, 'An agent was revoked, at once and for good; its tokens and sessions end.'),
+  define('guardian', 'CapabilityTokenIssued', CapabilityTokenIssued, "A capability token was issued to an agent (its hash, never the token)."),
+  define('guardian', 'CapabilityTokenRevoked', CapabilityTokenRevoked, 'A capability token was revoked; introspection reports it inactive at once.'),
   define('telemetry', 'RedactionPolicySet', RedactionPolicySet, "An org's telemetry redaction."),
   define('escrow', 'AccountOpened', AccountOpened, 'A ledger account was opened for an org.'),
   define('pacts', 'RoomOpened', RoomOpened, 'A room (and its ledger) was opened.'),

@@ -68,3 +68,27 @@ export const AgentRevoked = z.object({
   revokedAt: z.iso.datetime({ offset: true }),
 })
 export type AgentRevoked = z.infer<typeof AgentRevoked>
+
+export const TokenId = z.string().regex(/^tok_[0-9a-z]{26}$/, 'must be a token id (tok_…)')
+
+/** A capability token was issued; like API keys, only its SHA-256 is ever recorded. */
+export const CapabilityTokenIssued = z.object({
+  tokenId: TokenId,
+  agentId: AgentId,
+  orgId: OrgId,
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
+  scopes: z.array(Capability).min(1).max(100),
+  /** Targets the token may be presented to (`mcp://filesystem`); empty means any. */
+  audience: z.array(z.string().min(1).max(500)).max(20),
+  issuedAt: z.iso.datetime({ offset: true }),
+  expiresAt: z.iso.datetime({ offset: true }),
+})
+export type CapabilityTokenIssued = z.infer<typeof CapabilityTokenIssued>
+
+export const CapabilityTokenRevoked = z.object({
+  tokenId: TokenId,
+  agentId: AgentId,
+  orgId: OrgId,
+  revokedAt: z.iso.datetime({ offset: true }),
+})
+export type CapabilityTokenRevoked = z.infer<typeof CapabilityTokenRevoked>

@@ -3,9 +3,11 @@ import { AgentsController } from './agents/agents.controller.ts'
 import { AgentsService } from './agents/agents.service.ts'
 import { OrgScoresProjection } from './orgs/org-scores.projection.ts'
 import { OrgsController } from './orgs/orgs.controller.ts'
+import { TokensController } from './tokens/tokens.controller.ts'
+import { TokensService } from './tokens/tokens.service.ts'
 
 @Module({
-  controllers: [OrgsController, AgentsController],
-  providers: [OrgScoresProjection, AgentsService],
+  controllers: [OrgsController, AgentsController, TokensController],
+  providers: [OrgScoresProjection, AgentsService, TokensService],
 })
 export class GuardianModule {}

@@ -37,5 +37,21 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           (org_id, created_at desc, agent_id desc)`.execute(db)
       },
     },
+    '2026_11_22_0010_capability_tokens': {
+      async up(db: Kysely<any>) {
+        // Written with the token's events; introspection looks a token up by its hash.
+        await sql`create table ${s}.capability_tokens (
+          token_hash text primary key,
+          token_id text not null unique,
+          agent_id text not null,
+          org_id text not null,
+          scopes text[] not null,
+          audience text[] not null,
+          issued_at timestamptz not null,
+          expires_at timestamptz not null,
+          revoked_at timestamptz)`.execute(db)
+        await sql`create index capability_tokens_agent on ${s}.capability_tokens (agent_id)`.execute(db)
+      },
+    },
   }
 }

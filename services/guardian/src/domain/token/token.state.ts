@@ -1,0 +1,38 @@
+import { CapabilityTokenIssued, CapabilityTokenRevoked } from '@tessera/contracts'
+import type { AnyEnvelope } from '@tessera/contracts'
+
+export type TokenEvent =
+  | { type: 'CapabilityTokenIssued'; data: CapabilityTokenIssued }
+  | { type: 'CapabilityTokenRevoked'; data: CapabilityTokenRevoked }
+
+/** One token, folded from stream `token-<tokenId>`. */
+export type TokenState =
+  | { status: 'none' }
+  | { status: 'issued' | 'revoked'; tokenId: string; agentId: string; orgId: string }
+
+export const initialState = (): TokenState => ({ status: 'none' })
+
+export function evolve(state: TokenState, event: TokenEvent): TokenState {
+  switch (event.type) {
+    case 'CapabilityTokenIssued':
+      return {
+        status: 'issued',
+        tokenId: event.data.tokenId,
+        agentId: event.data.agentId,
+        orgId: event.data.orgId,
+      }
+    case 'CapabilityTokenRevoked':
+      return state.status === 'none' ? state : { ...state, status: 'revoked' }
+  }
+}
+
+export function parseTokenEvent(e: Pick<AnyEnvelope, 'type' | 'data'>): TokenEvent {
+  switch (e.type) {
+    case 'CapabilityTokenIssued':
+      return { type: e.type, data: CapabilityTokenIssued.parse(e.data) }
+    case 'CapabilityTokenRevoked':
+      return { type: e.type, data: CapabilityTokenRevoked.parse(e.data) }
+    default:
+      throw new Error(`not a token event: ${e.type}`)
+  }
+}

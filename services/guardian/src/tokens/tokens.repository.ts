@@ -1,0 +1,75 @@
+import { sql } from 'kysely'
+import type { CapabilityTokenIssued, CapabilityTokenRevoked } from '@tessera/contracts'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import type { TokenHolder } from '../domain/token/token.decider.ts'
+import type { TokenRecord } from '../domain/token/introspection.ts'
+
+type Db = SchemaDb | SchemaTx
+
+export async function insertToken(db: Db, schema: string, e: CapabilityTokenIssued) {
+  await sql`insert into ${sql.id(schema)}.capability_tokens
+    (token_hash, token_id, agent_id, org_id, scopes, audience, issued_at, expires_at)
+    values (${e.tokenHash}, ${e.tokenId}, ${e.agentId}, ${e.orgId}, ${e.scopes}, ${e.audience},
+      ${e.issuedAt}, ${e.expiresAt})`.execute(db)
+}
+
+export async function markTokenRevoked(db: Db, schema: string, e: CapabilityTokenRevoked) {
+  await sql`update ${sql.id(schema)}.capability_tokens set revoked_at = ${e.revokedAt}
+    where token_id = ${e.tokenId}`.execute(db)
+}
+
+/** The agent a token would be for, as the decider needs it; null if the org has no such agent. */
+export async function findHolder(
+  db: Db,
+  schema: string,
+  orgId: string,
+  agentId: string,
+): Promise<TokenHolder | null> {
+  const { rows } = await sql<{
+    agent_id: string
+    org_id: string
+    status: 'active' | 'revoked'
+    capabilities: string[]
+  }>`
+    select agent_id, org_id, status, capabilities from ${sql.id(schema)}.agents
+    where agent_id = ${agentId} and org_id = ${orgId}`.execute(db)
+  const r = rows[0]
+  return r
+    ? { agentId: r.agent_id, orgId: r.org_id, status: r.status, capabilities: r.capabilities }
+    : null
+}
+
+/**
+ * A token of the org by its hash, with its agent's current status: one indexed read, so a
+ * revocation (of the token or its agent) shows on every replica at the next introspection.
+ */
+export async function findTokenByHash(
+  db: Db,
+  schema: string,
+  orgId: string,
+  hash: string,
+): Promise<TokenRecord | null> {
+  const s = sql.id(schema)
+  const { rows } = await sql<{
+    token_id: string
+    agent_id: string
+    scopes: string[]
+    audience: string[]
+    expires_at: Date
+    revoked_at: Date | null
+    status: 'active' | 'revoked'
+  }>`select t.token_id, t.agent_id, t.scopes, t.audience, t.expires_at, t.revoked_at, a.status
+    from ${s}.capability_tokens t join ${s}.agents a using (agent_id)
+    where t.token_hash = ${hash} and t.org_id = ${orgId}`.execute(db)
+  const r = rows[0]
+  if (!r) return null
+  return {
+    tokenId: r.token_id,
+    agentId: r.agent_id,
+    scopes: r.scopes,
+    audience: r.audience,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    agentStatus: r.status,
+  }
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { CapabilityTokenIssued, CapabilityTokenRevoked, TokenId } from '@tessera/contracts'
+import type { AppendContext, SchemaDb } from '@tessera/event-store'
+import {
+  ApiError,
+  type AuthContext,
+  DB,
+  type DeciderOf,
+  EVENT_LOG,
+  type EventLog,
+  NotFound,
+  SERVICE_SCHEMA,
+  ValidationFailed,
+  newId,
+  newSecret,
+  sha256Hex,
+} from '@tessera/service-kit'
+import { type Introspection, introspect } from '../domain/token/introspection.ts'
+import {
+  AgentNotActive,
+  InvalidTtl,
+  ScopeNotGranted,
+  TokenAgentNotFound,
+  TokenAlreadyRevoked,
+  type TokenCommand,
+  TokenNotFound,
+  tokenDecider,
+  tokenStreamId,
+} from '../domain/token/token.decider.ts'
+import { type TokenEvent, type TokenState, parseTokenEvent } from '../domain/token/token.state.ts'
+import { findHolder, findTokenByHash, insertToken, markTokenRevoked } from './tokens.repository.ts'
+
+const tokenLog: DeciderOf<TokenCommand, TokenEvent, TokenState> = {
+  ...tokenDecider,
+  parse: parseTokenEvent,
+}
+
+/** Opaque capability tokens: `tcap_` + 256 random bits, shown once, stored as SHA-256. */
+export const TOKEN_PREFIX = 'tcap_'
+
+export interface IssuedToken {
+  tokenId: string
+  token: string
+  agentId: string
+  scopes: string[]
+  audience: string[]
+  expiresAt: string
+}
+
+@Injectable()
+export class TokensService {
+  constructor(
+    @Inject(DB) private readonly db: SchemaDb,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+  ) {}
+
+  async issue(
+    auth: AuthContext,
+    input: { agentId: string; scopes: string[]; audience: string[]; ttlSeconds: number },
+  ): Promise<IssuedToken> {
+    const tokenId = newId('tok')
+    const token = newSecret(TOKEN_PREFIX)
+    const event = await this.db
+      .transaction()
+      .execute(async (tx) => {
+        const agent = await findHolder(tx, this.schema, auth.orgId, input.agentId)
+        const command: TokenCommand = {
+          type: 'IssueToken',
+          tokenId,
+          tokenHash: sha256Hex(token),
+          agent,
+          orgId: auth.orgId,
+          ...input,
+          now: new Date(),
+        }
+        const [e] = await this.log.handle(
+          tokenStreamId(tokenId),
+          tokenLog,
+          command,
+          actor(auth),
+          tx,
+        )
+        const issued = CapabilityTokenIssued.parse(e?.data)
+        await insertToken(tx, this.schema, issued)
+        return issued
+      })
+      .catch(rethrow(input.agentId))
+    const { agentId, scopes, audience, expiresAt } = event
+    return { tokenId, token, agentId, scopes, audience, expiresAt }
+  }
+
+  async introspect(
+    auth: AuthContext,
+    q: { token: string; target?: string | undefined; requiredScopes?: string[] | undefined },
+  ): Promise<Introspection> {
+    const record = await findTokenByHash(this.db, this.schema, auth.orgId, sha256Hex(q.token))
+    return introspect(record, q, new Date())
+  }
+
+  async revoke(
+    auth: AuthContext,
+    tokenId: string,
+  ): Promise<{ tokenId: string; revokedAt: string }> {
+    if (!TokenId.safeParse(tokenId).success) throw NotFound('token', tokenId)
+    const command: TokenCommand = {
+      type: 'RevokeToken',
+      tokenId,
+      orgId: auth.orgId,
+      now: new Date(),
+    }
+    return this.db
+      .transaction()
+      .execute(async (tx) => {
+        const [e] = await this.log.handle(
+          tokenStreamId(tokenId),
+          tokenLog,
+          command,
+          actor(auth),
+          tx,
+        )
+        const revoked = CapabilityTokenRevoked.parse(e?.data)
+        await markTokenRevoked(tx, this.schema, revoked)
+        return { tokenId, revokedAt: revoked.revokedAt }
+      })
+      .catch(rethrow(tokenId))
+  }
+}
+
+function actor(auth: AuthContext): AppendContext {
+  return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
+}
+
+function rethrow(id: string) {
+  return (err: unknown): never => {
+    if (err instanceof TokenAgentNotFound) throw NotFound('agent', id)
+    if (err instanceof TokenNotFound) throw NotFound('token', id)
+    if (err instanceof AgentNotActive)
+      throw new ApiError(409, 'AGENT_REVOKED', err.message, { agent: id })
+    if (err instanceof TokenAlreadyRevoked)
+      throw new ApiError(409, 'TOKEN_REVOKED', err.message, { token: id })
+    if (err instanceof ScopeNotGranted) {
+      throw ValidationFailed(err.message, { field: 'scopes', notGranted: err.scopes })
+    }
+    if (err instanceof InvalidTtl) throw ValidationFailed(err.message, { field: 'ttlSeconds' })
+    throw err
+  }
+}
