@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  AuthenticationError,
+  NotFoundError,
+  TesseraClient,
+  TesseraError,
+  ValidationError,
+} from '@tessera/sdk'
+import {
+  BOOTSTRAP_TOKEN,
+  startInfra,
+  startStack,
+  type E2eInfra,
+  type RunningStack,
+} from './src/index.ts'
+
+let infra: E2eInfra
+let stack: RunningStack
+let client: TesseraClient
+let other: TesseraClient
+
+/** Creates an org with the bootstrap token, the one call outside the SDK's surface. */
+async function createOrg(name: string): Promise<string> {
+  const res = await fetch(`${stack.gatewayUrl}/v1/orgs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  })
+  if (res.status !== 201) throw new Error(`creating an org: HTTP ${res.status}`)
+  return ((await res.json()) as { apiKey: string }).apiKey
+}
+
+// The SDK as a user runs it: against the whole stack, through the gateway.
+beforeAll(async () => {
+  infra = await startInfra()
+  stack = await startStack(infra)
+  client = new TesseraClient({ baseUrl: stack.gatewayUrl, apiKey: await createOrg('SDK A') })
+  other = new TesseraClient({ baseUrl: stack.gatewayUrl, apiKey: await createOrg('SDK B') })
+})
+
+afterAll(async () => {
+  await stack?.stop()
+  await infra?.dispose()
+})
+
+describe('the SDK against guardian', () => {
+  it('creates, lists and gets an agent, issues and introspects a token, and revokes', async () => {
+    const agent = await client.agents.create({
+      name: 'research-bot',
+      framework: 'langchain',
+      capabilities: ['web:search', 'files:read'],
+    })
+    expect(agent).toMatchObject({
+      name: 'research-bot',
+      status: 'active',
+      capabilities: ['web:search', 'files:read'],
+    })
+    expect(agent.id).toMatch(/^agt_/)
+
+    const page = await client.agents.list({ status: 'active' })
+    expect(page.items.map((a) => a.id)).toContain(agent.id)
+    expect(page.nextCursor).toBeNull()
+    expect(await client.agents.get(agent.id)).toEqual(agent)
+
+    const token = await client.tokens.issue({
+      agentId: agent.id,
+      scopes: ['files:read'],
+      audience: ['mcp://filesystem'],
+      ttlSeconds: 300,
+    })
+    expect(token).toMatchObject({ agentId: agent.id, scopes: ['files:read'] })
+    expect(token.token).toMatch(/^tcap_/)
+    expect(
+      await client.tokens.introspect({
+        token: token.token,
+        target: 'mcp://filesystem',
+        requiredScopes: ['files:read'],
+      }),
+    ).toMatchObject({ active: true, agentId: agent.id, scopes: ['files:read'] })
+
+    const revoked = await client.agents.revoke(agent.id, 'compromised')
+    expect(revoked).toMatchObject({ id: agent.id, status: 'revoked', revokedReason: 'compromised' })
+    expect(await client.tokens.introspect({ token: token.token })).toMatchObject({
+      active: false,
+      reason: 'agent_revoked',
+    })
+    expect((await client.agents.list({ status: 'revoked' })).items.map((a) => a.id)).toEqual([
+      agent.id,
+    ])
+
+    const again = await client.agents.revoke(agent.id, 'twice').catch((e: unknown) => e)
+    expect(again).toBeInstanceOf(TesseraError)
+    expect(again).toMatchObject({ code: 'AGENT_REVOKED', status: 409 })
+  })
+
+  it('revokes a token', async () => {
+    const agent = await client.agents.create({
+      name: 'token-holder',
+      framework: 'test',
+      capabilities: ['files:read'],
+    })
+    const token = await client.tokens.issue({ agentId: agent.id, scopes: ['files:read'] })
+    expect(await client.tokens.revoke(token.tokenId)).toMatchObject({ tokenId: token.tokenId })
+    expect(await client.tokens.introspect({ token: token.token })).toMatchObject({
+      active: false,
+      reason: 'revoked',
+    })
+    await expect(client.tokens.revoke(token.tokenId)).rejects.toMatchObject({
+      code: 'TOKEN_REVOKED',
+      status: 409,
+    })
+  })
+
+  it("answers another org's agent with a NotFoundError", async () => {
+    const mine = await client.agents.create({ name: 'mine', framework: 'test', capabilities: [] })
+    const err = await other.agents.get(mine.id).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(NotFoundError)
+    expect(err).toMatchObject({ code: 'NOT_FOUND', status: 404 })
+    await expect(other.tokens.issue({ agentId: mine.id, scopes: ['x:y'] })).rejects.toBeInstanceOf(
+      NotFoundError,
+    )
+  })
+
+  it('refuses scopes beyond the capabilities with a ValidationError naming them', async () => {
+    const agent = await client.agents.create({
+      name: 'reader',
+      framework: 'test',
+      capabilities: ['files:read'],
+    })
+    const err = await client.tokens
+      .issue({ agentId: agent.id, scopes: ['files:read', 'files:write'] })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ValidationError)
+    expect(err).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      status: 400,
+      details: { field: 'scopes', notGranted: ['files:write'] },
+    })
+  })
+
+  it('refuses an invalid request body with a ValidationError listing the issues', async () => {
+    const err = await client.agents
+      .create({ name: '', framework: 'test', capabilities: ['not a capability'] })
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ValidationError)
+    expect((err as ValidationError).details['issues']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'name' })]),
+    )
+  })
+
+  it('refuses a wrong API key with an AuthenticationError', async () => {
+    const stranger = new TesseraClient({ baseUrl: stack.gatewayUrl, apiKey: 'tsk_live_nope' })
+    const err = await stranger.agents.list().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(AuthenticationError)
+    expect(err).toMatchObject({ code: 'AUTH_FAILED', status: 401 })
+  })
+})

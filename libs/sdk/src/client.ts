@@ -1,0 +1,89 @@
+import { HttpClient } from './http.ts'
+import { AgentsResource } from './resources/agents.ts'
+import { TokensResource } from './resources/tokens.ts'
+
+export interface TesseraClientOptions {
+  /** Where guardian (or the gateway in front of it) listens, e.g. `http://localhost:8080`. */
+  baseUrl: string
+  /** The org's API key, sent as `Authorization: Bearer <apiKey>`. */
+  apiKey: string
+  /** One request, body included; a slower one is a `NetworkError`. Default 10 000. */
+  timeoutMs?: number
+  /** Default: the global `fetch`. Injectable for tests, proxies or other runtimes. */
+  fetch?: typeof fetch
+}
+
+/** Everything but the two settings `fromEnv` reads. */
+export type TesseraClientEnvOptions = Omit<TesseraClientOptions, 'baseUrl' | 'apiKey'>
+
+const DEFAULT_TIMEOUT_MS = 10_000
+
+/**
+ * The client for Tessera's guardian. Each resource is a property built on one shared
+ * `HttpClient`, so adding one (actions, sessions, approvals, …) is a file under `resources/`
+ * and a line here.
+ */
+export class TesseraClient {
+  readonly agents: AgentsResource
+  readonly tokens: TokensResource
+
+  constructor(options: TesseraClientOptions) {
+    const http = new HttpClient(resolve(options))
+    this.agents = new AgentsResource(http)
+    this.tokens = new TokensResource(http)
+  }
+
+  /**
+   * A client configured by `TESSERA_URL` and `TESSERA_API_KEY`. Throws, naming every missing
+   * variable, rather than let the first call fail with a confusing 401 or bad URL.
+   */
+  static fromEnv(
+    options: TesseraClientEnvOptions = {},
+    env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env,
+  ): TesseraClient {
+    const baseUrl = env['TESSERA_URL']?.trim() ?? ''
+    const apiKey = env['TESSERA_API_KEY']?.trim() ?? ''
+    const missing = [
+      ...(baseUrl === '' ? ['TESSERA_URL'] : []),
+      ...(apiKey === '' ? ['TESSERA_API_KEY'] : []),
+    ]
+    if (missing.length > 0) {
+      throw new TypeError(
+        `@tessera/sdk: ${missing.join(' and ')} must be set in the environment ` +
+          `(e.g. TESSERA_URL=http://localhost:8080, TESSERA_API_KEY=<your org's API key>)`,
+      )
+    }
+    return new TesseraClient({ ...options, baseUrl, apiKey })
+  }
+}
+
+/** Validates the options up front: a typo should fail here, not on the first request. */
+function resolve(options: TesseraClientOptions) {
+  if (typeof options?.apiKey !== 'string' || options.apiKey.trim() === '') {
+    throw new TypeError('@tessera/sdk: apiKey is required')
+  }
+  if (typeof options.baseUrl !== 'string' || !URL.canParse(options.baseUrl)) {
+    throw new TypeError(
+      `@tessera/sdk: baseUrl must be an absolute URL, got ${String(options.baseUrl)}`,
+    )
+  }
+  const url = new URL(options.baseUrl)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`@tessera/sdk: baseUrl must be http(s), got ${url.protocol}`)
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw new TypeError(`@tessera/sdk: timeoutMs must be a positive integer, got ${timeoutMs}`)
+  }
+  if (options.fetch === undefined && typeof globalThis.fetch !== 'function') {
+    throw new TypeError('@tessera/sdk: no global fetch; pass options.fetch')
+  }
+  return {
+    // a path prefix is kept (guardian behind `/api`), only trailing slashes go
+    baseUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, ''),
+    apiKey: options.apiKey,
+    timeoutMs,
+    // called through globalThis: browsers reject a fetch invoked with another `this`
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+  }
+}
