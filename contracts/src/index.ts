@@ -41,6 +41,9 @@ export {
   CapabilityTokenRevoked,
   OrgCreated,
   OrgId,
+  SessionClosed,
+  SessionMode,
+  SessionStarted,
   TokenId,
 } from './events/guardian.events.ts'
 export {

@@ -7,6 +7,8 @@ import {
   CapabilityTokenIssued,
   CapabilityTokenRevoked,
   OrgCreated,
+  SessionClosed,
+  SessionStarted,
 } from './events/guardian.events.ts'
 import {
   AccountOpened,
@@ -42,6 +44,8 @@ export const EVENT_REGISTRY = [
   define('guardian', 'AgentRevoked', AgentRevoked, 'An agent was revoked, at once and for good; its tokens and sessions end.'),
   define('guardian', 'CapabilityTokenIssued', CapabilityTokenIssued, "A capability token was issued to an agent (its hash, never the token)."),
   define('guardian', 'CapabilityTokenRevoked', CapabilityTokenRevoked, 'A capability token was revoked; introspection reports it inactive at once.'),
+  define('guardian', 'SessionStarted', SessionStarted, 'An agent opened a session with a server, in a mode and under a scope ceiling.'),
+  define('guardian', 'SessionClosed', SessionClosed, 'A session ended, or closed because its agent was revoked.'),
   define('telemetry', 'RedactionPolicySet', RedactionPolicySet, "An org's telemetry redaction."),
   define('escrow', 'AccountOpened', AccountOpened, 'A ledger account was opened for an org.'),
   define('pacts', 'RoomOpened', RoomOpened, 'A room (and its ledger) was opened.'),

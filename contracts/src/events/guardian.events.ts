@@ -92,3 +92,28 @@ export const CapabilityTokenRevoked = z.object({
   revokedAt: z.iso.datetime({ offset: true }),
 })
 export type CapabilityTokenRevoked = z.infer<typeof CapabilityTokenRevoked>
+
+export const SessionMode = z.enum(['open', 'restricted', 'supervised'])
+export type SessionMode = z.infer<typeof SessionMode>
+
+/** An agent connected to a server (an MCP server, an API): its checks are counted against it. */
+export const SessionStarted = z.object({
+  sessionId: z.string().regex(/^ses_[0-9a-z]{26}$/),
+  agentId: AgentId,
+  orgId: OrgId,
+  serverId: z.string().min(1).max(200),
+  mode: SessionMode,
+  /** The most this session may use: within the agent's capabilities. */
+  scopeCeiling: z.array(Capability).max(200),
+  startedAt: z.iso.datetime({ offset: true }),
+})
+export type SessionStarted = z.infer<typeof SessionStarted>
+
+export const SessionClosed = z.object({
+  sessionId: z.string().regex(/^ses_[0-9a-z]{26}$/),
+  agentId: AgentId,
+  orgId: OrgId,
+  reason: z.enum(['agent_revoked', 'ended']),
+  closedAt: z.iso.datetime({ offset: true }),
+})
+export type SessionClosed = z.infer<typeof SessionClosed>

@@ -50,7 +50,29 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           issued_at timestamptz not null,
           expires_at timestamptz not null,
           revoked_at timestamptz)`.execute(db)
-        await sql`create index capability_tokens_agent on ${s}.capability_tokens (agent_id)`.execute(db)
+        await sql`create index capability_tokens_agent on ${s}.capability_tokens (agent_id)`.execute(
+          db,
+        )
+      },
+    },
+    '2026_11_22_0020_sessions': {
+      async up(db: Kysely<any>) {
+        // Written with the session's events; action checks will bump the counters.
+        await sql`create table ${s}.sessions (
+          session_id text primary key,
+          agent_id text not null,
+          org_id text not null,
+          server_id text not null,
+          mode text not null check (mode in ('open', 'restricted', 'supervised')),
+          scope_ceiling text[] not null,
+          status text not null check (status in ('active', 'closed')),
+          total_calls bigint not null default 0,
+          denied_calls bigint not null default 0,
+          started_at timestamptz not null,
+          closed_at timestamptz,
+          close_reason text)`.execute(db)
+        await sql`create index sessions_agent_active on ${s}.sessions (agent_id)
+          where status = 'active'`.execute(db)
       },
     },
   }

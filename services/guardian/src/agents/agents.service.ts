@@ -22,6 +22,7 @@ import {
   agentStreamId,
 } from '../domain/agent/agent.decider.ts'
 import { type AgentEvent, type AgentState, parseAgentEvent } from '../domain/agent/agent.state.ts'
+import { closeSessionsOf } from '../sessions/sessions.service.ts'
 import { withFreeHandle } from './agent-handles.ts'
 import {
   type AgentCursor,
@@ -103,8 +104,15 @@ export class AgentsService {
           tx,
         )
         await markRevoked(tx, this.schema, AgentRevoked.parse(e?.data))
-        // The agent's tokens and sessions (a later issue) end here, in this same transaction,
-        // so that nothing the agent holds outlives the revocation.
+        // Its sessions close in this same transaction; its tokens need no write, since
+        // introspection reads the agent's status with the token.
+        await closeSessionsOf(
+          this.log,
+          tx,
+          this.schema,
+          { agentId, orgId: auth.orgId },
+          actor(auth),
+        )
       })
       .catch(rethrow(agentId))
     return this.get(auth, agentId)

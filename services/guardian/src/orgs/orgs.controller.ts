@@ -52,9 +52,18 @@ export class OrgsController {
       prefix: apiKey.slice(0, 12),
       userId: ulid(),
     }
-    const events = decide({ type: 'CreateOrg', orgId, name, adminKey, now: new Date() }, initialState())
+    const events = decide(
+      { type: 'CreateOrg', orgId, name, adminKey, now: new Date() },
+      initialState(),
+    )
     await this.db.transaction().execute(async (tx) => {
-      await this.log.append(orgStreamId(orgId), 'no_stream', events, { actor: { kind: 'system', id: 'bootstrap' } }, tx)
+      await this.log.append(
+        orgStreamId(orgId),
+        'no_stream',
+        events,
+        { actor: { kind: 'system', id: 'bootstrap' } },
+        tx,
+      )
       await sql`insert into ${sql.id(this.schema)}.orgs (org_id, name, created_at)
         values (${orgId}, ${name}, now())`.execute(tx)
       const issued = events.find((e) => e.type === 'ApiKeyIssued')
@@ -67,7 +76,13 @@ export class OrgsController {
   @Get('me')
   @UseGuards(ApiKeyGuard)
   async me(@Auth() auth: AuthContext) {
-    const { rows } = await sql<{ org_id: string; name: string; created_at: Date; score: number | null; model_version: string | null }>`
+    const { rows } = await sql<{
+      org_id: string
+      name: string
+      created_at: Date
+      score: number | null
+      model_version: string | null
+    }>`
       select o.org_id, o.name, o.created_at, s.score, s.model_version
       from ${sql.id(this.schema)}.orgs o left join ${sql.id(this.schema)}.org_scores s using (org_id)
       where o.org_id = ${auth.orgId}`.execute(this.db)
@@ -83,7 +98,8 @@ export class OrgsController {
 
   private requireBootstrapToken(authorization: string | undefined) {
     const expected = this.config.TESSERA_BOOTSTRAP_TOKEN
-    if (!expected) throw new ApiError(403, 'AUTH_DENIED', 'org creation is disabled: no bootstrap token set')
+    if (!expected)
+      throw new ApiError(403, 'AUTH_DENIED', 'org creation is disabled: no bootstrap token set')
     const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? ''
     const a = Buffer.from(sha256Hex(given))
     const b = Buffer.from(sha256Hex(expected))

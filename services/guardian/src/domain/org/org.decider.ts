@@ -49,11 +49,17 @@ function createOrg(c: Extract<OrgCommand, { type: 'CreateOrg' }>, state: OrgStat
   ]
 }
 
-function revokeApiKey(c: Extract<OrgCommand, { type: 'RevokeApiKey' }>, state: OrgState): OrgEvent[] {
+function revokeApiKey(
+  c: Extract<OrgCommand, { type: 'RevokeApiKey' }>,
+  state: OrgState,
+): OrgEvent[] {
   if (!state.exists) throw new OrgNotFound(`org ${c.orgId} not found`)
   if (!state.activeKeys.has(c.keyId)) throw new ApiKeyNotActive(`key ${c.keyId} is not active`)
   return [
-    { type: 'ApiKeyRevoked', data: { keyId: c.keyId, orgId: c.orgId, revokedAt: c.now.toISOString() } },
+    {
+      type: 'ApiKeyRevoked',
+      data: { keyId: c.keyId, orgId: c.orgId, revokedAt: c.now.toISOString() },
+    },
   ]
 }
 

@@ -1,6 +1,12 @@
 import { describe, it } from 'vitest'
 import { spec } from '@tessera/testing'
-import { ApiKeyNotActive, OrgAlreadyExists, OrgNotFound, orgDecider, type OrgCommand } from './org.decider.ts'
+import {
+  ApiKeyNotActive,
+  OrgAlreadyExists,
+  OrgNotFound,
+  orgDecider,
+  type OrgCommand,
+} from './org.decider.ts'
 import type { OrgEvent } from './org.state.ts'
 
 const now = new Date('2026-11-21T10:00:00.000Z')
@@ -14,7 +20,10 @@ const adminKey = {
 const create: OrgCommand = { type: 'CreateOrg', orgId, name: 'Acme', adminKey, now }
 const created: OrgEvent[] = [
   { type: 'OrgCreated', data: { orgId, name: 'Acme', createdAt: now.toISOString() } },
-  { type: 'ApiKeyIssued', data: { ...adminKey, orgId, role: 'admin', issuedAt: now.toISOString() } },
+  {
+    type: 'ApiKeyIssued',
+    data: { ...adminKey, orgId, role: 'admin', issuedAt: now.toISOString() },
+  },
 ]
 const revoke: OrgCommand = { type: 'RevokeApiKey', orgId, keyId: adminKey.keyId, now }
 
@@ -29,11 +38,22 @@ describe('org decider', () => {
     spec(orgDecider)
       .given(created)
       .when(revoke)
-      .then([{ type: 'ApiKeyRevoked', data: { keyId: adminKey.keyId, orgId, revokedAt: now.toISOString() } }])
+      .then([
+        {
+          type: 'ApiKeyRevoked',
+          data: { keyId: adminKey.keyId, orgId, revokedAt: now.toISOString() },
+        },
+      ])
   })
   it('refuses to revoke a key twice, or in an org that does not exist', () => {
-    const revoked = orgDecider.decide(revoke, created.reduce(orgDecider.evolve, orgDecider.initialState()))
-    spec(orgDecider).given([...created, ...revoked]).when(revoke).thenThrows(ApiKeyNotActive)
+    const revoked = orgDecider.decide(
+      revoke,
+      created.reduce(orgDecider.evolve, orgDecider.initialState()),
+    )
+    spec(orgDecider)
+      .given([...created, ...revoked])
+      .when(revoke)
+      .thenThrows(ApiKeyNotActive)
     spec(orgDecider).given([]).when(revoke).thenThrows(OrgNotFound)
   })
 })

@@ -26,7 +26,11 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
     case 'ApiKeyRevoked': {
       const activeKeys = new Set(state.activeKeys)
       activeKeys.delete(event.data.keyId)
-      return { ...state, activeKeys, revokedKeys: new Set([...state.revokedKeys, event.data.keyId]) }
+      return {
+        ...state,
+        activeKeys,
+        revokedKeys: new Set([...state.revokedKeys, event.data.keyId]),
+      }
     }
   }
 }

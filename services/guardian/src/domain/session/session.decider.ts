@@ -1,0 +1,101 @@
+import type { SessionMode } from '@tessera/contracts'
+import { type TokenHolder, covers } from '../token/token.decider.ts'
+import { type SessionEvent, type SessionState, evolve, initialState } from './session.state.ts'
+
+export type SessionCommand =
+  | {
+      type: 'StartSession'
+      /** Minted by the shell. */
+      sessionId: string
+      agent: TokenHolder | null
+      orgId: string
+      serverId: string
+      mode: SessionMode
+      /** Omitted: the agent's capabilities. */
+      scopeCeiling?: string[] | undefined
+      now: Date
+    }
+  | {
+      type: 'CloseSession'
+      sessionId: string
+      orgId: string
+      reason: 'agent_revoked' | 'ended'
+      now: Date
+    }
+
+export class SessionAgentNotFound extends Error {
+  readonly code = 'NOT_FOUND'
+}
+export class SessionAgentRevoked extends Error {
+  readonly code = 'AGENT_REVOKED'
+}
+export class CeilingAboveCapabilities extends Error {
+  readonly code = 'SCOPE_NOT_GRANTED'
+  constructor(readonly scopes: string[]) {
+    super(`the scope ceiling exceeds the agent's capabilities: ${scopes.join(', ')}`)
+  }
+}
+export class SessionNotFound extends Error {
+  readonly code = 'NOT_FOUND'
+}
+
+export function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
+  switch (command.type) {
+    case 'StartSession':
+      return start(command)
+    case 'CloseSession':
+      return close(command, state)
+    default: {
+      const _exhaustive: never = command
+      return _exhaustive
+    }
+  }
+}
+
+function start(c: Extract<SessionCommand, { type: 'StartSession' }>): SessionEvent[] {
+  const agent = c.agent
+  if (!agent || agent.orgId !== c.orgId) throw new SessionAgentNotFound('agent not found')
+  if (agent.status !== 'active') throw new SessionAgentRevoked(`agent ${agent.agentId} is revoked`)
+  const ceiling = [...new Set(c.scopeCeiling ?? agent.capabilities)]
+  const beyond = ceiling.filter((s) => !covers(agent.capabilities, s))
+  if (beyond.length) throw new CeilingAboveCapabilities(beyond)
+  return [
+    {
+      type: 'SessionStarted',
+      data: {
+        sessionId: c.sessionId,
+        agentId: agent.agentId,
+        orgId: c.orgId,
+        serverId: c.serverId,
+        mode: c.mode,
+        scopeCeiling: ceiling,
+        startedAt: c.now.toISOString(),
+      },
+    },
+  ]
+}
+
+function close(
+  c: Extract<SessionCommand, { type: 'CloseSession' }>,
+  state: SessionState,
+): SessionEvent[] {
+  if (state.status === 'none' || state.orgId !== c.orgId)
+    throw new SessionNotFound('session not found')
+  // Closing a closed session changes nothing: revocation may race an agent's own end.
+  if (state.status === 'closed') return []
+  return [
+    {
+      type: 'SessionClosed',
+      data: {
+        sessionId: c.sessionId,
+        agentId: state.agentId,
+        orgId: c.orgId,
+        reason: c.reason,
+        closedAt: c.now.toISOString(),
+      },
+    },
+  ]
+}
+
+export const sessionDecider = { decide, evolve, initialState }
+export const sessionStreamId = (sessionId: string) => `session-${sessionId}`

@@ -1,0 +1,80 @@
+import { sql } from 'kysely'
+import type { SessionClosed, SessionMode, SessionStarted } from '@tessera/contracts'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+
+type Db = SchemaDb | SchemaTx
+
+export interface SessionView {
+  sessionId: string
+  agentId: string
+  serverId: string
+  mode: SessionMode
+  scopeCeiling: string[]
+  status: 'active' | 'closed'
+  totalCalls: number
+  deniedCalls: number
+  startedAt: string
+  closedAt: string | null
+  closeReason: string | null
+}
+
+interface SessionRow {
+  session_id: string
+  agent_id: string
+  server_id: string
+  mode: SessionMode
+  scope_ceiling: string[]
+  status: 'active' | 'closed'
+  total_calls: string
+  denied_calls: string
+  started_at: Date
+  closed_at: Date | null
+  close_reason: string | null
+}
+
+export async function insertSession(db: Db, schema: string, e: SessionStarted) {
+  await sql`insert into ${sql.id(schema)}.sessions
+    (session_id, agent_id, org_id, server_id, mode, scope_ceiling, status, started_at)
+    values (${e.sessionId}, ${e.agentId}, ${e.orgId}, ${e.serverId}, ${e.mode}, ${e.scopeCeiling},
+      'active', ${e.startedAt})`.execute(db)
+}
+
+export async function markSessionClosed(db: Db, schema: string, e: SessionClosed) {
+  await sql`update ${sql.id(schema)}.sessions set status = 'closed', closed_at = ${e.closedAt},
+    close_reason = ${e.reason} where session_id = ${e.sessionId}`.execute(db)
+}
+
+/** The agent's open sessions: what its revocation must close. */
+export async function activeSessionsOf(db: Db, schema: string, agentId: string): Promise<string[]> {
+  const { rows } = await sql<{
+    session_id: string
+  }>`select session_id from ${sql.id(schema)}.sessions
+    where agent_id = ${agentId} and status = 'active'`.execute(db)
+  return rows.map((r) => r.session_id)
+}
+
+export async function findSession(
+  db: Db,
+  schema: string,
+  orgId: string,
+  sessionId: string,
+): Promise<SessionView | undefined> {
+  const { rows } = await sql<SessionRow>`select * from ${sql.id(schema)}.sessions
+    where org_id = ${orgId} and session_id = ${sessionId}`.execute(db)
+  const r = rows[0]
+  return (
+    r && {
+      sessionId: r.session_id,
+      agentId: r.agent_id,
+      serverId: r.server_id,
+      mode: r.mode,
+      scopeCeiling: r.scope_ceiling,
+      status: r.status,
+      totalCalls: Number(r.total_calls),
+      deniedCalls: Number(r.denied_calls),
+      startedAt: r.started_at.toISOString(),
+      closedAt: r.closed_at?.toISOString() ?? null,
+      closeReason: r.close_reason,
+    }
+  )
+}

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { SessionClosed, SessionStarted } from '@tessera/contracts'
+import type { SessionMode } from '@tessera/contracts'
+import type { AppendContext, SchemaDb, SchemaTx } from '@tessera/event-store'
+import {
+  ApiError,
+  type AuthContext,
+  DB,
+  type DeciderOf,
+  EVENT_LOG,
+  type EventLog,
+  NotFound,
+  SERVICE_SCHEMA,
+  ValidationFailed,
+  newId,
+} from '@tessera/service-kit'
+import {
+  CeilingAboveCapabilities,
+  SessionAgentNotFound,
+  SessionAgentRevoked,
+  type SessionCommand,
+  sessionDecider,
+  sessionStreamId,
+} from '../domain/session/session.decider.ts'
+import {
+  type SessionEvent,
+  type SessionState,
+  parseSessionEvent,
+} from '../domain/session/session.state.ts'
+import { findHolder } from '../tokens/tokens.repository.ts'
+import {
+  type SessionView,
+  activeSessionsOf,
+  findSession,
+  insertSession,
+  markSessionClosed,
+} from './sessions.repository.ts'
+
+const sessionLog: DeciderOf<SessionCommand, SessionEvent, SessionState> = {
+  ...sessionDecider,
+  parse: parseSessionEvent,
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @Inject(DB) private readonly db: SchemaDb,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+  ) {}
+
+  async start(
+    auth: AuthContext,
+    input: {
+      agentId: string
+      serverId: string
+      mode: SessionMode
+      scopeCeiling?: string[] | undefined
+    },
+  ): Promise<SessionView> {
+    const sessionId = newId('ses')
+    await this.db
+      .transaction()
+      .execute(async (tx) => {
+        const agent = await findHolder(tx, this.schema, auth.orgId, input.agentId)
+        const command: SessionCommand = {
+          type: 'StartSession',
+          sessionId,
+          agent,
+          orgId: auth.orgId,
+          ...input,
+          now: new Date(),
+        }
+        const [e] = await this.log.handle(
+          sessionStreamId(sessionId),
+          sessionLog,
+          command,
+          actor(auth),
+          tx,
+        )
+        await insertSession(tx, this.schema, SessionStarted.parse(e?.data))
+      })
+      .catch((err: unknown) => {
+        if (err instanceof SessionAgentNotFound) throw NotFound('agent', input.agentId)
+        if (err instanceof SessionAgentRevoked)
+          throw new ApiError(409, 'AGENT_REVOKED', err.message, { agent: input.agentId })
+        if (err instanceof CeilingAboveCapabilities) {
+          throw ValidationFailed(err.message, { field: 'scopeCeiling', notGranted: err.scopes })
+        }
+        throw err
+      })
+    return this.get(auth, sessionId)
+  }
+
+  async get(auth: AuthContext, sessionId: string): Promise<SessionView> {
+    const session = await findSession(this.db, this.schema, auth.orgId, sessionId)
+    if (!session) throw NotFound('session', sessionId)
+    return session
+  }
+}
+
+/**
+ * Closes every open session of a revoked agent, inside the revocation's own transaction, so
+ * nothing the agent holds outlives it.
+ */
+export async function closeSessionsOf(
+  log: EventLog,
+  tx: SchemaTx,
+  schema: string,
+  agent: { agentId: string; orgId: string },
+  ctx: AppendContext,
+) {
+  for (const sessionId of await activeSessionsOf(tx, schema, agent.agentId)) {
+    const command: SessionCommand = {
+      type: 'CloseSession',
+      sessionId,
+      orgId: agent.orgId,
+      reason: 'agent_revoked',
+      now: new Date(),
+    }
+    const [e] = await log.handle(sessionStreamId(sessionId), sessionLog, command, ctx, tx)
+    if (e) await markSessionClosed(tx, schema, SessionClosed.parse(e.data))
+  }
+}
+
+function actor(auth: AuthContext): AppendContext {
+  return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
+}
