@@ -1,11 +1,4 @@
-export {
-  Actor,
-  AnyEnvelope,
-  EventId,
-  EventMetadata,
-  Traceparent,
-  envelopeOf,
-} from './envelope.ts'
+export { Actor, AnyEnvelope, EventId, EventMetadata, Traceparent, envelopeOf } from './envelope.ts'
 export type { Envelope } from './envelope.ts'
 export {
   CONTEXTS,
@@ -60,7 +53,13 @@ export {
   splitArdenBody,
   validateArdenEvent,
 } from './telemetry/arden.ts'
-export type { AgentKind, ArdenBody, ArdenCheck, ArdenErrorCode, ArdenEvent } from './telemetry/arden.ts'
+export type {
+  AgentKind,
+  ArdenBody,
+  ArdenCheck,
+  ArdenErrorCode,
+  ArdenEvent,
+} from './telemetry/arden.ts'
 export {
   AgentResponse,
   SessionEnd,
@@ -95,3 +94,5 @@ export {
   RoomOpened,
   ScoreChanged,
 } from './events/tenancy.events.ts'
+export { eventParser } from './event-parser.ts'
+export type { ParsedEvent } from './event-parser.ts'

@@ -80,7 +80,8 @@ export function asDemoAgent(value: unknown): DemoAgent | undefined {
   return fields.every((f) => typeof o[f] === 'string') ? (o as unknown as DemoAgent) : undefined
 }
 
-function parseObject(text: string): Record<string, unknown> | undefined {
+/** `text` as a JSON object, or undefined when it is not one. */
+export function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text)
     return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : undefined

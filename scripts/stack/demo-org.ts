@@ -1,6 +1,6 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { type DemoAgent, asDemoAgent, ensureDemoAgent } from './demo-agent.ts'
+import { type DemoAgent, asDemoAgent, ensureDemoAgent, parseObject } from './demo-agent.ts'
 
 /** The demo org: enough to reuse it on the next start. */
 export interface DemoOrg {
@@ -88,7 +88,7 @@ async function createOrg(
         : ''
     throw new Error(`POST ${url} answered ${res.status}${hint}: ${text.slice(0, 500)}`)
   }
-  const body = parse(text)
+  const body = parseObject(text)
   const { orgId, name, apiKey, keyId } = body ?? {}
   if (typeof orgId !== 'string' || typeof apiKey !== 'string' || typeof keyId !== 'string') {
     throw new Error(
@@ -146,7 +146,7 @@ async function load(file: string): Promise<{ org: DemoOrg; agent?: DemoAgent } |
   } catch {
     return undefined
   }
-  const o = parse(text)
+  const o = parseObject(text)
   const fields = ['orgId', 'name', 'apiKey', 'keyId', 'database', 'createdAt'] as const
   if (!o || !fields.every((f) => typeof o[f] === 'string')) return undefined
   const org = Object.fromEntries(fields.map((f) => [f, o[f]])) as unknown as DemoOrg
@@ -159,13 +159,4 @@ async function save(file: string, saved: Saved): Promise<void> {
   // it holds an API key and a private key: readable by its owner only
   await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 })
   await chmod(file, 0o600)
-}
-
-function parse(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text)
-    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
 }

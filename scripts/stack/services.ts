@@ -2,10 +2,8 @@
  * What `scripts/start.sh` runs: the six services and the gateway, each with its port and
  * environment. Names and ports come from infra/topology, like everywhere else.
  */
-import { GATEWAY_PORT, SERVICE_PORTS, type ServiceName } from '@tessera/infra-topology'
+import { GATEWAY_PORT, SERVICE_PORTS } from '@tessera/infra-topology'
 
-export { GATEWAY_PORT, SERVICE_PORTS }
-export type { ServiceName }
 export const DEV_BOOTSTRAP_TOKEN = 'dev-bootstrap-token'
 
 export interface ProcessSpec {

@@ -17,39 +17,46 @@ import {
 } from '@tessera/event-store'
 import {
   eventually,
+  freshBus,
   freshSchema,
-  freshStreamPrefix,
   metadataFor,
   testDatabaseUrl,
-  testNatsUrl,
+  type TestBus,
   type TestSchema,
 } from '@tessera/testing'
-import {
-  connectBus,
-  deleteStreams,
-  provisionStreams,
-  runConsumer,
-  startOutboxRelay,
-} from './index.ts'
+import { runConsumer, startOutboxRelay, type RelayOptions } from './index.ts'
 
 const actor: Actor = { kind: 'system', id: 'bus-test' }
 const quiet = { info() {}, warn() {}, error() {} }
 let t: TestSchema<EventStoreTables>
+let bus: TestBus
 let nc: NatsConnection
 let prefix: string
 
 beforeAll(async () => {
   t = await freshSchema('bus')
   await migrateSchema(t.db, t.schema, eventLogMigrations(t.schema))
-  prefix = freshStreamPrefix()
-  nc = await connectBus({ url: testNatsUrl(), name: 'bus-int-test' })
-  await provisionStreams(nc, prefix)
+  bus = await freshBus('bus-int-test')
+  ;({ nc, prefix } = bus)
 })
 afterAll(async () => {
-  await deleteStreams(nc, prefix)
-  await nc.close()
+  await bus.dispose()
   await t.dispose()
 })
+
+/** A relay for this file's schema and prefix, publishing to the guardian stream. */
+function startRelay(opts: Partial<RelayOptions> = {}) {
+  return startOutboxRelay({
+    db: t.db,
+    connectionString: testDatabaseUrl(),
+    schema: t.schema,
+    nc,
+    context: 'guardian',
+    prefix,
+    log: quiet,
+    ...opts,
+  })
+}
 
 describe('outbox relay', () => {
   it('publishes each event with its msg-id, stream id, type and trace context', async () => {
@@ -65,15 +72,7 @@ describe('outbox relay', () => {
         traceparent,
       },
     )
-    const relay = await startOutboxRelay({
-      db: t.db,
-      connectionString: testDatabaseUrl(),
-      schema: t.schema,
-      nc,
-      context: 'guardian',
-      prefix,
-      log: quiet,
-    })
+    const relay = await startRelay()
     try {
       await relay.drain()
       const jsm = await jetstreamManager(nc)
@@ -93,14 +92,7 @@ describe('outbox relay', () => {
     const subject = eventSubject('guardian', 'Leader', prefix)
     const published = { a: 0, b: 0 }
     const start = (name: 'a' | 'b') =>
-      startOutboxRelay({
-        db: t.db,
-        connectionString: testDatabaseUrl(),
-        schema: t.schema,
-        nc,
-        context: 'guardian',
-        prefix,
-        log: quiet,
+      startRelay({
         idlePollMs: 10,
         standbyPollMs: 50,
         onProgress: (n) => (published[name] += n),
@@ -161,15 +153,7 @@ describe('dead letters', () => {
     try {
       const poison = [0, 1, 2, 3, 4].map((n) => ({ type: 'Poison', data: { n } }))
       await appendToStream(t.db, t.schema, 'poison-src', 'any', poison, { actor })
-      const relay = await startOutboxRelay({
-        db: t.db,
-        connectionString: testDatabaseUrl(),
-        schema: t.schema,
-        nc,
-        context: 'guardian',
-        prefix,
-        log: quiet,
-      })
+      const relay = await startRelay()
       await relay.drain()
       await relay.stop()
       // A later message, after the poison one, is still processed.

@@ -1,13 +1,6 @@
 import { context, propagation, type Context } from '@opentelemetry/api'
 import type { MsgHdrs } from '@nats-io/nats-core'
 
-/** Writes the active (or given) W3C trace context into NATS headers. */
-export function injectTrace(hdrs: MsgHdrs, ctx: Context = context.active()): void {
-  propagation.inject(ctx, hdrs, {
-    set: (carrier, key, value) => carrier.set(key, value),
-  })
-}
-
 /** Reads W3C trace context from NATS headers, for a handler's span parent. */
 export function extractTrace(hdrs: MsgHdrs | undefined): Context {
   if (!hdrs) return context.active()

@@ -11,7 +11,8 @@ export interface EventFlags {
   dataBase64?: string
 }
 
-const EVENT_FLAGS = ['agent', 'bid', 'time', 'user', 'mult', 'data', 'dataBase64'] as const
+/** The flags that make one event, by commander's attribute names. */
+export const EVENT_FLAGS = ['agent', 'bid', 'time', 'user', 'mult', 'data', 'dataBase64'] as const
 
 export function hasEventFlags(flags: EventFlags): boolean {
   return EVENT_FLAGS.some((name) => flags[name] !== undefined)

@@ -6,7 +6,7 @@ import type { ExitCode } from './cli-error.ts'
 import { dryRun } from './dry-run.ts'
 import { chunkEvents, parseEventsText } from './event-file.ts'
 import type { EventSource } from './event-file.ts'
-import { buildEvent, hasEventFlags } from './event-flags.ts'
+import { buildEvent, EVENT_FLAGS, hasEventFlags } from './event-flags.ts'
 import type { EventFlags } from './event-flags.ts'
 import { sendChunks } from './http-sender.ts'
 import type { CliIo } from './io.ts'
@@ -32,8 +32,6 @@ export interface SendFlags extends EventFlags, ServerFlags {
   /** false with `--no-progress` */
   progress: boolean
 }
-
-const EVENT_FLAG_NAMES = ['agent', 'bid', 'data', 'dataBase64', 'time', 'user', 'mult']
 
 const EXAMPLES = `
 Examples:
@@ -70,7 +68,7 @@ export function registerEventsSend(
       new Option(
         '-f, --file <path>',
         'events from a JSON array, one JSON object, or NDJSON; - reads stdin',
-      ).conflicts(EVENT_FLAG_NAMES),
+      ).conflicts([...EVENT_FLAGS]),
     )
     .option('--dry-run', 'validate with the server rules and send nothing')
     .option('--print', 'print the events as JSON to stdout (as sent, or as validated)')

@@ -50,7 +50,7 @@ export async function sendChunks(
   return outcomes
 }
 
-export async function postChunk(chunk: Chunk, options: SenderOptions): Promise<ChunkOutcome> {
+async function postChunk(chunk: Chunk, options: SenderOptions): Promise<ChunkOutcome> {
   const where = { offset: chunk.offset, size: chunk.events.length }
   const headers: Record<string, string> = {
     'content-type': 'application/json',

@@ -1,3 +1,5 @@
+import { parseRetryAfter as readRetryAfter } from '@tessera/telemetry'
+
 /** Tries per request, the first included: enough to ride out a restart, few enough to give up. */
 export const MAX_ATTEMPTS = 4
 /** A server asking for longer than this is not waited for in a CLI run. */
@@ -19,10 +21,7 @@ export function retryDelayMs(attempt: number, retryAfter: string | null, now: nu
   return Math.min(Math.max(delay, 0), MAX_RETRY_DELAY_MS)
 }
 
+/** `Retry-After` in ms, null when absent or unreadable: the telemetry SDK's reading of it. */
 export function parseRetryAfter(value: string | null, now: number): number | null {
-  if (value === null || value.trim() === '') return null
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? null : Math.max(date - now, 0)
+  return readRetryAfter(value, now) ?? null
 }

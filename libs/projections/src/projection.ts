@@ -1,6 +1,6 @@
 
 import type { AnyEnvelope } from '@tessera/contracts'
-import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import type { SchemaTx } from '@tessera/event-store'
 
 /** A read model folded from events. Its rows and its checkpoint commit together. */
 export interface Projection {
@@ -13,5 +13,3 @@ export interface Projection {
   /** Deletes every row the projection owns; the first step of a rebuild. */
   reset(tx: SchemaTx): Promise<void>
 }
-
-export type AnyDb = SchemaDb

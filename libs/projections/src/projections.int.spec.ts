@@ -3,13 +3,13 @@ import { sql } from 'kysely'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { eventSubject, streamName, type Actor } from '@tessera/contracts'
 import { appendToStream, eventLogMigrations, migrateSchema, type EventStoreTables } from '@tessera/event-store'
-import { connectBus, deleteStreams, provisionStreams, startOutboxRelay } from '@tessera/bus'
+import { startOutboxRelay } from '@tessera/bus'
 import {
   eventually,
+  freshBus,
   freshSchema,
-  freshStreamPrefix,
   testDatabaseUrl,
-  testNatsUrl,
+  type TestBus,
   type TestSchema,
 } from '@tessera/testing'
 import {
@@ -24,6 +24,7 @@ import {
 const actor: Actor = { kind: 'system', id: 'projection-test' }
 const quiet = { info() {}, warn() {}, error() {} }
 let t: TestSchema<EventStoreTables>
+let bus: TestBus
 let nc: NatsConnection
 let prefix: string
 
@@ -53,13 +54,11 @@ beforeAll(async () => {
   t = await freshSchema('proj')
   await migrateSchema(t.db, t.schema, { ...eventLogMigrations(t.schema), ...projectionMigrations(t.schema) })
   await sql`create table ${sql.id(t.schema)}.balances (account text primary key, balance bigint not null, moves int not null)`.execute(t.db)
-  prefix = freshStreamPrefix()
-  nc = await connectBus({ url: testNatsUrl(), name: 'projections-int-test' })
-  await provisionStreams(nc, prefix)
+  bus = await freshBus('projections-int-test')
+  ;({ nc, prefix } = bus)
 })
 afterAll(async () => {
-  await deleteStreams(nc, prefix)
-  await nc.close()
+  await bus.dispose()
   await t.dispose()
 })
 

@@ -6,14 +6,14 @@ import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { eventSubject, streamName, type Actor } from '@tessera/contracts'
 import { appendToStream, eventLogMigrations, migrateSchema } from '@tessera/event-store'
-import { connectBus, deleteStreams, provisionStreams } from '@tessera/bus'
 import {
   eventually,
+  freshBus,
   freshSchema,
-  freshStreamPrefix,
   metadataFor,
   testDatabaseUrl,
   testNatsUrl,
+  type TestBus,
   type TestSchema,
 } from '@tessera/testing'
 import { applyBatch, projectionMigrations, runProjection, type Projection } from './index.ts'
@@ -22,6 +22,7 @@ const actor: Actor = { kind: 'system', id: 'relay-crash-test' }
 const quiet = { info() {}, warn() {}, error() {} }
 
 let t: TestSchema<unknown>
+let bus: TestBus
 let nc: NatsConnection
 let prefix: string
 
@@ -54,13 +55,11 @@ beforeAll(async () => {
   await sql`create table ${sql.id(t.schema)}.seen (event_id uuid not null, n int not null)`.execute(
     t.db,
   )
-  prefix = freshStreamPrefix()
-  nc = await connectBus({ url: testNatsUrl(), name: 'relay-crash-test' })
-  await provisionStreams(nc, prefix)
+  bus = await freshBus('relay-crash-test')
+  ;({ nc, prefix } = bus)
 })
 afterAll(async () => {
-  await deleteStreams(nc, prefix)
-  await nc.close()
+  await bus.dispose()
   await t.dispose()
 })
 

@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common'
 import { type Migration, sql } from 'kysely'
 import { ApiKeyIssued, ApiKeyRevoked, type AnyEnvelope } from '@tessera/contracts'
-import { assertSchemaName, type SchemaDb, type SchemaTx } from '@tessera/event-store'
+import {
+  type AppendContext,
+  assertSchemaName,
+  type SchemaDb,
+  type SchemaTx,
+} from '@tessera/event-store'
 import { AuthFailed } from './errors.ts'
 import { DB, SERVICE_SCHEMA } from './tokens.ts'
 import { EventConsumer, On } from './event-consumer.ts'
@@ -19,6 +24,11 @@ export interface AuthContext {
   role: 'admin' | 'member'
   /** The ULID of the user the key acts for, when it has one. */
   userId?: string
+}
+
+/** The append context of a change made through the API: the caller's key is the actor. */
+export function apiKeyActor(auth: AuthContext): AppendContext {
+  return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
 }
 
 export function sha256Hex(value: string): string {

@@ -5,13 +5,15 @@ import { migrateSchema } from '@tessera/event-store'
 import { rebuildProjection } from '@tessera/projections'
 import { ApiKeyProjection } from './api-keys.ts'
 import { toProjection } from './event-consumer.ts'
-import { type ServiceDefinition, allMigrations, connectDependencies, rootModule } from './run-service.ts'
+import { type ServiceDefinition, connectDependencies, rootModule } from './run-service.ts'
 
 /** `db:migrate` for one service: applies its pending migrations and prints their names. */
-export async function runMigrateCli<E extends z.ZodObject>(def: ServiceDefinition<E>): Promise<void> {
+export async function runMigrateCli<E extends z.ZodObject>(
+  def: ServiceDefinition<E>,
+): Promise<void> {
   const deps = await connectDependencies(def, { connectBus: false })
   try {
-    const applied = await migrateSchema(deps.db, def.name, allMigrations(def, def.name))
+    const applied = await migrateSchema(deps.db, deps.schema, deps.migrations)
     process.stdout.write(
       `${def.name}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}\n`,
     )
@@ -51,7 +53,9 @@ export async function runRebuildCli<E extends z.ZodObject>(
       projection,
       onProgress: (p) => {
         const pct = p.total ? ((100 * p.applied) / p.total).toFixed(1) : '100'
-        process.stderr.write(`\r${p.projection}: ${p.applied}/${p.total} (${pct}%) ${p.eventsPerSecond} ev/s`)
+        process.stderr.write(
+          `\r${p.projection}: ${p.applied}/${p.total} (${pct}%) ${p.eventsPerSecond} ev/s`,
+        )
       },
     })
     process.stderr.write('\n')

@@ -1,5 +1,9 @@
-
-import { type AnyEnvelope, type Context, contextEventSubjects, streamName } from '@tessera/contracts'
+import {
+  type AnyEnvelope,
+  type Context,
+  contextEventSubjects,
+  streamName,
+} from '@tessera/contracts'
 import type { Projection } from '@tessera/projections'
 import type { SchemaTx } from '@tessera/event-store'
 
@@ -38,15 +42,14 @@ export function On(eventType: string) {
   }
 }
 
-export function consumerMeta(ctor: unknown): ConsumerMeta | undefined {
-  return (ctor as Annotated)[CONSUMER]
-}
-
 /** Turns a decorated instance into a projection the runner and the rebuild command drive. */
-export function toProjection(instance: object, prefix: string): Projection & { rebuildable: boolean } {
+export function toProjection(
+  instance: object,
+  prefix: string,
+): Projection & { rebuildable: boolean } {
   const ctor = instance.constructor as Annotated
   const meta = ctor[CONSUMER]
-  if (!meta) throw new Error(`${ctor.constructor.name} is not decorated with @EventConsumer`)
+  if (!meta) throw new Error(`${instance.constructor.name} is not decorated with @EventConsumer`)
   const handlers = ctor[HANDLERS] ?? new Map<string, string | symbol>()
   const bag = instance as Record<string | symbol, unknown>
   return {

@@ -2,6 +2,7 @@ export {
   ApiKeyGuard,
   ApiKeyProjection,
   Auth,
+  apiKeyActor,
   apiKeyMigrations,
   authenticateKey,
   recordApiKey,
@@ -10,7 +11,7 @@ export {
 export type { AuthContext } from './api-keys.ts'
 export { BaseEnv, ConfigError, loadConfig, serviceEnv } from './config.ts'
 export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './errors.ts'
-export { EventConsumer, On, consumerMeta, toProjection } from './event-consumer.ts'
+export { EventConsumer, On, toProjection } from './event-consumer.ts'
 export type { EventHandler } from './event-consumer.ts'
 export { EventLog, causedBy } from './event-log.ts'
 export type { DeciderOf } from './event-log.ts'

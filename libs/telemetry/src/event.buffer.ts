@@ -5,7 +5,6 @@
 export class EventBuffer<T> {
   private readonly slots: (T | undefined)[]
   private head = 0
-  private count = 0
   private pushed = 0
   private removed = 0
 
@@ -17,7 +16,7 @@ export class EventBuffer<T> {
   }
 
   get size(): number {
-    return this.count
+    return this.pushed - this.removed
   }
 
   /** Items ever pushed. */
@@ -33,22 +32,20 @@ export class EventBuffer<T> {
   /** Appends an item; returns true when the oldest one had to be evicted to make room. */
   push(item: T): boolean {
     let evicted = false
-    if (this.count === this.capacity) {
+    if (this.size === this.capacity) {
       this.slots[this.head] = undefined
       this.head = (this.head + 1) % this.capacity
-      this.count--
       this.removed++
       evicted = true
     }
-    this.slots[(this.head + this.count) % this.capacity] = item
-    this.count++
+    this.slots[(this.head + this.size) % this.capacity] = item
     this.pushed++
     return evicted
   }
 
   /** Removes and returns up to `max` of the oldest items, oldest first. */
   take(max: number): T[] {
-    const n = Math.min(max, this.count)
+    const n = Math.min(max, this.size)
     const out: T[] = []
     for (let i = 0; i < n; i++) {
       const at = (this.head + i) % this.capacity
@@ -56,7 +53,6 @@ export class EventBuffer<T> {
       this.slots[at] = undefined
     }
     this.head = (this.head + n) % this.capacity
-    this.count -= n
     this.removed += n
     return out
   }

@@ -1,4 +1,6 @@
 export { Telemetry } from './telemetry.client.ts'
+/** Also what `tessera events send` reads a `Retry-After` with. */
+export { parseRetryAfter } from './retry.policy.ts'
 
 export type { TelemetryStats } from './delivery.queue.ts'
 export type {

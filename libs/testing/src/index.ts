@@ -1,3 +1,5 @@
+export { freshBus } from './bus.ts'
+export type { TestBus } from './bus.ts'
 export { spec } from './decider-spec.ts'
 export { metadataFor } from './fixtures.ts'
 export type { Decider } from './decider-spec.ts'
@@ -10,3 +12,4 @@ export {
   uniqueTag,
 } from './infra.ts'
 export type { TestSchema } from './infra.ts'
+export { InProcessService, startInProcess } from './in-process.ts'

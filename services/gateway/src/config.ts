@@ -1,5 +1,9 @@
-import { GATEWAY_DEFAULT_PORT, SERVICE_DEFAULT_PORTS, SERVICE_NAMES } from './routes.ts'
-import type { ServiceName } from './routes.ts'
+import {
+  GATEWAY_PORT,
+  SERVICE_NAMES,
+  SERVICE_PORTS,
+  type ServiceName,
+} from '@tessera/infra-topology'
 
 export interface GatewayConfig {
   host: string
@@ -24,12 +28,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const serviceUrls = {} as Record<ServiceName, string>
   for (const service of SERVICE_NAMES) {
     const name = serviceUrlVariable(service)
-    const raw = env[name]?.trim() || `http://127.0.0.1:${SERVICE_DEFAULT_PORTS[service]}`
+    const raw = env[name]?.trim() || `http://127.0.0.1:${SERVICE_PORTS[service]}`
     const origin = toOrigin(raw)
     if (origin === undefined) problems.push(`${name}=${raw} is not an http(s) URL without a path`)
     else serviceUrls[service] = origin
   }
-  const port = toPort(env['PORT'], GATEWAY_DEFAULT_PORT)
+  const port = toPort(env['PORT'], GATEWAY_PORT)
   if (port === undefined) problems.push(`PORT=${env['PORT']} is not a port number`)
   const readinessTimeoutMs = Number(env['GATEWAY_READINESS_TIMEOUT_MS'] ?? 2000)
   if (!Number.isInteger(readinessTimeoutMs) || readinessTimeoutMs <= 0) {
@@ -40,7 +44,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (problems.length > 0) throw new Error(`gateway configuration: ${problems.join('; ')}`)
   return {
     host: env['HOST']?.trim() || '127.0.0.1',
-    port: port ?? GATEWAY_DEFAULT_PORT,
+    port: port ?? GATEWAY_PORT,
     serviceUrls,
     readinessTimeoutMs,
     logLevel: env['LOG_LEVEL']?.trim().toLowerCase() || 'info',

@@ -3,10 +3,9 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SERVICE_NAMES, type ServiceName } from '@tessera/infra-topology'
 import { startTelemetry } from '@tessera/observability'
 import { buildGateway } from './gateway.ts'
-import { SERVICE_NAMES } from './routes.ts'
-import type { ServiceName } from './routes.ts'
 
 // Loopback HTTP only (no Postgres, no NATS): real sockets are what the proxy is about.
 
@@ -207,7 +206,11 @@ describe('gateway', () => {
   it('counts routed requests in /metrics', async () => {
     const res = await gateway.inject({ method: 'GET', url: '/metrics' })
     expect(res.statusCode).toBe(200)
-    expect(res.body).toMatch(/^tessera_gateway_requests_total\{[^}]*service="guardian",status="201"[^}]*\} 1$/m)
-    expect(res.body).toMatch(/^tessera_gateway_upstream_errors_total\{[^}]*service="escrow"[^}]*\} 2$/m)
+    expect(res.body).toMatch(
+      /^tessera_gateway_requests_total\{[^}]*service="guardian",status="201"[^}]*\} 1$/m,
+    )
+    expect(res.body).toMatch(
+      /^tessera_gateway_upstream_errors_total\{[^}]*service="escrow"[^}]*\} 2$/m,
+    )
   })
 })

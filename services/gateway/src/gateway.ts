@@ -9,10 +9,10 @@ import type {
   RawServerBase,
   RouteGenericInterface,
 } from 'fastify'
-import { meter, renderMetrics } from '@tessera/observability'
+import { isProbePath, meter, renderMetrics } from '@tessera/observability'
+import type { ServiceName } from '@tessera/infra-topology'
 import { checkStack } from './readiness.ts'
 import { matchRoute } from './routes.ts'
-import type { ServiceName } from './routes.ts'
 
 export interface GatewayOptions {
   serviceUrls: Readonly<Record<ServiceName, string>>
@@ -26,8 +26,6 @@ export interface ApiError {
   message: string
   details?: Record<string, unknown>
 }
-
-const PROBES = new Set(['/health/live', '/health/ready', '/metrics'])
 
 /** Never contacted: the handler answers 404 before anything is sent upstream. */
 const UNROUTED = 'http://unrouted.invalid'
@@ -113,8 +111,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   })
 
   app.addHook('onResponse', (request, reply, done) => {
-    const path = request.url.split('?', 1)[0] ?? ''
-    if (!PROBES.has(path)) {
+    if (!isProbePath(request.url)) {
       const service = routedTo.get(request) ?? 'none'
       requests.add(1, { service, status: String(reply.statusCode) })
       request.log.info(

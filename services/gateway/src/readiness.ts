@@ -1,5 +1,4 @@
-import { SERVICE_NAMES } from './routes.ts'
-import type { ServiceName } from './routes.ts'
+import { SERVICE_NAMES, type ServiceName } from '@tessera/infra-topology'
 
 export type ServiceStatus =
   | { status: 'ready'; httpStatus: number }

@@ -3,15 +3,7 @@
  * A Kubernetes Ingress, when there is one, must carry the same table.
  */
 
-import {
-  GATEWAY_PORT as GATEWAY_DEFAULT_PORT,
-  SERVICE_NAMES,
-  SERVICE_PORTS as SERVICE_DEFAULT_PORTS,
-  type ServiceName,
-} from '@tessera/infra-topology'
-
-export { GATEWAY_DEFAULT_PORT, SERVICE_DEFAULT_PORTS, SERVICE_NAMES }
-export type { ServiceName }
+import type { ServiceName } from '@tessera/infra-topology'
 
 export interface Route {
   /** Path prefix, matched whole segment by whole segment; `*` stands for exactly one segment. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { matchRoute, ROUTES, SERVICE_NAMES } from './routes.ts'
+import { SERVICE_NAMES } from '@tessera/infra-topology'
+import { matchRoute, ROUTES } from './routes.ts'
 
 const serviceOf = (url: string) => matchRoute(url)?.service
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common'
 import { ArdenController } from './http/arden.controller.ts'
+import { RequestKeys } from './http/request-key.ts'
 import { TelemetryQueriesController } from './http/telemetry-queries.controller.ts'
 import { TelemetryController } from './http/telemetry.controller.ts'
 import { BusIntakeConsumer } from './intake/bus-intake.consumer.ts'
@@ -18,6 +19,7 @@ import { RedactionController } from './redaction/redaction.controller.ts'
     RedactionController,
   ],
   providers: [
+    RequestKeys,
     TelemetryLog,
     IntakeService,
     BusIntakeConsumer,

@@ -1,7 +1,7 @@
-import type { SchemaDb } from '@tessera/event-store'
-import { DB, SERVICE_SCHEMA, type ServiceDefinition, authenticateKey } from '@tessera/service-kit'
+import type { ServiceDefinition } from '@tessera/service-kit'
 import { registerOpenApi } from './http/openapi.ts'
 import { registerRateLimit } from './http/rate-limit.ts'
+import { RequestKeys } from './http/request-key.ts'
 import { IngestEnv } from './ingest.env.ts'
 import { IngestModule } from './ingest.module.ts'
 import { KnownAgentsProjection } from './intake/known-agents.projection.ts'
@@ -18,12 +18,11 @@ export const ingest: ServiceDefinition<typeof IngestEnv> = {
   env: IngestEnv,
   async configure(app, config) {
     const fastify = app.getHttpAdapter().getInstance()
-    const db = app.get<SchemaDb>(DB)
-    const schema = app.get<string>(SERVICE_SCHEMA)
+    const keys = app.get(RequestKeys)
     await registerRateLimit(
       fastify,
       config.INGEST_RATE_LIMIT_PER_MINUTE,
-      async (authorization) => (await authenticateKey(db, schema, authorization))?.keyId ?? null,
+      async (req) => (await keys.of(req))?.keyId ?? null,
     )
     await registerOpenApi(fastify)
   },

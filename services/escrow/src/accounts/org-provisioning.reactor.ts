@@ -1,9 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { AccountOpened, type AnyEnvelope, OrgCreated } from '@tessera/contracts'
+import { AccountOpened, type AnyEnvelope, OrgCreated, eventParser } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
-import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
-import { accountStreamId, decide, operatingAccountId } from '../domain/account/account.decider.ts'
-import { type AccountEvent, evolve, initialState } from '../domain/account/account.state.ts'
+import {
+  type DeciderOf,
+  EVENT_LOG,
+  EventConsumer,
+  type EventLog,
+  On,
+  causedBy,
+} from '@tessera/service-kit'
+import {
+  type AccountCommand,
+  accountDecider,
+  accountStreamId,
+  operatingAccountId,
+} from '../domain/account/account.decider.ts'
+import type { AccountEvent, AccountState } from '../domain/account/account.state.ts'
+
+const accountLog: DeciderOf<AccountCommand, AccountEvent, AccountState> = {
+  ...accountDecider,
+  parse: eventParser('an account', { AccountOpened }),
+}
 
 /**
  * Opens every new org's operating account. A reactor, not a read model: it appends to
@@ -18,18 +35,12 @@ export class OrgProvisioningReactor {
   async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const { orgId } = OrgCreated.parse(e.data)
     const streamId = accountStreamId(operatingAccountId(orgId))
-    const decider = { decide, evolve, initialState, parse: toAccountEvent }
     await this.log.handle(
       streamId,
-      decider,
+      accountLog,
       { type: 'ProvisionOrg', orgId },
       causedBy(e, 'escrow'),
       tx,
     )
   }
-}
-
-function toAccountEvent(e: AnyEnvelope): AccountEvent {
-  if (e.type !== 'AccountOpened') throw new Error(`unexpected ${e.type} in ${e.metadata.streamId}`)
-  return { type: 'AccountOpened', data: AccountOpened.parse(e.data) }
 }

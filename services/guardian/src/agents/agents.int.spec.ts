@@ -1,19 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jetstreamManager } from '@nats-io/jetstream'
-import type { NatsConnection } from '@nats-io/transport-node'
-import { sql } from 'kysely'
 import { type AnyEnvelope, ULID_PATTERN, streamName } from '@tessera/contracts'
-import { connectBus, deleteStreams } from '@tessera/bus'
-import { createDb, type SchemaDb } from '@tessera/event-store'
-import { type RunningService, runService } from '@tessera/service-kit'
-import {
-  eventually,
-  freshStreamPrefix,
-  testDatabaseUrl,
-  testNatsUrl,
-  uniqueTag,
-} from '@tessera/testing'
-import { guardian } from '../service.ts'
+import { eventually } from '@tessera/testing'
+import { GuardianHarness, type Json, callJson } from '../testing/guardian-harness.ts'
 import { insertAgent, isHandleTaken } from './agents.repository.ts'
 
 const TOKEN = 'agents-int-bootstrap-token'
@@ -21,33 +10,19 @@ const TOKEN = 'agents-int-bootstrap-token'
 const x = 'O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik'
 const did = 'did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp'
 
-const schema = `t_guardian_${uniqueTag()}`
-const prefix = freshStreamPrefix()
-let service: RunningService
-let db: SchemaDb
-let nc: NatsConnection
+let h: GuardianHarness
 let orgA: { orgId: string; apiKey: string }
 let orgB: { orgId: string; apiKey: string }
 
-type Json = Record<string, unknown>
-async function call(method: string, path: string, key?: string, body?: unknown) {
-  const res = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  })
-  return { status: res.status, body: (await res.json()) as Json }
-}
+const call = (method: string, path: string, key?: string, body?: unknown) =>
+  callJson(h.url, method, path, key, body)
 const register = (key: string, body: Json) => call('POST', '/v1/agents', key, body)
 const agent = { name: 'Researcher', framework: 'langgraph', capabilities: ['web:search'] }
 
 /** Every event guardian published on its stream, in order. */
 async function published(type: string): Promise<AnyEnvelope[]> {
-  const jsm = await jetstreamManager(nc)
-  const stream = streamName('guardian', prefix)
+  const jsm = await jetstreamManager(h.nc)
+  const stream = streamName('guardian', h.prefix)
   const { state } = await jsm.streams.info(stream)
   const out: AnyEnvelope[] = []
   for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
@@ -59,19 +34,7 @@ async function published(type: string): Promise<AnyEnvelope[]> {
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATABASE_URL: testDatabaseUrl(),
-    NATS_URL: testNatsUrl(),
-    TESSERA_STREAM_PREFIX: prefix,
-    TESSERA_BOOTSTRAP_TOKEN: TOKEN,
-    LOG_LEVEL: 'silent',
-  })
-  // runService puts a service in the schema named after it: a fresh name is a fresh schema
-  service = await runService({ ...guardian, name: schema })
-  db = createDb({ connectionString: testDatabaseUrl(), max: 2 })
-  nc = await connectBus({ url: testNatsUrl(), name: 'guardian-agents-int' })
+  h = await GuardianHarness.start(TOKEN)
   const createOrg = async (name: string) => {
     const res = await call('POST', '/v1/orgs', TOKEN, { name })
     expect(res.status).toBe(201)
@@ -82,11 +45,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await service?.stop()
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
-  await db?.destroy()
-  await deleteStreams(nc, prefix)
-  await nc?.close()
+  await h?.stop()
 })
 
 describe('API keys', () => {
@@ -221,7 +180,7 @@ describe('agents', () => {
 
     // the database is what guarantees it: a second agent with a taken handle is refused
     const [taken] = [...handles].map((h) => h.slice(2))
-    const copy = insertAgent(db, schema, {
+    const copy = insertAgent(h.db, h.schema, {
       agentId: 'agt_0000000000000000000000000z',
       orgId: orgB.orgId,
       name: 'Copycat',

@@ -11,8 +11,9 @@ import {
   SERVICE_SCHEMA,
   ValidationFailed,
   newId,
+  apiKeyActor,
 } from '@tessera/service-kit'
-import type { AppendContext, SchemaDb } from '@tessera/event-store'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import {
   AgentAlreadyRevoked,
   AgentNotFound,
@@ -71,14 +72,8 @@ export class AgentsService {
           handle,
           now,
         }
-        const [e] = await this.log.handle(
-          agentStreamId(agentId),
-          agentLog,
-          command,
-          actor(auth),
-          tx,
-        )
-        return insertAgent(tx, this.schema, AgentRegistered.parse(e?.data))
+        const registered = AgentRegistered.parse(await this.handle(auth, command, tx))
+        return insertAgent(tx, this.schema, registered)
       })
     return withFreeHandle(attempt, isHandleTaken).catch(rethrow(agentId))
   }
@@ -96,14 +91,8 @@ export class AgentsService {
     await this.db
       .transaction()
       .execute(async (tx) => {
-        const [e] = await this.log.handle(
-          agentStreamId(agentId),
-          agentLog,
-          command,
-          actor(auth),
-          tx,
-        )
-        await markRevoked(tx, this.schema, AgentRevoked.parse(e?.data))
+        const revoked = AgentRevoked.parse(await this.handle(auth, command, tx))
+        await markRevoked(tx, this.schema, revoked)
         // Its sessions close in this same transaction; its tokens need no write, since
         // introspection reads the agent's status with the token.
         await closeSessionsOf(
@@ -111,7 +100,7 @@ export class AgentsService {
           tx,
           this.schema,
           { agentId, orgId: auth.orgId },
-          actor(auth),
+          apiKeyActor(auth),
         )
       })
       .catch(rethrow(agentId))
@@ -134,10 +123,13 @@ export class AgentsService {
   ): Promise<AgentPage> {
     return listAgents(this.db, this.schema, auth.orgId, q)
   }
-}
 
-function actor(auth: AuthContext): AppendContext {
-  return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
+  /** Runs one command on its agent's stream, as the caller, in `tx`; returns its event's data. */
+  private async handle(auth: AuthContext, command: AgentCommand, tx: SchemaTx) {
+    const stream = agentStreamId(command.agentId)
+    const [e] = await this.log.handle(stream, agentLog, command, apiKeyActor(auth), tx)
+    return e?.data
+  }
 }
 
 /** The domain's refusals, as the API's errors. */

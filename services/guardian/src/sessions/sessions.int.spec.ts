@@ -1,59 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { connectBus, deleteStreams } from '@tessera/bus'
-import { createDb, type SchemaDb } from '@tessera/event-store'
-import { type RunningService, runService } from '@tessera/service-kit'
-import { freshStreamPrefix, testDatabaseUrl, testNatsUrl, uniqueTag } from '@tessera/testing'
-import { guardian } from '../service.ts'
+import { GuardianHarness, callJson } from '../testing/guardian-harness.ts'
 
 const TOKEN = 'sessions-int-bootstrap-token'
-const schema = `t_guardian_${uniqueTag()}`
-const prefix = freshStreamPrefix()
-let svc: RunningService
-let db: SchemaDb
+let h: GuardianHarness
 let keyA: string
 let keyB: string
 
-type Json = Record<string, unknown>
-async function call(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${svc.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  })
-  return { status: res.status, body: (await res.json()) as Json }
-}
+const call = (method: string, path: string, key: string, body?: unknown) =>
+  callJson(h.url, method, path, key, body)
 async function newAgent(capabilities = ['files:read', 'web:*']) {
   const res = await call('POST', '/v1/agents', keyA, { name: 'a', framework: 'test', capabilities })
   return String(res.body['id'])
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATABASE_URL: testDatabaseUrl(),
-    NATS_URL: testNatsUrl(),
-    TESSERA_STREAM_PREFIX: prefix,
-    TESSERA_BOOTSTRAP_TOKEN: TOKEN,
-    LOG_LEVEL: 'silent',
-  })
-  svc = await runService({ ...guardian, name: schema })
-  db = createDb({ connectionString: testDatabaseUrl(), max: 2 })
+  h = await GuardianHarness.start(TOKEN)
   keyA = String((await call('POST', '/v1/orgs', TOKEN, { name: 'Sessions A' })).body['apiKey'])
   keyB = String((await call('POST', '/v1/orgs', TOKEN, { name: 'Sessions B' })).body['apiKey'])
 })
 
 afterAll(async () => {
-  await svc?.stop()
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
-  await db?.destroy()
-  const nc = await connectBus({ url: testNatsUrl(), name: 'sessions-int-cleanup' })
-  await deleteStreams(nc, prefix)
-  await nc.close()
+  await h?.stop()
 })
 
 describe('sessions', () => {
@@ -105,8 +73,8 @@ describe('sessions', () => {
       const now = await call('GET', `/v1/sessions/${String(s.body['sessionId'])}`, keyA)
       expect(now.body).toMatchObject({ status: 'closed', closeReason: 'agent_revoked' })
     }
-    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.id(schema)}.events
-      where type = 'SessionClosed' and data->>'agentId' = ${agentId}`.execute(db)
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.id(h.schema)}.events
+      where type = 'SessionClosed' and data->>'agentId' = ${agentId}`.execute(h.db)
     expect(Number(rows[0]?.n)).toBe(2)
     const late = await call('POST', '/v1/sessions', keyA, { agentId, serverId: 'c' })
     expect(late).toMatchObject({ status: 409, body: { code: 'AGENT_REVOKED' } })

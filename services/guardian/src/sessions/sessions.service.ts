@@ -13,6 +13,7 @@ import {
   SERVICE_SCHEMA,
   ValidationFailed,
   newId,
+  apiKeyActor,
 } from '@tessera/service-kit'
 import {
   CeilingAboveCapabilities,
@@ -75,7 +76,7 @@ export class SessionsService {
           sessionStreamId(sessionId),
           sessionLog,
           command,
-          actor(auth),
+          apiKeyActor(auth),
           tx,
         )
         await insertSession(tx, this.schema, SessionStarted.parse(e?.data))
@@ -121,8 +122,4 @@ export async function closeSessionsOf(
     const [e] = await log.handle(sessionStreamId(sessionId), sessionLog, command, ctx, tx)
     if (e) await markSessionClosed(tx, schema, SessionClosed.parse(e.data))
   }
-}
-
-function actor(auth: AuthContext): AppendContext {
-  return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
 }

@@ -1,57 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { connectBus, deleteStreams } from '@tessera/bus'
-import { createDb, type SchemaDb } from '@tessera/event-store'
-import { type RunningService, runService } from '@tessera/service-kit'
-import { freshStreamPrefix, testDatabaseUrl, testNatsUrl, uniqueTag } from '@tessera/testing'
-import { guardian } from '../service.ts'
+import type { RunningService } from '@tessera/service-kit'
+import { GuardianHarness, type Json, callJson } from '../testing/guardian-harness.ts'
 
 const TOKEN = 'tokens-int-bootstrap-token'
-const schema = `t_guardian_${uniqueTag()}`
-const prefix = freshStreamPrefix()
 // Two replicas on one schema: a revocation through one must show through the other at once.
+let h: GuardianHarness
 let replicaA: RunningService
 let replicaB: RunningService
-let db: SchemaDb
 let orgA: { apiKey: string }
 let orgB: { apiKey: string }
 let agentId: string
 
-type Json = Record<string, unknown>
-async function call(
-  svc: RunningService,
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-) {
-  const res = await fetch(`${svc.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  })
-  return { status: res.status, body: (await res.json()) as Json }
-}
+const call = (svc: RunningService, method: string, path: string, key: string, body?: unknown) =>
+  callJson(svc.url, method, path, key, body)
 const issue = (body: Json, key = orgA.apiKey) => call(replicaA, 'POST', '/v1/tokens', key, body)
 const introspectOn = (svc: RunningService, body: Json, key = orgA.apiKey) =>
   call(svc, 'POST', '/v1/tokens/introspect', key, body)
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATABASE_URL: testDatabaseUrl(),
-    NATS_URL: testNatsUrl(),
-    TESSERA_STREAM_PREFIX: prefix,
-    TESSERA_BOOTSTRAP_TOKEN: TOKEN,
-    LOG_LEVEL: 'silent',
-  })
-  replicaA = await runService({ ...guardian, name: schema })
-  replicaB = await runService({ ...guardian, name: schema })
-  db = createDb({ connectionString: testDatabaseUrl(), max: 2 })
+  h = await GuardianHarness.start(TOKEN, 2)
+  ;[replicaA, replicaB] = h.replicas as [RunningService, RunningService]
   const createOrg = async (name: string) =>
     (await call(replicaA, 'POST', '/v1/orgs', TOKEN, { name })).body as { apiKey: string }
   orgA = await createOrg('Tokens A')
@@ -65,13 +34,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await replicaA?.stop()
-  await replicaB?.stop()
-  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
-  await db?.destroy()
-  const nc = await connectBus({ url: testNatsUrl(), name: 'tokens-int-cleanup' })
-  await deleteStreams(nc, prefix)
-  await nc.close()
+  await h?.stop()
 })
 
 describe('capability tokens', () => {
@@ -95,8 +58,8 @@ describe('capability tokens', () => {
     expect(expires - Date.now()).toBeGreaterThan(290_000)
     const { rows } = await sql<{
       n: string
-    }>`select count(*) as n from ${sql.id(schema)}.capability_tokens
-      where token_hash = ${token} or token_id = ${token}`.execute(db)
+    }>`select count(*) as n from ${sql.id(h.schema)}.capability_tokens
+      where token_hash = ${token} or token_id = ${token}`.execute(h.db)
     expect(Number(rows[0]?.n)).toBe(0)
   })
 

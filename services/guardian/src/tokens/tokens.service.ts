@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common'
 import { CapabilityTokenIssued, CapabilityTokenRevoked, TokenId } from '@tessera/contracts'
-import type { AppendContext, SchemaDb } from '@tessera/event-store'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import {
   ApiError,
   type AuthContext,
@@ -14,6 +14,7 @@ import {
   newId,
   newSecret,
   sha256Hex,
+  apiKeyActor,
 } from '@tessera/service-kit'
 import { type Introspection, introspect } from '../domain/token/introspection.ts'
 import {
@@ -74,14 +75,7 @@ export class TokensService {
           ...input,
           now: new Date(),
         }
-        const [e] = await this.log.handle(
-          tokenStreamId(tokenId),
-          tokenLog,
-          command,
-          actor(auth),
-          tx,
-        )
-        const issued = CapabilityTokenIssued.parse(e?.data)
+        const issued = CapabilityTokenIssued.parse(await this.handle(auth, command, tx))
         await insertToken(tx, this.schema, issued)
         return issued
       })
@@ -112,23 +106,19 @@ export class TokensService {
     return this.db
       .transaction()
       .execute(async (tx) => {
-        const [e] = await this.log.handle(
-          tokenStreamId(tokenId),
-          tokenLog,
-          command,
-          actor(auth),
-          tx,
-        )
-        const revoked = CapabilityTokenRevoked.parse(e?.data)
+        const revoked = CapabilityTokenRevoked.parse(await this.handle(auth, command, tx))
         await markTokenRevoked(tx, this.schema, revoked)
         return { tokenId, revokedAt: revoked.revokedAt }
       })
       .catch(rethrow(tokenId))
   }
-}
 
-function actor(auth: AuthContext): AppendContext {
-  return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
+  /** Runs one command on its token's stream, as the caller, in `tx`; returns its event's data. */
+  private async handle(auth: AuthContext, command: TokenCommand, tx: SchemaTx) {
+    const stream = tokenStreamId(command.tokenId)
+    const [e] = await this.log.handle(stream, tokenLog, command, apiKeyActor(auth), tx)
+    return e?.data
+  }
 }
 
 function rethrow(id: string) {

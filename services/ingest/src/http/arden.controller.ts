@@ -1,11 +1,11 @@
-import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common'
+import { Body, Controller, Headers, Inject, Post, Req, Res } from '@nestjs/common'
 import { RouteConfig } from '@nestjs/platform-fastify'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { batchStatus, splitArdenBody } from '@tessera/contracts'
-import type { SchemaDb } from '@tessera/event-store'
-import { ApiError, DB, SERVICE_SCHEMA, authenticateKey } from '@tessera/service-kit'
+import { ApiError } from '@tessera/service-kit'
 import { IntakeService } from '../intake/intake.service.ts'
 import { RATE_LIMITED } from './rate-limit.ts'
+import { RequestKeys } from './request-key.ts'
 
 /**
  * Arden event protocol v1, exactly as published: one event or 1–100, each validated on its
@@ -16,15 +16,14 @@ import { RATE_LIMITED } from './rate-limit.ts'
 export class ArdenController {
   constructor(
     @Inject(IntakeService) private readonly intake: IntakeService,
-    @Inject(DB) private readonly db: SchemaDb,
-    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+    @Inject(RequestKeys) private readonly keys: RequestKeys,
   ) {}
 
   @Post()
   @RouteConfig(RATE_LIMITED)
   async send(
     @Body() body: unknown,
-    @Headers('authorization') authorization: string | undefined,
+    @Req() req: FastifyRequest,
     @Headers('content-type') contentType: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -34,7 +33,7 @@ export class ArdenController {
     const split = splitArdenBody(body)
     if (!split.ok)
       throw new ApiError(split.code === 'TOO_MANY_EVENTS' ? 413 : 400, split.code, split.message)
-    const auth = await authenticateKey(this.db, this.schema, authorization)
+    const auth = await this.keys.of(req)
     const { response } = await this.intake.arden(split.events, auth)
     void reply.status(batchStatus(response.accepted_count, response.rejected_count).http)
     return response

@@ -10,6 +10,7 @@ import {
   TelemetryBatchResponse,
   TelemetryEvent,
   TelemetryPage,
+  TelemetryRecord,
 } from '@tessera/contracts'
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
@@ -26,6 +27,14 @@ const ErrorBody = {
 const json = (s: object) => ({ 'application/json': { schema: s } })
 const error = (description: string) => ({ description, content: json(ErrorBody) })
 const bearer = [{ apiKey: [] }]
+const pageParams = [
+  {
+    name: 'limit',
+    in: 'query',
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  },
+  { name: 'cursor', in: 'query', schema: { type: 'string' } },
+]
 
 /**
  * The Arden event, written out for readers: the rules themselves live in
@@ -134,12 +143,7 @@ export function ingestOpenApi() {
           security: bearer,
           parameters: [
             { name: 'sessionId', in: 'path', required: true, schema: { type: 'string' } },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            ...pageParams,
           ],
           responses: {
             200: { description: 'a page', content: json(schema(TelemetryPage)) },
@@ -158,17 +162,9 @@ export function ingestOpenApi() {
             {
               name: 'type',
               in: 'query',
-              schema: {
-                type: 'string',
-                enum: ['arden_event', 'session_start', 'session_end', 'tool_call', 'response'],
-              },
+              schema: { type: 'string', enum: TelemetryRecord.shape.type.options },
             },
-            {
-              name: 'limit',
-              in: 'query',
-              schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
-            },
-            { name: 'cursor', in: 'query', schema: { type: 'string' } },
+            ...pageParams,
           ],
           responses: {
             200: { description: 'a page', content: json(schema(TelemetryPage)) },

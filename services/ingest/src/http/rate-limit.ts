@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
-import { ApiError } from '@tessera/service-kit'
+import { ApiError, sha256Hex } from '@tessera/service-kit'
 
 /** Route config that opts a route into the limit: `@RouteConfig(RATE_LIMITED)`. */
 export const RATE_LIMITED = { rateLimit: {} }
 
-/** Resolves an `Authorization` header to the id of a valid (issued, unrevoked) key, or null. */
-export type KeyResolver = (authorization: string) => Promise<string | null>
+/** Resolves a request's `Authorization` to the id of a valid (issued, unrevoked) key, or null. */
+export type KeyResolver = (req: FastifyRequest) => Promise<string | null>
 
 const KEY_CACHE_MS = 10_000
 const KEY_CACHE_MAX = 10_000
@@ -25,11 +24,11 @@ export async function registerRateLimit(
 ) {
   if (perMinute === 0) return
   const known = new Map<string, { keyId: string; until: number }>()
-  const keyIdOf = async (authorization: string) => {
-    const hash = createHash('sha256').update(authorization).digest('hex')
+  const keyIdOf = async (req: FastifyRequest, authorization: string) => {
+    const hash = sha256Hex(authorization)
     const hit = known.get(hash)
     if (hit && hit.until > Date.now()) return hit.keyId
-    const keyId = await resolveKey(authorization)
+    const keyId = await resolveKey(req)
     if (keyId) {
       if (known.size >= KEY_CACHE_MAX) known.clear()
       known.set(hash, { keyId, until: Date.now() + KEY_CACHE_MS })
@@ -42,7 +41,7 @@ export async function registerRateLimit(
     timeWindow: 60_000,
     keyGenerator: async (req: FastifyRequest) => {
       const authorization = req.headers.authorization
-      const keyId = authorization ? await keyIdOf(authorization) : null
+      const keyId = authorization ? await keyIdOf(req, authorization) : null
       return keyId ? `key:${keyId}` : `ip:${req.ip}`
     },
     // An ApiError, so the exception filter keeps the message and details.

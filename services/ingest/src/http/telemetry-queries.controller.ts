@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common'
 import { z } from 'zod'
-import type { TelemetryPage } from '@tessera/contracts'
+import { type TelemetryPage, TelemetryRecord } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import {
   ApiKeyGuard,
@@ -20,7 +20,7 @@ const Page = z.object({
 const AgentQuery = Page.extend({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  type: z.enum(['arden_event', 'session_start', 'session_end', 'tool_call', 'response']).optional(),
+  type: TelemetryRecord.shape.type.optional(),
 })
 
 /** Reads of the telemetry log, org-scoped and paginated with opaque cursors. */

@@ -3,6 +3,7 @@ import type { ArdenResponse } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import { ApiError, type AuthContext, DB, SERVICE_SCHEMA, sha256Hex } from '@tessera/service-kit'
 import { acceptArden, checkArdenEvents, handlesOf } from '../domain/intake/arden.intake.ts'
+import { canonicalJson } from '../domain/intake/canonical-json.ts'
 import type { IntakeDeps, KnownAgent } from '../domain/intake/intake.types.ts'
 import {
   type TelemetryResult,
@@ -28,7 +29,7 @@ export interface TelemetryOutcome {
 }
 
 /** Where an intake message's idempotency claims live: they belong to no org. */
-export const INTAKE_ORG = ''
+const INTAKE_ORG = ''
 
 /**
  * Both protocols, whether they arrive over HTTP or the bus: validate (pure), look up the agents
@@ -123,45 +124,6 @@ export class IntakeService {
     }
     return { response: outcome.existing.response as TelemetryOutcome['response'], replayed: true }
   }
-}
-
-/**
- * A parsed JSON value in canonical form (keys sorted, as the `canonicalize` package writes it),
- * for a batch's content hash. The batch is untrusted: nesting of any depth is walked without
- * recursion, and lone surrogates are escaped (as `JSON.stringify` does) instead of throwing;
- * the events that carry them are rejected one by one later, not the batch with a 500.
- */
-export function canonicalJson(value: unknown): string {
-  const out: string[] = []
-  const todo: (string | { v: unknown })[] = [{ v: value }]
-  while (todo.length) {
-    const next = todo.pop()!
-    if (typeof next === 'string') {
-      out.push(next)
-      continue
-    }
-    const v = next.v
-    if (v === null || typeof v !== 'object') {
-      out.push(JSON.stringify(v) ?? 'null')
-      continue
-    }
-    const parts: (string | { v: unknown })[] = []
-    if (Array.isArray(v)) {
-      v.forEach((item, i) => parts.push(...(i ? [','] : []), { v: item }))
-      parts.unshift('[')
-      parts.push(']')
-    } else {
-      const obj = v as Record<string, unknown>
-      const keys = Object.keys(obj)
-        .sort()
-        .filter((k) => obj[k] !== undefined)
-      keys.forEach((k, i) => parts.push(`${i ? ',' : ''}${JSON.stringify(k)}:`, { v: obj[k] }))
-      parts.unshift('{')
-      parts.push('}')
-    }
-    for (let i = parts.length - 1; i >= 0; i--) todo.push(parts[i]!)
-  }
-  return out.join('')
 }
 
 /** Who owns a keyless batch id: the org of its agents (several are hashed, to bound the key). */

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type AnyEnvelope, OrgCreated, RedactionPolicySet } from '@tessera/contracts'
+import { type AnyEnvelope, OrgCreated } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
 import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
-import { decide, redactionStreamId } from '../domain/redaction/redaction.decider.ts'
-import { type RedactionEvent, evolve, initialState } from '../domain/redaction/redaction.state.ts'
+import { redactionDecider, redactionStreamId } from '../domain/redaction/redaction.decider.ts'
 
 /**
  * Gives every new org its (empty) redaction policy. A reactor, not a read model: it appends to
@@ -17,20 +16,12 @@ export class OrgProvisioningReactor {
   @On('OrgCreated')
   async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const { orgId } = OrgCreated.parse(e.data)
-    const streamId = redactionStreamId(orgId)
-    const decider = { decide, evolve, initialState, parse: toRedactionEvent }
     await this.log.handle(
-      streamId,
-      decider,
+      redactionStreamId(orgId),
+      redactionDecider,
       { type: 'ProvisionOrg', orgId },
       causedBy(e, 'ingest'),
       tx,
     )
   }
-}
-
-export function toRedactionEvent(e: AnyEnvelope): RedactionEvent {
-  if (e.type !== 'RedactionPolicySet')
-    throw new Error(`unexpected ${e.type} in ${e.metadata.streamId}`)
-  return { type: 'RedactionPolicySet', data: RedactionPolicySet.parse(e.data) }
 }

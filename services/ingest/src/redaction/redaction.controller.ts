@@ -11,11 +11,15 @@ import {
   type EventLog,
   NotFound,
   SERVICE_SCHEMA,
+  apiKeyActor,
   parseInput,
 } from '@tessera/service-kit'
-import { decide, redactionStreamId } from '../domain/redaction/redaction.decider.ts'
-import { evolve, initialState } from '../domain/redaction/redaction.state.ts'
-import { toRedactionEvent } from './org-provisioning.reactor.ts'
+import {
+  decide,
+  redactionDecider,
+  redactionStreamId,
+} from '../domain/redaction/redaction.decider.ts'
+import { initialState } from '../domain/redaction/redaction.state.ts'
 
 const PolicyBody = z.object({
   dropKeys: z.array(z.string().min(1).max(200)).max(100).default([]),
@@ -39,14 +43,13 @@ export class RedactionController {
   @UseGuards(ApiKeyGuard)
   async setRedaction(@Auth() auth: AuthContext, @Body() body: unknown) {
     const { dropKeys, hashKeys } = parseInput(PolicyBody, body)
-    const decider = { decide, evolve, initialState, parse: toRedactionEvent }
     const command = { type: 'SetPolicy' as const, orgId: auth.orgId, dropKeys, hashKeys }
-    const actor = { kind: 'api_key' as const, id: auth.keyId, orgId: auth.orgId }
-    await this.db
-      .transaction()
-      .execute((tx) =>
-        this.log.handle(redactionStreamId(auth.orgId), decider, command, { actor }, tx),
-      )
+    await this.log.handle(
+      redactionStreamId(auth.orgId),
+      redactionDecider,
+      command,
+      apiKeyActor(auth),
+    )
     const policy = decide(command, initialState())[0]!.data
     return { orgId: auth.orgId, dropKeys: policy.dropKeys, hashKeys: policy.hashKeys }
   }

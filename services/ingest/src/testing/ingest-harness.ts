@@ -1,20 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { jetstream } from '@nats-io/jetstream'
-import type { NatsConnection } from '@nats-io/transport-node'
 import { sql } from 'kysely'
 import { ulid } from 'ulid'
 import type { Envelope } from '@tessera/contracts'
-import { connectBus, deleteStreams, publishEnvelopes } from '@tessera/bus'
-import { createDb, type SchemaDb } from '@tessera/event-store'
-import { type RunningService, newId, newSecret, runService, sha256Hex } from '@tessera/service-kit'
-import {
-  eventually,
-  freshStreamPrefix,
-  metadataFor,
-  testDatabaseUrl,
-  testNatsUrl,
-  uniqueTag,
-} from '@tessera/testing'
+import { publishEnvelopes } from '@tessera/bus'
+import { newId, newSecret, sha256Hex } from '@tessera/service-kit'
+import { InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
 import { ingest } from '../service.ts'
 
 export interface TestAgent {
@@ -34,36 +25,10 @@ export interface TestKey {
  * Ingest in-process on a schema and stream prefix of its own, with guardian simulated by
  * publishing its events (orgs, keys, agents) onto the GUARDIAN stream, as guardian would.
  */
-export class IngestHarness {
-  private constructor(
-    readonly service: RunningService,
-    readonly schema: string,
-    readonly prefix: string,
-    readonly db: SchemaDb,
-    readonly nc: NatsConnection,
-  ) {}
-
+export class IngestHarness extends InProcessService {
   static async start(env: Record<string, string> = {}): Promise<IngestHarness> {
-    const schema = `t_ingest_${uniqueTag()}`
-    const prefix = freshStreamPrefix()
-    Object.assign(process.env, {
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: testDatabaseUrl(),
-      NATS_URL: testNatsUrl(),
-      TESSERA_STREAM_PREFIX: prefix,
-      LOG_LEVEL: 'silent',
-      INGEST_CATCH_UP_INTERVAL_MS: '500',
-      ...env,
-    })
-    const service = await runService({ ...ingest, name: schema })
-    const db = createDb({ connectionString: testDatabaseUrl(), max: 2 })
-    const nc = await connectBus({ url: testNatsUrl(), name: 'ingest-harness' })
-    return new IngestHarness(service, schema, prefix, db, nc)
-  }
-
-  get url() {
-    return this.service.url
+    const h = await startInProcess(ingest, { env: { INGEST_CATCH_UP_INTERVAL_MS: '500', ...env } })
+    return new IngestHarness(h.replicas, h.schema, h.prefix, h.db, h.nc)
   }
 
   /** Publishes guardian's events, as guardian would. */
@@ -189,13 +154,5 @@ export class IngestHarness {
   async get<T = Record<string, unknown>>(path: string, key: string) {
     const res = await fetch(`${this.url}${path}`, { headers: { authorization: `Bearer ${key}` } })
     return { status: res.status, body: (await res.json()) as T }
-  }
-
-  async stop() {
-    await this.service.stop()
-    await deleteStreams(this.nc, this.prefix).catch(() => undefined)
-    await this.nc.drain()
-    await sql`drop schema if exists ${sql.id(this.schema)} cascade`.execute(this.db)
-    await this.db.destroy()
   }
 }

@@ -1,13 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type AnyEnvelope, JuryPolicySet, OrgCreated } from '@tessera/contracts'
+import { type AnyEnvelope, JuryPolicySet, OrgCreated, eventParser } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
-import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
-import { decide, juryPolicyStreamId } from '../domain/jury-policy/jury-policy.decider.ts'
 import {
-  type JuryPolicyEvent,
-  evolve,
-  initialState,
-} from '../domain/jury-policy/jury-policy.state.ts'
+  type DeciderOf,
+  EVENT_LOG,
+  EventConsumer,
+  type EventLog,
+  On,
+  causedBy,
+} from '@tessera/service-kit'
+import {
+  type JuryPolicyCommand,
+  juryPolicyDecider,
+  juryPolicyStreamId,
+} from '../domain/jury-policy/jury-policy.decider.ts'
+import type { JuryPolicyEvent, JuryPolicyState } from '../domain/jury-policy/jury-policy.state.ts'
+
+const juryPolicyLog: DeciderOf<JuryPolicyCommand, JuryPolicyEvent, JuryPolicyState> = {
+  ...juryPolicyDecider,
+  parse: eventParser('a jury policy', { JuryPolicySet }),
+}
 
 /**
  * Gives every new org the default jury policy. A reactor, not a read model: it appends to
@@ -22,18 +34,12 @@ export class OrgProvisioningReactor {
   async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const { orgId } = OrgCreated.parse(e.data)
     const streamId = juryPolicyStreamId(orgId)
-    const decider = { decide, evolve, initialState, parse: toJuryPolicyEvent }
     await this.log.handle(
       streamId,
-      decider,
+      juryPolicyLog,
       { type: 'ProvisionOrg', orgId },
       causedBy(e, 'jury'),
       tx,
     )
   }
-}
-
-function toJuryPolicyEvent(e: AnyEnvelope): JuryPolicyEvent {
-  if (e.type !== 'JuryPolicySet') throw new Error(`unexpected ${e.type} in ${e.metadata.streamId}`)
-  return { type: 'JuryPolicySet', data: JuryPolicySet.parse(e.data) }
 }

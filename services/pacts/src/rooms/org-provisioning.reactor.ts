@@ -1,9 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type AnyEnvelope, OrgCreated, RoomOpened } from '@tessera/contracts'
+import { type AnyEnvelope, OrgCreated, RoomOpened, eventParser } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
-import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy, newId } from '@tessera/service-kit'
-import { decide, roomsStreamId } from '../domain/rooms/rooms.decider.ts'
-import { type RoomsEvent, evolve, initialState } from '../domain/rooms/rooms.state.ts'
+import {
+  type DeciderOf,
+  EVENT_LOG,
+  EventConsumer,
+  type EventLog,
+  On,
+  causedBy,
+  newId,
+} from '@tessera/service-kit'
+import { type RoomsCommand, roomsDecider, roomsStreamId } from '../domain/rooms/rooms.decider.ts'
+import type { RoomsEvent, RoomsState } from '../domain/rooms/rooms.state.ts'
+
+const roomsLog: DeciderOf<RoomsCommand, RoomsEvent, RoomsState> = {
+  ...roomsDecider,
+  parse: eventParser('a room', { RoomOpened }),
+}
 
 /**
  * Opens every new org's default room. A reactor, not a read model: it appends to pacts' log
@@ -18,18 +31,12 @@ export class OrgProvisioningReactor {
   async orgCreated(tx: SchemaTx, e: AnyEnvelope) {
     const { orgId } = OrgCreated.parse(e.data)
     const streamId = roomsStreamId(orgId)
-    const decider = { decide, evolve, initialState, parse: toRoomsEvent }
     await this.log.handle(
       streamId,
-      decider,
+      roomsLog,
       { type: 'ProvisionOrg', orgId, roomId: newId('room') },
       causedBy(e, 'pacts'),
       tx,
     )
   }
-}
-
-function toRoomsEvent(e: AnyEnvelope): RoomsEvent {
-  if (e.type !== 'RoomOpened') throw new Error(`unexpected ${e.type} in ${e.metadata.streamId}`)
-  return { type: 'RoomOpened', data: RoomOpened.parse(e.data) }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common'
 
 import { type AnyEnvelope, OrgCreated, type ScoreChanged } from '@tessera/contracts'
-import { EVENT_LOG, EventConsumer, type EventLog, On } from '@tessera/service-kit'
+import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
 import { MODEL_VERSION, scoreNewOrg } from '../domain/trust/trust-model.ts'
 import type { SchemaTx } from '@tessera/event-store'
 
@@ -30,12 +30,7 @@ export class ScorePublisher {
       `score-org-${org.orgId}`,
       'any',
       [{ type: 'ScoreChanged', data }],
-      {
-        actor: { kind: 'system', id: 'scoring' },
-        correlationId: e.metadata.correlationId,
-        causationId: e.metadata.eventId,
-        traceparent: e.metadata.traceparent,
-      },
+      causedBy(e, 'scoring'),
       tx,
     )
   }

@@ -1,5 +1,4 @@
-import { AgentRegistered, AgentRevoked } from '@tessera/contracts'
-import type { AnyEnvelope } from '@tessera/contracts'
+import { AgentRegistered, AgentRevoked, eventParser } from '@tessera/contracts'
 
 export type AgentEvent =
   { type: 'AgentRegistered'; data: AgentRegistered } | { type: 'AgentRevoked'; data: AgentRevoked }
@@ -22,13 +21,4 @@ export function evolve(state: AgentState, event: AgentEvent): AgentState {
 }
 
 /** Reads an agent event back from the log, validated against its contract. */
-export function parseAgentEvent(e: Pick<AnyEnvelope, 'type' | 'data'>): AgentEvent {
-  switch (e.type) {
-    case 'AgentRegistered':
-      return { type: e.type, data: AgentRegistered.parse(e.data) }
-    case 'AgentRevoked':
-      return { type: e.type, data: AgentRevoked.parse(e.data) }
-    default:
-      throw new Error(`not an agent event: ${e.type}`)
-  }
-}
+export const parseAgentEvent = eventParser('an agent', { AgentRegistered, AgentRevoked })

@@ -8,13 +8,11 @@ export type OrgEvent =
 export interface OrgState {
   exists: boolean
   activeKeys: Set<string>
-  revokedKeys: Set<string>
 }
 
 export const initialState = (): OrgState => ({
   exists: false,
   activeKeys: new Set(),
-  revokedKeys: new Set(),
 })
 
 export function evolve(state: OrgState, event: OrgEvent): OrgState {
@@ -26,11 +24,7 @@ export function evolve(state: OrgState, event: OrgEvent): OrgState {
     case 'ApiKeyRevoked': {
       const activeKeys = new Set(state.activeKeys)
       activeKeys.delete(event.data.keyId)
-      return {
-        ...state,
-        activeKeys,
-        revokedKeys: new Set([...state.revokedKeys, event.data.keyId]),
-      }
+      return { ...state, activeKeys }
     }
   }
 }

@@ -1,5 +1,4 @@
-import { SessionClosed, SessionStarted } from '@tessera/contracts'
-import type { AnyEnvelope } from '@tessera/contracts'
+import { SessionClosed, SessionStarted, eventParser } from '@tessera/contracts'
 
 export type SessionEvent =
   { type: 'SessionStarted'; data: SessionStarted } | { type: 'SessionClosed'; data: SessionClosed }
@@ -25,13 +24,4 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
   }
 }
 
-export function parseSessionEvent(e: Pick<AnyEnvelope, 'type' | 'data'>): SessionEvent {
-  switch (e.type) {
-    case 'SessionStarted':
-      return { type: e.type, data: SessionStarted.parse(e.data) }
-    case 'SessionClosed':
-      return { type: e.type, data: SessionClosed.parse(e.data) }
-    default:
-      throw new Error(`not a session event: ${e.type}`)
-  }
-}
+export const parseSessionEvent = eventParser('a session', { SessionStarted, SessionClosed })

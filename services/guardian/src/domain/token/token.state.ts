@@ -1,5 +1,4 @@
-import { CapabilityTokenIssued, CapabilityTokenRevoked } from '@tessera/contracts'
-import type { AnyEnvelope } from '@tessera/contracts'
+import { CapabilityTokenIssued, CapabilityTokenRevoked, eventParser } from '@tessera/contracts'
 
 export type TokenEvent =
   | { type: 'CapabilityTokenIssued'; data: CapabilityTokenIssued }
@@ -26,13 +25,7 @@ export function evolve(state: TokenState, event: TokenEvent): TokenState {
   }
 }
 
-export function parseTokenEvent(e: Pick<AnyEnvelope, 'type' | 'data'>): TokenEvent {
-  switch (e.type) {
-    case 'CapabilityTokenIssued':
-      return { type: e.type, data: CapabilityTokenIssued.parse(e.data) }
-    case 'CapabilityTokenRevoked':
-      return { type: e.type, data: CapabilityTokenRevoked.parse(e.data) }
-    default:
-      throw new Error(`not a token event: ${e.type}`)
-  }
-}
+export const parseTokenEvent = eventParser('a token', {
+  CapabilityTokenIssued,
+  CapabilityTokenRevoked,
+})

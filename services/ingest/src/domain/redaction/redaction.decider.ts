@@ -3,6 +3,7 @@ import {
   type RedactionState,
   evolve,
   initialState,
+  parseRedactionEvent,
 } from './redaction.state.ts'
 
 export type RedactionCommand =
@@ -46,5 +47,6 @@ function setPolicy(
   return [{ type: 'RedactionPolicySet', data: { orgId: c.orgId, dropKeys, hashKeys } }]
 }
 
-export const redactionDecider = { decide, evolve, initialState }
+/** With the parser, what `EventLog.handle` needs to run a command against the log. */
+export const redactionDecider = { decide, evolve, initialState, parse: parseRedactionEvent }
 export const redactionStreamId = (orgId: string) => `redaction-${orgId}`

@@ -1,4 +1,4 @@
-import type { RedactionPolicySet } from '@tessera/contracts'
+import { RedactionPolicySet, eventParser } from '@tessera/contracts'
 
 export type RedactionEvent = { type: 'RedactionPolicySet'; data: RedactionPolicySet }
 
@@ -21,3 +21,5 @@ export function evolve(state: RedactionState, event: RedactionEvent): RedactionS
       return { provisioned: true, dropKeys: event.data.dropKeys, hashKeys: event.data.hashKeys }
   }
 }
+
+export const parseRedactionEvent = eventParser('a redaction', { RedactionPolicySet })
