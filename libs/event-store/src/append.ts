@@ -84,7 +84,10 @@ export async function appendToStream(
       }))
     } catch (err) {
       if (!isUniqueViolation(err)) throw err
-      // Someone else took the version between our read and our insert.
+      // Someone else took the version between our read and our insert. Inside the caller's
+      // transaction the failed insert aborted it: it can answer no more queries, so the
+      // conflict is reported as it is and the caller retries the whole transaction.
+      if (db.isTransaction) throw new ConcurrencyError(streamId, expected, undefined)
       if (expectedNum !== null || attempt >= ANY_RETRIES) {
         throw new ConcurrencyError(streamId, expected, await streamVersion(db, schema, streamId))
       }

@@ -14,11 +14,14 @@ export class ConcurrencyError extends EventStoreError {
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedVersionLabel,
-    readonly actual: number,
+    /** Unknown when the conflict aborted the caller's transaction, which can then not ask. */
+    readonly actual: number | undefined,
   ) {
     super(
       'CONCURRENCY_CONFLICT',
-      `stream ${streamId} is at version ${actual}, expected ${String(expected)}`,
+      actual === undefined
+        ? `stream ${streamId} moved past ${String(expected)} meanwhile`
+        : `stream ${streamId} is at version ${actual}, expected ${String(expected)}`,
     )
   }
 }

@@ -59,6 +59,28 @@ describe('appendToStream', () => {
     expect((err as ConcurrencyError).code).toBe('CONCURRENCY_CONFLICT')
   })
 
+  it('reports a conflict inside a transaction as a ConcurrencyError, not an aborted transaction', async () => {
+    let release = () => {}
+    const held = new Promise<void>((r) => (release = r))
+    const first = t.db.transaction().execute(async (tx) => {
+      await appendToStream(tx, t.schema, 'tx-race', 0, [{ type: 'A', data: {} }], { actor })
+      await held
+    })
+    // the second insert waits on the first's uncommitted row, then hits the unique index
+    const second = t.db
+      .transaction()
+      .execute((tx) =>
+        appendToStream(tx, t.schema, 'tx-race', 0, [{ type: 'B', data: {} }], { actor }),
+      )
+      .catch((e: unknown) => e)
+    await new Promise((r) => setTimeout(r, 200))
+    release()
+    await first
+    const err = await second
+    expect(err).toBeInstanceOf(ConcurrencyError)
+    expect(err).toMatchObject({ code: 'CONCURRENCY_CONFLICT', actual: undefined })
+  })
+
   it('lets exactly one of 50 concurrent appenders win each version', async () => {
     const stream = 'contended'
     let wins = 0
@@ -90,9 +112,15 @@ describe('checkpoints', () => {
   it('only move forward, so a slow writer cannot rewind a reader', async () => {
     await saveCheckpoint(t.db, t.schema, 'reader', { transactionId: '10', position: '5' })
     await saveCheckpoint(t.db, t.schema, 'reader', { transactionId: '9', position: '7' })
-    expect(await loadCheckpoint(t.db, t.schema, 'reader')).toEqual({ transactionId: '10', position: '5' })
+    expect(await loadCheckpoint(t.db, t.schema, 'reader')).toEqual({
+      transactionId: '10',
+      position: '5',
+    })
     await saveCheckpoint(t.db, t.schema, 'reader', { transactionId: '10', position: '6' })
-    expect(await loadCheckpoint(t.db, t.schema, 'reader')).toEqual({ transactionId: '10', position: '6' })
+    expect(await loadCheckpoint(t.db, t.schema, 'reader')).toEqual({
+      transactionId: '10',
+      position: '6',
+    })
   })
 })
 
@@ -100,7 +128,9 @@ describe('append-only enforcement', () => {
   it('refuses UPDATE, DELETE and TRUNCATE on the events table', async () => {
     await appendToStream(t.db, t.schema, 'immutable', 'any', [{ type: 'X', data: {} }], { actor })
     const s = sql.id(t.schema)
-    await expect(sql`update ${s}.events set type = 'Y'`.execute(t.db)).rejects.toThrow(/append-only/)
+    await expect(sql`update ${s}.events set type = 'Y'`.execute(t.db)).rejects.toThrow(
+      /append-only/,
+    )
     await expect(sql`delete from ${s}.events`.execute(t.db)).rejects.toThrow(/append-only/)
     await expect(sql`truncate ${s}.events`.execute(t.db)).rejects.toThrow(/append-only/)
     expect((await readStream(t.db, t.schema, 'immutable')).length).toBe(1)
