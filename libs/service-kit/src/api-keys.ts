@@ -65,6 +65,16 @@ export async function recordApiKey(db: SchemaDb | SchemaTx, schema: string, k: A
     on conflict (key_hash) do nothing`.execute(db)
 }
 
+/** Marks a key revoked; guardian calls it inline so revocation is immediate there, too. */
+export async function recordApiKeyRevoked(
+  db: SchemaDb | SchemaTx,
+  schema: string,
+  k: ApiKeyRevoked,
+) {
+  await sql`update ${sql.id(schema)}.api_keys set revoked_at = ${k.revokedAt}
+    where key_id = ${k.keyId}`.execute(db)
+}
+
 /** Every service learns API keys from guardian's events, so it can authenticate on its own. */
 @EventConsumer({ name: 'api-keys', context: 'guardian', rebuildable: true })
 @Injectable()
@@ -78,9 +88,7 @@ export class ApiKeyProjection {
 
   @On('ApiKeyRevoked')
   async revoked(tx: SchemaTx, e: AnyEnvelope) {
-    const k = ApiKeyRevoked.parse(e.data)
-    await sql`update ${sql.id(this.schema)}.api_keys set revoked_at = ${k.revokedAt}
-      where key_id = ${k.keyId}`.execute(tx)
+    await recordApiKeyRevoked(tx, this.schema, ApiKeyRevoked.parse(e.data))
   }
 
   async reset(tx: SchemaTx) {

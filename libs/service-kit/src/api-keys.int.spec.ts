@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AnyEnvelope } from '@tessera/contracts'
+import { migrateSchema, type SchemaDb } from '@tessera/event-store'
+import { freshSchema, metadataFor, type TestSchema } from '@tessera/testing'
+import {
+  ApiKeyProjection,
+  apiKeyMigrations,
+  authenticateKey,
+  recordApiKeyRevoked,
+  sha256Hex,
+} from './api-keys.ts'
+import { newId, newSecret } from './ids.ts'
+
+let t: TestSchema<unknown>
+let db: SchemaDb
+let projection: ApiKeyProjection
+
+beforeAll(async () => {
+  t = await freshSchema('service_kit_keys')
+  db = t.db as SchemaDb
+  await migrateSchema(db, t.schema, apiKeyMigrations(t.schema))
+  projection = new ApiKeyProjection(t.schema)
+})
+
+afterAll(async () => {
+  await t?.dispose()
+})
+
+const envelope = (type: string, data: unknown): AnyEnvelope => ({
+  type,
+  data,
+  metadata: metadataFor('org-test'),
+})
+
+/** A key and the event guardian publishes for it. */
+function issuedKey(role: 'admin' | 'member') {
+  const apiKey = newSecret('tsk_live_')
+  const data = {
+    keyId: newId('key'),
+    orgId: newId('org'),
+    prefix: apiKey.slice(0, 12),
+    keyHash: sha256Hex(apiKey),
+    role,
+    name: 'ci',
+    issuedAt: new Date().toISOString(),
+  }
+  return { apiKey, data, header: `Bearer ${apiKey}` }
+}
+
+describe("the API-key projection every service runs on guardian's events", () => {
+  it('accepts an issued key with its org and role, and refuses it once revoked', async () => {
+    const k = issuedKey('member')
+    expect(await authenticateKey(db, t.schema, k.header)).toBeNull()
+    await db.transaction().execute((tx) => projection.issued(tx, envelope('ApiKeyIssued', k.data)))
+    expect(await authenticateKey(db, t.schema, k.header)).toEqual({
+      orgId: k.data.orgId,
+      keyId: k.data.keyId,
+      role: 'member',
+    })
+
+    const revoked = {
+      keyId: k.data.keyId,
+      orgId: k.data.orgId,
+      revokedAt: new Date().toISOString(),
+    }
+    await db
+      .transaction()
+      .execute((tx) => projection.revoked(tx, envelope('ApiKeyRevoked', revoked)))
+    expect(await authenticateKey(db, t.schema, k.header)).toBeNull()
+    // a redelivered ApiKeyIssued does not bring the key back
+    await db.transaction().execute((tx) => projection.issued(tx, envelope('ApiKeyIssued', k.data)))
+    expect(await authenticateKey(db, t.schema, k.header)).toBeNull()
+  })
+
+  it('revokes only the key named, as guardian does inline', async () => {
+    const [a, b] = [issuedKey('admin'), issuedKey('admin')]
+    for (const k of [a, b]) {
+      await db
+        .transaction()
+        .execute((tx) => projection.issued(tx, envelope('ApiKeyIssued', k.data)))
+    }
+    await recordApiKeyRevoked(db, t.schema, {
+      keyId: a.data.keyId,
+      orgId: a.data.orgId,
+      revokedAt: new Date().toISOString(),
+    })
+    expect(await authenticateKey(db, t.schema, a.header)).toBeNull()
+    expect(await authenticateKey(db, t.schema, b.header)).toMatchObject({ role: 'admin' })
+  })
+})
