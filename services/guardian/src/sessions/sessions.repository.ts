@@ -16,6 +16,10 @@ export interface SessionView {
   startedAt: string
   closedAt: string | null
   closeReason: string | null
+  /** The delegation the session acts under, when it was opened under one. */
+  delegationId: string | null
+  /** When a delegated session's authority ends: its delegation's expiry. */
+  expiresAt: string | null
 }
 
 interface SessionRow {
@@ -30,13 +34,16 @@ interface SessionRow {
   started_at: Date
   closed_at: Date | null
   close_reason: string | null
+  delegation_id: string | null
+  expires_at: Date | null
 }
 
 export async function insertSession(db: Db, schema: string, e: SessionStarted) {
   await sql`insert into ${sql.id(schema)}.sessions
-    (session_id, agent_id, org_id, server_id, mode, scope_ceiling, status, started_at)
+    (session_id, agent_id, org_id, server_id, mode, scope_ceiling, status, started_at,
+      delegation_id, expires_at)
     values (${e.sessionId}, ${e.agentId}, ${e.orgId}, ${e.serverId}, ${e.mode}, ${e.scopeCeiling},
-      'active', ${e.startedAt})`.execute(db)
+      'active', ${e.startedAt}, ${e.delegationId ?? null}, ${e.expiresAt ?? null})`.execute(db)
 }
 
 export async function markSessionClosed(db: Db, schema: string, e: SessionClosed) {
@@ -50,6 +57,21 @@ export async function activeSessionsOf(db: Db, schema: string, agentId: string):
     session_id: string
   }>`select session_id from ${sql.id(schema)}.sessions
     where agent_id = ${agentId} and status = 'active'`.execute(db)
+  return rows.map((r) => r.session_id)
+}
+
+/** The open sessions under any of these delegations: what their revocation must close. */
+export async function activeSessionsUnder(
+  db: Db,
+  schema: string,
+  delegationIds: readonly string[],
+): Promise<string[]> {
+  if (delegationIds.length === 0) return []
+  const { rows } = await sql<{
+    session_id: string
+  }>`select session_id from ${sql.id(schema)}.sessions
+    where delegation_id = any(${[...delegationIds]}) and status = 'active'
+    order by session_id`.execute(db)
   return rows.map((r) => r.session_id)
 }
 
@@ -75,6 +97,8 @@ export async function findSession(
       startedAt: r.started_at.toISOString(),
       closedAt: r.closed_at?.toISOString() ?? null,
       closeReason: r.close_reason,
+      delegationId: r.delegation_id,
+      expiresAt: r.expires_at?.toISOString() ?? null,
     }
   )
 }

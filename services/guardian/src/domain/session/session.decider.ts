@@ -1,4 +1,10 @@
 import type { SessionMode } from '@tessera/contracts'
+import {
+  DelegationAlreadyRevoked,
+  DelegationExpired,
+  DelegationNotFound,
+} from '../delegation/delegation.decider.ts'
+import type { Delegation } from '../delegation/delegation.state.ts'
 import { type TokenHolder, covers } from '../token/token.decider.ts'
 import { type SessionEvent, type SessionState, evolve, initialState } from './session.state.ts'
 
@@ -16,10 +22,24 @@ export type SessionCommand =
       now: Date
     }
   | {
+      type: 'StartDelegatedSession'
+      /** Minted by the shell. */
+      sessionId: string
+      delegationId: string
+      /** The delegation as the shell read it; null when the org has none by that id. */
+      delegation: Delegation | null
+      /** The delegation's delegate, who the session is for. */
+      agent: TokenHolder | null
+      orgId: string
+      serverId: string
+      mode: SessionMode
+      now: Date
+    }
+  | {
       type: 'CloseSession'
       sessionId: string
       orgId: string
-      reason: 'agent_revoked' | 'ended'
+      reason: 'agent_revoked' | 'ended' | 'delegation_revoked'
       now: Date
     }
 
@@ -43,6 +63,8 @@ export function decide(command: SessionCommand, state: SessionState): SessionEve
   switch (command.type) {
     case 'StartSession':
       return start(command)
+    case 'StartDelegatedSession':
+      return startDelegated(command)
     case 'CloseSession':
       return close(command, state)
     default: {
@@ -70,6 +92,39 @@ function start(c: Extract<SessionCommand, { type: 'StartSession' }>): SessionEve
         mode: c.mode,
         scopeCeiling: ceiling,
         startedAt: c.now.toISOString(),
+      },
+    },
+  ]
+}
+
+/** A session under a delegation: its ceiling is the delegated scope, its end the expiry. */
+function startDelegated(
+  c: Extract<SessionCommand, { type: 'StartDelegatedSession' }>,
+): SessionEvent[] {
+  const d = c.delegation
+  if (!d || d.delegationId !== c.delegationId || d.orgId !== c.orgId) {
+    throw new DelegationNotFound(c.delegationId)
+  }
+  if (d.status === 'revoked') throw new DelegationAlreadyRevoked(d.delegationId)
+  if (Date.parse(d.expiresAt) <= c.now.getTime()) throw new DelegationExpired(d.delegationId)
+  const agent = c.agent
+  if (!agent || agent.agentId !== d.toAgentId || agent.orgId !== c.orgId) {
+    throw new SessionAgentNotFound('agent not found')
+  }
+  if (agent.status !== 'active') throw new SessionAgentRevoked(`agent ${agent.agentId} is revoked`)
+  return [
+    {
+      type: 'SessionStarted',
+      data: {
+        sessionId: c.sessionId,
+        agentId: agent.agentId,
+        orgId: c.orgId,
+        serverId: c.serverId,
+        mode: c.mode,
+        scopeCeiling: [...d.scope],
+        startedAt: c.now.toISOString(),
+        delegationId: d.delegationId,
+        expiresAt: d.expiresAt,
       },
     },
   ]

@@ -1,0 +1,251 @@
+import { sql } from 'kysely'
+import { DelegationId } from '@tessera/contracts'
+import type { DelegationCreated, DelegationRevoked } from '@tessera/contracts'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import type { TokenHolder } from '../domain/token/token.decider.ts'
+
+type Db = SchemaDb | SchemaTx
+
+export type DelegationStatus = 'active' | 'revoked' | 'expired'
+
+/** A delegation as the API shows it; `expired` is an unrevoked one past its expiry. */
+export interface DelegationView {
+  delegationId: string
+  orgId: string
+  fromAgentId: string
+  toAgentId: string
+  scope: string[]
+  parentDelegationId: string | null
+  rootDelegationId: string
+  depth: number
+  status: DelegationStatus
+  createdAt: string
+  expiresAt: string
+  revokedAt: string | null
+  revokeReason: DelegationRevoked['reason'] | null
+  revokeNote: string | null
+  /** With `parent_revoked`: the delegation whose revocation this one followed. */
+  cascadedFrom: string | null
+}
+
+export interface DelegationPage {
+  items: DelegationView[]
+  nextCursor: string | null
+}
+
+/** Where a page starts: after this delegation in newest-first order. */
+export interface DelegationCursor {
+  createdAt: string
+  delegationId: string
+}
+
+interface DelegationRow {
+  delegation_id: string
+  org_id: string
+  from_agent_id: string
+  to_agent_id: string
+  scope: string[]
+  parent_delegation_id: string | null
+  root_delegation_id: string
+  depth: number
+  created_at: Date
+  expires_at: Date
+  revoked_at: Date | null
+  revoke_reason: DelegationRevoked['reason'] | null
+  revoke_note: string | null
+  cascaded_from: string | null
+}
+
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+export async function insertDelegation(db: Db, schema: string, e: DelegationCreated) {
+  await sql`insert into ${sql.id(schema)}.delegations
+    (delegation_id, org_id, from_agent_id, to_agent_id, scope, parent_delegation_id,
+     root_delegation_id, depth, created_at, expires_at)
+    values (${e.delegationId}, ${e.orgId}, ${e.fromAgentId}, ${e.toAgentId}, ${e.scope},
+      ${e.parentDelegationId ?? null}, ${e.rootDelegationId}, ${e.depth}, ${e.createdAt},
+      ${e.expiresAt})`.execute(db)
+}
+
+export async function markDelegationRevoked(db: Db, schema: string, e: DelegationRevoked) {
+  await sql`update ${sql.id(schema)}.delegations set revoked_at = ${e.revokedAt},
+    revoke_reason = ${e.reason}, revoke_note = ${e.note ?? null},
+    cascaded_from = ${e.cascadedFrom ?? null}
+    where delegation_id = ${e.delegationId} and org_id = ${e.orgId}`.execute(db)
+}
+
+/**
+ * Locks the tree the org's delegation belongs to, by its root's row, and answers the root's id;
+ * undefined when the org has no such delegation. Every change to a tree (a re-delegation, a
+ * revocation) takes this lock first, so a cascade never misses a child created beside it.
+ */
+export async function lockTreeOf(
+  db: Db,
+  schema: string,
+  orgId: string,
+  delegationId: string,
+): Promise<string | undefined> {
+  const s = sql.id(schema)
+  const { rows } = await sql<{ root_delegation_id: string }>`select d.root_delegation_id
+    from ${s}.delegations d join ${s}.delegations r on r.delegation_id = d.root_delegation_id
+    where d.delegation_id = ${delegationId} and d.org_id = ${orgId}
+    for update of r`.execute(db)
+  return rows[0]?.root_delegation_id
+}
+
+/** Locks the org's delegation against revocation until the transaction ends. */
+export async function shareDelegation(
+  db: Db,
+  schema: string,
+  orgId: string,
+  delegationId: string,
+): Promise<boolean> {
+  const { rows } = await sql`select 1 from ${sql.id(schema)}.delegations
+    where delegation_id = ${delegationId} and org_id = ${orgId} for share`.execute(db)
+  return rows.length > 0
+}
+
+/** Every delegation derived from this one, at any depth. */
+export async function descendantIds(
+  db: Db,
+  schema: string,
+  delegationId: string,
+): Promise<string[]> {
+  const s = sql.id(schema)
+  const { rows } = await sql<{ delegation_id: string }>`with recursive below as (
+      select delegation_id from ${s}.delegations where parent_delegation_id = ${delegationId}
+      union
+      select d.delegation_id from ${s}.delegations d
+        join below b on d.parent_delegation_id = b.delegation_id)
+    select delegation_id from below order by delegation_id`.execute(db)
+  return rows.map((r) => r.delegation_id)
+}
+
+/** The unrevoked delegations from or to an agent, with their trees' roots: what its revocation ends. */
+export async function liveDelegationsOf(
+  db: Db,
+  schema: string,
+  agentId: string,
+): Promise<{ delegationId: string; rootDelegationId: string }[]> {
+  const { rows } = await sql<{ delegation_id: string; root_delegation_id: string }>`
+    select delegation_id, root_delegation_id from ${sql.id(schema)}.delegations
+    where (from_agent_id = ${agentId} or to_agent_id = ${agentId}) and revoked_at is null
+    order by root_delegation_id, depth, delegation_id`.execute(db)
+  return rows.map((r) => ({
+    delegationId: r.delegation_id,
+    rootDelegationId: r.root_delegation_id,
+  }))
+}
+
+/**
+ * The org's agent as the decider needs it, locked against revocation until the transaction
+ * ends: an agent revoked beside a delegation's creation then sees the delegation and ends it.
+ */
+export async function shareHolder(
+  db: Db,
+  schema: string,
+  orgId: string,
+  agentId: string,
+): Promise<TokenHolder | null> {
+  const { rows } = await sql<{
+    agent_id: string
+    org_id: string
+    status: 'active' | 'revoked'
+    capabilities: string[]
+  }>`select agent_id, org_id, status, capabilities from ${sql.id(schema)}.agents
+    where agent_id = ${agentId} and org_id = ${orgId} for share`.execute(db)
+  const r = rows[0]
+  return r
+    ? { agentId: r.agent_id, orgId: r.org_id, status: r.status, capabilities: r.capabilities }
+    : null
+}
+
+export async function findDelegation(
+  db: Db,
+  schema: string,
+  orgId: string,
+  delegationId: string,
+  now: Date,
+): Promise<DelegationView | undefined> {
+  const { rows } = await sql<DelegationRow>`select * from ${sql.id(schema)}.delegations
+    where org_id = ${orgId} and delegation_id = ${delegationId}`.execute(db)
+  return rows[0] && toView(rows[0], now)
+}
+
+/** One page of the org's delegations, newest first; `agentId` matches delegator or delegate. */
+export async function listDelegations(
+  db: Db,
+  schema: string,
+  orgId: string,
+  q: {
+    agentId?: string | undefined
+    status?: DelegationStatus | undefined
+    limit: number
+    after?: DelegationCursor | undefined
+  },
+  now: Date,
+): Promise<DelegationPage> {
+  const agent = q.agentId
+    ? sql`and (from_agent_id = ${q.agentId} or to_agent_id = ${q.agentId})`
+    : sql``
+  const status =
+    q.status === 'revoked'
+      ? sql`and revoked_at is not null`
+      : q.status === 'expired'
+        ? sql`and revoked_at is null and expires_at <= ${now}`
+        : q.status === 'active'
+          ? sql`and revoked_at is null and expires_at > ${now}`
+          : sql``
+  const after = q.after
+    ? sql`and (created_at, delegation_id) < (${q.after.createdAt}::timestamptz, ${q.after.delegationId})`
+    : sql``
+  const { rows } = await sql<DelegationRow>`select * from ${sql.id(schema)}.delegations
+    where org_id = ${orgId} ${agent} ${status} ${after}
+    order by created_at desc, delegation_id desc
+    limit ${q.limit + 1}`.execute(db)
+  const items = rows.slice(0, q.limit).map((r) => toView(r, now))
+  const last = items.at(-1)
+  const nextCursor =
+    rows.length > q.limit && last
+      ? encodeCursor({ createdAt: last.createdAt, delegationId: last.delegationId })
+      : null
+  return { items, nextCursor }
+}
+
+export function encodeCursor(c: DelegationCursor): string {
+  return Buffer.from(`${c.createdAt}|${c.delegationId}`).toString('base64url')
+}
+
+/** The cursor a page handed out, or undefined when `text` is not one. */
+export function decodeCursor(text: string): DelegationCursor | undefined {
+  const [createdAt, delegationId, ...rest] = Buffer.from(text, 'base64url').toString().split('|')
+  if (!createdAt || !delegationId || rest.length > 0) return undefined
+  if (!ISO_MS.test(createdAt) || Number.isNaN(Date.parse(createdAt))) return undefined
+  if (!DelegationId.safeParse(delegationId).success) return undefined
+  return { createdAt, delegationId }
+}
+
+function toView(r: DelegationRow, now: Date): DelegationView {
+  const status: DelegationStatus = r.revoked_at
+    ? 'revoked'
+    : r.expires_at.getTime() <= now.getTime()
+      ? 'expired'
+      : 'active'
+  return {
+    delegationId: r.delegation_id,
+    orgId: r.org_id,
+    fromAgentId: r.from_agent_id,
+    toAgentId: r.to_agent_id,
+    scope: r.scope,
+    parentDelegationId: r.parent_delegation_id,
+    rootDelegationId: r.root_delegation_id,
+    depth: r.depth,
+    status,
+    createdAt: r.created_at.toISOString(),
+    expiresAt: r.expires_at.toISOString(),
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+    revokeReason: r.revoke_reason,
+    revokeNote: r.revoke_note,
+    cascadedFrom: r.cascaded_from,
+  }
+}
