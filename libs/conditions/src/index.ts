@@ -1,1 +1,16 @@
-export {}
+export { Condition } from '@tessera/contracts'
+export { compileCondition } from './condition.compile.ts'
+export { evaluate, explain } from './condition.evaluate.ts'
+export { describeCondition } from './condition.describe.ts'
+export { InvalidConditionError } from './condition.errors.ts'
+export {
+  MAX_DEPTH,
+  MAX_NODES,
+  MAX_PATTERN_LENGTH,
+  MAX_TESTED_LENGTH,
+  MAX_VALUES,
+} from '@tessera/contracts'
+
+export type { AllCondition, AnyCondition, LeafCondition, NotCondition } from '@tessera/contracts'
+export type { CompiledCondition } from './condition.compile.ts'
+export type { Explanation } from './condition.evaluate.ts'

@@ -1,0 +1,85 @@
+import { describeCondition } from './condition.describe.ts'
+import { InvalidConditionError } from './condition.errors.ts'
+import { leafPredicate } from './condition.leaf.ts'
+import { Condition, type LeafCondition } from '@tessera/contracts'
+import { MISSING, escapeToken, parsePointer, resolvePointer } from './json-pointer.ts'
+
+/** A node of a compiled condition; `at` is its JSON pointer in the condition. */
+export type CompiledNode = {
+  readonly at: string
+  readonly description: string
+  readonly test: (doc: unknown) => boolean
+} & (
+  | { readonly kind: 'leaf' }
+  | { readonly kind: 'all' | 'any'; readonly children: readonly CompiledNode[] }
+  | { readonly kind: 'not'; readonly child: CompiledNode }
+)
+
+/** A condition checked and prepared once, to be evaluated many times. Treat `root` as opaque. */
+export interface CompiledCondition {
+  readonly condition: Condition
+  readonly root: CompiledNode
+}
+
+/**
+ * Validates a condition (the schema, then what only compiling finds: regexes and globs this lib
+ * cannot run) and prepares it: pointers parsed, patterns compiled, descriptions written.
+ * Throws InvalidConditionError naming the offending node.
+ */
+export function compileCondition(condition: Condition): CompiledCondition {
+  const parsed = Condition.safeParse(condition)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new InvalidConditionError(pointerOf(issue.path), issue.message)
+  }
+  return { condition: parsed.data, root: compileNode(parsed.data, '') }
+}
+
+function compileNode(node: Condition, at: string): CompiledNode {
+  const description = describeCondition(node)
+  if ('all' in node || 'any' in node) {
+    const kind = 'all' in node ? 'all' : 'any'
+    const list = 'all' in node ? node.all : node.any
+    const children = list.map((child, i) => compileNode(child, `${at}/${kind}/${i}`))
+    const tests = children.map((child) => child.test)
+    const test =
+      kind === 'all'
+        ? (doc: unknown) => {
+            for (let i = 0; i < tests.length; i++) if (!tests[i]!(doc)) return false
+            return true
+          }
+        : (doc: unknown) => {
+            for (let i = 0; i < tests.length; i++) if (tests[i]!(doc)) return true
+            return false
+          }
+    return { kind, at, description, test, children }
+  }
+  if ('not' in node) {
+    const child = compileNode(node.not, `${at}/not`)
+    const inner = child.test
+    return { kind: 'not', at, description, test: (doc) => !inner(doc), child }
+  }
+  return { kind: 'leaf', at, description, test: leafTest(node, at) }
+}
+
+/**
+ * Every leaf but `absent` is false on a missing path, and any leaf is false on a value it cannot
+ * read (a throwing getter or Proxy: never parsed JSON), which is how evaluate never throws.
+ */
+function leafTest(leaf: LeafCondition, at: string): (doc: unknown) => boolean {
+  const pointer = parsePointer(leaf.path)
+  const predicate = leafPredicate(leaf, at)
+  const whenMissing = leaf.op === 'absent'
+  return (doc) => {
+    try {
+      const value = resolvePointer(doc, pointer)
+      return value === MISSING ? whenMissing : predicate(value)
+    } catch {
+      return false
+    }
+  }
+}
+
+function pointerOf(path: readonly PropertyKey[]): string {
+  return path.map((key) => `/${escapeToken(String(key))}`).join('')
+}

@@ -1,0 +1,120 @@
+import { MAX_TESTED_LENGTH } from '@tessera/contracts'
+import type { LeafCondition } from '@tessera/contracts'
+import { InvalidConditionError } from './condition.errors.ts'
+import { type PatternMatcher, PatternSyntaxError, compileRegex } from './pattern.regex.ts'
+import { compileGlob } from './pattern.glob.ts'
+
+/** A leaf's test of a value that is present; a missing value is decided before it is called. */
+export type Predicate = (value: unknown) => boolean
+
+/** Builds a leaf's predicate once; `at` locates the leaf in the condition for errors. */
+export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
+  switch (leaf.op) {
+    case 'eq': {
+      const wanted = leaf.value // a finite number or a string, so === is the whole rule
+      return (value) => value === wanted
+    }
+    case 'ne': {
+      const wanted = leaf.value
+      const type = typeof wanted
+      return (value) => typeof value === type && value !== wanted && isComparable(value)
+    }
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte':
+      return typeof leaf.value === 'number'
+        ? ordered(leaf.op, leaf.value, isFiniteNumber)
+        : ordered(leaf.op, leaf.value, isString)
+    case 'in': {
+      const values = new Set<unknown>(leaf.values) // holds only JSON scalars, so NaN and ±Infinity miss
+      return (value) => values.has(value)
+    }
+    case 'notIn': {
+      const values = new Set<unknown>(leaf.values)
+      return (value) => isScalar(value) && !values.has(value)
+    }
+    case 'between': {
+      const { min, max } = leaf
+      return (value) =>
+        Number.isFinite(value) && (value as number) >= min && (value as number) <= max
+    }
+    case 'matches':
+      return testsString(pattern(() => compileRegex(leaf.regex, leaf.flags === 'i'), `${at}/regex`))
+    case 'glob':
+      return testsString(pattern(() => compileGlob(leaf.pattern), `${at}/pattern`))
+    case 'maxLength': {
+      const max = leaf.value
+      return (value) =>
+        typeof value === 'string'
+          ? codePointsAtMost(value, max)
+          : Array.isArray(value) && value.length <= max
+    }
+    case 'exists':
+      return () => true
+    case 'absent':
+      return () => false
+    default: {
+      const _exhaustive: never = leaf
+      return _exhaustive
+    }
+  }
+}
+
+// A number is compared with numbers and a string with strings (UTF-16 order, as `<`); a value of
+// the other type is a non-match, never coerced.
+function ordered<T extends number | string>(
+  op: 'lt' | 'lte' | 'gt' | 'gte',
+  bound: T,
+  same: (value: unknown) => value is T,
+): Predicate {
+  switch (op) {
+    case 'lt':
+      return (value) => same(value) && value < bound
+    case 'lte':
+      return (value) => same(value) && value <= bound
+    case 'gt':
+      return (value) => same(value) && value > bound
+    case 'gte':
+      return (value) => same(value) && value >= bound
+  }
+}
+
+const isFiniteNumber = (value: unknown): value is number => Number.isFinite(value)
+const isString = (value: unknown): value is string => typeof value === 'string'
+
+const isComparable = (value: unknown): boolean => isString(value) || isFiniteNumber(value)
+
+const isScalar = (value: unknown): boolean =>
+  isComparable(value) || typeof value === 'boolean' || value === null
+
+function pattern(compile: () => PatternMatcher, at: string): PatternMatcher {
+  try {
+    return compile()
+  } catch (err) {
+    if (err instanceof PatternSyntaxError) throw new InvalidConditionError(at, err.message)
+    throw err
+  }
+}
+
+/** Strings over MAX_TESTED_LENGTH do not match: the cap that keeps one test bounded. */
+const testsString =
+  (matcher: PatternMatcher): Predicate =>
+  (value) =>
+    typeof value === 'string' && value.length <= MAX_TESTED_LENGTH && matcher(value)
+
+/** Counts code points, not UTF-16 units, stopping as soon as the answer is known. */
+export function codePointsAtMost(text: string, max: number): boolean {
+  if (text.length <= max) return true // never more code points than units
+  if (text.length > 2 * max) return false // never fewer than half as many
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const low = text.charCodeAt(i + 1)
+      if (low >= 0xdc00 && low <= 0xdfff) i++
+    }
+    if (++count > max) return false
+  }
+  return true
+}
