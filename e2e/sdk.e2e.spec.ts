@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   AuthenticationError,
+  ElevationRequiredError,
+  GuardianUnavailableError,
   NotFoundError,
+  TesseraGuard,
   TesseraClient,
   TesseraError,
   ValidationError,
@@ -18,6 +21,7 @@ let infra: E2eInfra
 let stack: RunningStack
 let client: TesseraClient
 let other: TesseraClient
+let keyA: string
 
 /** Creates an org with the bootstrap token, the one call outside the SDK's surface. */
 async function createOrg(name: string): Promise<string> {
@@ -34,7 +38,8 @@ async function createOrg(name: string): Promise<string> {
 beforeAll(async () => {
   infra = await startInfra()
   stack = await startStack(infra)
-  client = new TesseraClient({ baseUrl: stack.gatewayUrl, apiKey: await createOrg('SDK A') })
+  keyA = await createOrg('SDK A')
+  client = new TesseraClient({ baseUrl: stack.gatewayUrl, apiKey: keyA })
   other = new TesseraClient({ baseUrl: stack.gatewayUrl, apiKey: await createOrg('SDK B') })
 })
 
@@ -155,3 +160,86 @@ describe('the SDK against guardian', () => {
     expect(err).toMatchObject({ code: 'AUTH_FAILED', status: 401 })
   })
 })
+
+describe('the guard, as the README walks through it', () => {
+  it('blocks a destructive call in a supervised session until a human approves, then passes once', async () => {
+    const agent = await client.agents.create({
+      name: 'db-maintainer',
+      framework: 'openai',
+      capabilities: ['db:*', 'web:search'],
+    })
+    const session = await client.sessions.initSession({
+      agentId: agent.id,
+      serverId: 'mcp-postgres',
+      mode: 'supervised',
+    })
+    const guard = new TesseraGuard(client, agent.id, { sessionId: session.sessionId })
+
+    await guard.check('db_query', 'select count(*) from users', 'read')
+    const blocked = await guard
+      .check('db_delete', 'drop table users', 'destructive')
+      .catch((e: unknown) => e)
+    expect(blocked).toBeInstanceOf(ElevationRequiredError)
+    const approvalId = (blocked as ElevationRequiredError).approvalId ?? ''
+
+    // what a human's console shows, and their decision
+    const pending = await client.approvals.list({ status: 'pending' })
+    expect(pending.items.map((p) => p.approvalId)).toContain(approvalId)
+    await client.approvals.approve(approvalId, 'admin@company.com')
+
+    const passed = await guard.check('db_delete', 'drop table users', 'destructive')
+    expect(passed).toMatchObject({ allowed: true, rule: 'elevation.approved', approvalId })
+    await expect(
+      guard.check('db_delete', 'drop table users', 'destructive'),
+    ).rejects.toBeInstanceOf(ElevationRequiredError)
+
+    // after the call: report goes through @tessera/telemetry to ingest
+    guard.report('db_delete', true, 42)
+    guard.report('db_query', false, 7, { error: new RangeError('secret detail'), input: 'x' })
+    await guard.flush()
+    const res = await fetch(`${stack.gatewayUrl}/v1/telemetry/sessions/${session.sessionId}`, {
+      headers: { authorization: `Bearer ${keyA}` },
+    })
+    const { items } = (await res.json()) as { items: Record<string, unknown>[] }
+    expect(items).toEqual([
+      expect.objectContaining({
+        type: 'tool_call',
+        tool: 'db_delete',
+        outcome: 'success',
+        latencyMs: 42,
+      }),
+      expect.objectContaining({
+        type: 'tool_call',
+        tool: 'db_query',
+        outcome: 'error',
+        // only the error's class, and no input without logInputs
+        metadata: { errorClass: 'RangeError' },
+        params: {},
+      }),
+    ])
+    expect((await client.sessions.getSession(session.sessionId)).totalCalls).toBe(4)
+    await guard.close()
+  })
+
+  it('fails closed when guardian cannot be reached, and open only when asked', async () => {
+    const nowhere = new TesseraClient({
+      baseUrl: 'http://127.0.0.1:9',
+      apiKey: 'tsk_live_x',
+      timeoutMs: 2_000,
+    })
+    const closed = new TesseraGuard(nowhere, 'agt_00000000000000000000000000', { logger: quiet })
+    await expect(closed.check('web_search')).rejects.toBeInstanceOf(GuardianUnavailableError)
+    const open = new TesseraGuard(nowhere, 'agt_00000000000000000000000000', {
+      failOpen: true,
+      logger: quiet,
+    })
+    await expect(open.check('web_search')).resolves.toMatchObject({
+      allowed: true,
+      rule: 'guard.fail_open',
+    })
+    await closed.close()
+    await open.close()
+  })
+})
+
+const quiet = { warn: () => undefined, error: () => undefined }

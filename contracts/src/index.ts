@@ -40,6 +40,35 @@ export {
   TokenId,
 } from './events/guardian.events.ts'
 export {
+  ActionChecked,
+  ActionEffect,
+  ApprovalApproved,
+  ApprovalConsumed,
+  ApprovalDenied,
+  ApprovalExpired,
+  ApprovalId,
+  ApprovalRequested,
+  CheckDecision,
+  CheckId,
+  SessionId,
+} from './events/action.events.ts'
+export { GuardPolicy, GuardPolicySet, GuardRule } from './events/policy.events.ts'
+export { Condition, isJsonPointer } from './conditions/condition.ts'
+export type {
+  AllCondition,
+  AnyCondition,
+  LeafCondition,
+  NotCondition,
+} from './conditions/condition.ts'
+export {
+  MAX_DEPTH,
+  MAX_NODES,
+  MAX_PATTERN_LENGTH,
+  MAX_TESTED_LENGTH,
+  MAX_VALUES,
+} from './conditions/limits.ts'
+export { DelegationCreated, DelegationId, DelegationRevoked } from './events/delegation.events.ts'
+export {
   ARDEN_AGENT_PATTERN,
   ARDEN_ERROR_CODES,
   ARDEN_MAX_BATCH,
@@ -94,5 +123,10 @@ export {
   RoomOpened,
   ScoreChanged,
 } from './events/tenancy.events.ts'
+export {
+  AgentCardHash,
+  AgentCardPublished,
+  AgentCardWithdrawn,
+} from './events/agent-card.events.ts'
 export { eventParser } from './event-parser.ts'
 export type { ParsedEvent } from './event-parser.ts'

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { AgentCardPublished, AgentCardWithdrawn } from './events/agent-card.events.ts'
 import {
   AgentRegistered,
   AgentRevoked,
@@ -10,6 +11,15 @@ import {
   SessionClosed,
   SessionStarted,
 } from './events/guardian.events.ts'
+import {
+  ApprovalApproved,
+  ApprovalConsumed,
+  ApprovalDenied,
+  ApprovalExpired,
+  ApprovalRequested,
+} from './events/action.events.ts'
+import { GuardPolicySet } from './events/policy.events.ts'
+import { DelegationCreated, DelegationRevoked } from './events/delegation.events.ts'
 import {
   AccountOpened,
   JuryPolicySet,
@@ -45,7 +55,17 @@ export const EVENT_REGISTRY = [
   define('guardian', 'CapabilityTokenIssued', CapabilityTokenIssued, "A capability token was issued to an agent (its hash, never the token)."),
   define('guardian', 'CapabilityTokenRevoked', CapabilityTokenRevoked, 'A capability token was revoked; introspection reports it inactive at once.'),
   define('guardian', 'SessionStarted', SessionStarted, 'An agent opened a session with a server, in a mode and under a scope ceiling.'),
-  define('guardian', 'SessionClosed', SessionClosed, 'A session ended, or closed because its agent was revoked.'),
+  define('guardian', 'SessionClosed', SessionClosed, 'A session ended, or closed because its agent or its delegation was revoked.'),
+  define('guardian', 'AgentCardPublished', AgentCardPublished, "An agent's signed A2A agent card was published at its public URL."),
+  define('guardian', 'AgentCardWithdrawn', AgentCardWithdrawn, "An agent's A2A agent card was taken down: unpublished, or its agent revoked."),
+  define('guardian', 'ApprovalRequested', ApprovalRequested, 'A check needs elevation: an approval is pending for a human or another system.'),
+  define('guardian', 'ApprovalApproved', ApprovalApproved, 'An approval was granted; the same check passes once within the window.'),
+  define('guardian', 'ApprovalDenied', ApprovalDenied, 'An approval was refused.'),
+  define('guardian', 'ApprovalExpired', ApprovalExpired, 'Nobody decided an approval within the org\'s window.'),
+  define('guardian', 'ApprovalConsumed', ApprovalConsumed, 'An approved check was retried and passed; the approval is used up.'),
+  define('guardian', 'DelegationCreated', DelegationCreated, 'An agent delegated part of its authority to another, within what it holds, for a bounded time.'),
+  define('guardian', 'DelegationRevoked', DelegationRevoked, 'A delegation was revoked; the delegations derived from it follow, each with its own event.'),
+  define('guardian', 'GuardPolicySet', GuardPolicySet, "An org replaced its own rules for action checks, its time zone and approval window."),
   define('telemetry', 'RedactionPolicySet', RedactionPolicySet, "An org's telemetry redaction."),
   define('escrow', 'AccountOpened', AccountOpened, 'A ledger account was opened for an org.'),
   define('pacts', 'RoomOpened', RoomOpened, 'A room (and its ledger) was opened.'),

@@ -42,6 +42,7 @@ export function banner(
     `  curl -s ${base}/api/v1/trust/orgs/${org.orgId}`,
     `  curl -s ${base}/v1/agents/${agent.agentId} -H "Authorization: Bearer ${org.apiKey}"`,
     `  curl -s -X POST ${base}/api/events -H "Authorization: Bearer ${org.apiKey}" -H 'Content-Type: application/json' -d '{"agent":"${agent.handle}","bid":1000,"time":${Date.now()},"data":{"task":"review"}}'`,
+    `  curl -s -X POST ${base}/v1/actions/check -H "Authorization: Bearer ${org.apiKey}" -H 'Content-Type: application/json' -d '{"agentId":"${agent.agentId}","toolName":"web_search","toolInputSummary":"AI safety papers"}'`,
     `  curl -s ${base}/v1/agents/${agent.agentId}/telemetry -H "Authorization: Bearer ${org.apiKey}"`,
     `  TESSERA_URL=${base} TESSERA_API_KEY=${org.apiKey} npm run -s tessera -- events send --agent ${agent.handle} --data task=review`,
     `  curl -s -X POST ${base}/v1/orgs -H "Authorization: Bearer ${token}" -H 'Content-Type: application/json' -d '{"name":"Another Org"}'`,

@@ -41,4 +41,15 @@ describe('the banner', () => {
     expect(line('agent key')).toContain('private-half')
     expect(text).toContain('/v1/agents/agt_demo -H "Authorization: Bearer tsk_live_demo"')
   })
+
+  it("offers an action check of the demo agent that works as pasted", () => {
+    const check = text.split('\n').find((l) => l.includes('/v1/actions/check')) ?? ''
+    expect(check).toContain('-H "Authorization: Bearer tsk_live_demo"')
+    const body = /-d '(.*)'$/.exec(check)?.[1] ?? ''
+    expect(JSON.parse(body)).toEqual({
+      agentId: 'agt_demo',
+      toolName: 'web_search',
+      toolInputSummary: 'AI safety papers',
+    })
+  })
 })

@@ -26,6 +26,8 @@ export const ApiKeyIssued = z.object({
    * issued before it existed have none.
    */
   userId: Ulid.optional(),
+  /** What the key is for, as its issuer named it (`ci-deploys`); keys may have none. */
+  name: z.string().min(1).max(200).optional(),
   issuedAt: z.iso.datetime({ offset: true }),
 })
 export type ApiKeyIssued = z.infer<typeof ApiKeyIssued>
@@ -103,9 +105,13 @@ export const SessionStarted = z.object({
   orgId: OrgId,
   serverId: z.string().min(1).max(200),
   mode: SessionMode,
-  /** The most this session may use: within the agent's capabilities. */
+  /** The most this session may use: within the agent's capabilities, or its delegation's scope. */
   scopeCeiling: z.array(Capability).max(200),
   startedAt: z.iso.datetime({ offset: true }),
+  /** The delegation the session acts under: its scope is the ceiling. */
+  delegationId: z.string().regex(/^dlg_[0-9a-z]{26}$/).optional(),
+  /** When the session's authority ends: its delegation's expiry. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
 })
 export type SessionStarted = z.infer<typeof SessionStarted>
 
@@ -113,7 +119,7 @@ export const SessionClosed = z.object({
   sessionId: z.string().regex(/^ses_[0-9a-z]{26}$/),
   agentId: AgentId,
   orgId: OrgId,
-  reason: z.enum(['agent_revoked', 'ended']),
+  reason: z.enum(['agent_revoked', 'ended', 'delegation_revoked']),
   closedAt: z.iso.datetime({ offset: true }),
 })
 export type SessionClosed = z.infer<typeof SessionClosed>

@@ -1,5 +1,11 @@
-import { HttpClient } from './http.ts'
+import { HttpClient, type HttpConfig } from './http.ts'
+import { ActionsResource } from './resources/actions.ts'
+import { AgentCardsResource } from './resources/agent-cards.ts'
 import { AgentsResource } from './resources/agents.ts'
+import { DelegationsResource } from './resources/delegations.ts'
+import { ApprovalsResource } from './resources/approvals.ts'
+import { GuardPolicyResource } from './resources/guard-policy.ts'
+import { SessionsResource } from './resources/sessions.ts'
 import { TokensResource } from './resources/tokens.ts'
 
 export interface TesseraClientOptions {
@@ -18,6 +24,17 @@ export type TesseraClientEnvOptions = Omit<TesseraClientOptions, 'baseUrl' | 'ap
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
+// Kept off the instance so the key is not one property away from every log line that prints
+// a client; the guard reads it to send telemetry with the same key and URL.
+const connections = new WeakMap<TesseraClient, HttpConfig>()
+
+/** @internal The URL and key a client was made with. */
+export function connectionOf(client: TesseraClient): HttpConfig {
+  const config = connections.get(client)
+  if (!config) throw new TypeError('@tessera/sdk: not a TesseraClient')
+  return config
+}
+
 /**
  * The client for Tessera's guardian. Each resource is a property built on one shared
  * `HttpClient`, so adding one (actions, sessions, approvals, …) is a file under `resources/`
@@ -26,11 +43,25 @@ const DEFAULT_TIMEOUT_MS = 10_000
 export class TesseraClient {
   readonly agents: AgentsResource
   readonly tokens: TokensResource
+  readonly delegations: DelegationsResource
+  readonly actions: ActionsResource
+  readonly sessions: SessionsResource
+  readonly approvals: ApprovalsResource
+  readonly guardPolicy: GuardPolicyResource
+  readonly agentCards: AgentCardsResource
 
   constructor(options: TesseraClientOptions) {
-    const http = new HttpClient(resolve(options))
+    const config = resolve(options)
+    connections.set(this, config)
+    const http = new HttpClient(config)
     this.agents = new AgentsResource(http)
     this.tokens = new TokensResource(http)
+    this.delegations = new DelegationsResource(http)
+    this.actions = new ActionsResource(http)
+    this.sessions = new SessionsResource(http)
+    this.approvals = new ApprovalsResource(http)
+    this.guardPolicy = new GuardPolicyResource(http)
+    this.agentCards = new AgentCardsResource(http)
   }
 
   /**

@@ -1,4 +1,6 @@
 export { TesseraClient } from './client.ts'
+export { MAX_INPUT_CHARS, TesseraGuard } from './guard.ts'
+export type { TesseraGuardOptions } from './guard.ts'
 export {
   ActionDeniedError,
   AuthenticationError,
@@ -10,6 +12,9 @@ export {
   TesseraError,
   ValidationError,
 } from './errors.ts'
+
+export { TESSERA_TRUST_EXTENSION_URI } from './resources/agent-cards.ts'
+export { agentCardPayload, verifyAgentCard } from './verify-agent-card.ts'
 
 export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
@@ -30,3 +35,51 @@ export type {
   TokenIntrospection,
   TokensResource,
 } from './resources/tokens.ts'
+export type {
+  CreateDelegationRequest,
+  DelegatedSession,
+  Delegation,
+  DelegationPage,
+  DelegationStatus,
+  DelegationsResource,
+  InitDelegatedSessionRequest,
+  ListDelegationsRequest,
+  RevokedDelegation,
+} from './resources/delegations.ts'
+export type {
+  ActionCheckRequest,
+  ActionCheckResult,
+  ActionsResource,
+  CheckPage,
+  ListChecksRequest,
+} from './resources/actions.ts'
+export type { InitSessionRequest, Session, SessionsResource } from './resources/sessions.ts'
+export type {
+  Approval,
+  ApprovalPage,
+  ApprovalStatus,
+  ApprovalsResource,
+  ListApprovalsRequest,
+} from './resources/approvals.ts'
+export type {
+  GuardPolicy,
+  GuardPolicyResource,
+  SetGuardPolicyRequest,
+} from './resources/guard-policy.ts'
+export type {
+  AgentCard,
+  AgentCardExtension,
+  AgentCardJwks,
+  AgentCardOverrides,
+  AgentCardSecurityRequirement,
+  AgentCardSignature,
+  AgentCardSkill,
+  AgentCardsResource,
+  PublishedAgentCard,
+  TesseraTrustExtensionParams,
+} from './resources/agent-cards.ts'
+export type {
+  AgentCardInvalidReason,
+  AgentCardKeys,
+  AgentCardVerification,
+} from './verify-agent-card.ts'

@@ -6,6 +6,7 @@ export {
   apiKeyMigrations,
   authenticateKey,
   recordApiKey,
+  recordApiKeyRevoked,
   sha256Hex,
 } from './api-keys.ts'
 export type { AuthContext } from './api-keys.ts'
@@ -21,4 +22,6 @@ export type { RunningService, ServiceDefinition } from './run-service.ts'
 export { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 export { newId, newSecret } from './ids.ts'
 export { parseInput } from './validation.ts'
+export { decodePageCursor, encodePageCursor, pageOf } from './page-cursor.ts'
+export type { PageCursor } from './page-cursor.ts'
 export { runMigrateCli, runRebuildCli } from './cli.ts'

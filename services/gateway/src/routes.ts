@@ -24,6 +24,7 @@ export const ROUTES: readonly Route[] = [
   { prefix: '/v1/sessions', service: 'guardian' },
   { prefix: '/v1/approvals', service: 'guardian' },
   { prefix: '/v1/delegations', service: 'guardian' },
+  { prefix: '/v1/guard', service: 'guardian' },
   { prefix: '/a2a', service: 'guardian' },
 
   { prefix: '/v1/pacts', service: 'pacts' },

@@ -22,6 +22,7 @@ describe('gateway route table', () => {
     ['POST', '/v1/sessions', 'guardian'],
     ['POST', '/v1/approvals/apr_1/approve', 'guardian'],
     ['POST', '/v1/delegations', 'guardian'],
+    ['PUT', '/v1/guard/policy', 'guardian'],
     ['GET', '/a2a/agents/agt_1/card', 'guardian'],
     ['POST', '/v1/pacts', 'pacts'],
     ['GET', '/v1/rooms/room_1/ledger', 'pacts'],

@@ -1,8 +1,26 @@
 import { z } from 'zod'
 import { serviceEnv } from '@tessera/service-kit'
 
+const PKCS8_PEM = /^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----$/
+
 export const GuardianEnv = serviceEnv('guardian').extend({
   /** Lets the operator create orgs (`POST /v1/orgs`); unset disables org creation. */
   TESSERA_BOOTSTRAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** How often lapsed approvals are recorded as expired (they read as expired at once). */
+  GUARDIAN_APPROVAL_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** Where clients reach Tessera (the gateway); A2A agent cards link here. */
+  TESSERA_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('http://localhost:8080')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /**
+   * Guardian's Ed25519 key for signing A2A agent cards, as a PKCS8 PEM (`\n` escapes allowed).
+   * Unset: one is generated at first start and kept in guardian's schema for every replica.
+   */
+  GUARDIAN_CARD_SIGNING_KEY: z
+    .string()
+    .transform((pem) => pem.replaceAll('\\n', '\n').trim())
+    .refine((pem) => PKCS8_PEM.test(pem), 'must be a PKCS8 PEM (-----BEGIN PRIVATE KEY-----)')
+    .optional(),
 })
 export type GuardianEnv = z.infer<typeof GuardianEnv>

@@ -75,5 +75,158 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           where status = 'active'`.execute(db)
       },
     },
+    '2026_11_22_1000_action_checks': {
+      async up(db: Kysely<any>) {
+        // The decision log: one row per answered check, written before the answer is sent.
+        await sql`create table ${s}.action_checks (
+          check_id text primary key,
+          org_id text not null,
+          agent_id text not null,
+          session_id text,
+          action text not null,
+          tool_name text not null,
+          tool_input_summary text,
+          capability text not null,
+          effect text not null,
+          effect_source text not null,
+          confidence real not null,
+          decision text not null check (decision in ('allow', 'deny', 'elevation_required')),
+          reason text not null,
+          rule text not null,
+          approval_id text,
+          checked_at timestamptz not null)`.execute(db)
+        await sql`create index action_checks_org_newest on ${s}.action_checks
+          (org_id, checked_at desc, check_id desc)`.execute(db)
+        await sql`create index action_checks_agent_newest on ${s}.action_checks
+          (agent_id, checked_at desc, check_id desc)`.execute(db)
+        await sql`create index action_checks_session on ${s}.action_checks (session_id)
+          where session_id is not null`.execute(db)
+        await sql`create function ${s}.action_checks_append_only() returns trigger
+          language plpgsql as $$ begin
+            raise exception 'action_checks is append-only (% refused)', tg_op;
+          end $$`.execute(db)
+        await sql`create trigger action_checks_append_only before update or delete
+          on ${s}.action_checks for each row
+          execute function ${s}.action_checks_append_only()`.execute(db)
+        await sql`create trigger action_checks_no_truncate before truncate on ${s}.action_checks
+          for each statement execute function ${s}.action_checks_append_only()`.execute(db)
+
+        // Written with the approval's events.
+        await sql`create table ${s}.approvals (
+          approval_id text primary key,
+          org_id text not null,
+          agent_id text not null,
+          session_id text,
+          action text not null,
+          action_name text not null,
+          action_effect text not null,
+          tool_input_summary text,
+          check_id text not null,
+          rule text not null,
+          reason text not null,
+          status text not null check (status in ('pending', 'approved', 'denied', 'expired')),
+          requested_at timestamptz not null,
+          expires_at timestamptz not null,
+          decided_by text,
+          decided_at timestamptz,
+          deny_reason text,
+          usable_until timestamptz,
+          consumed_at timestamptz,
+          consumed_by_check text)`.execute(db)
+        // At most one pending approval per (agent, session, tool, effect): retries reuse it.
+        await sql`create unique index approvals_one_pending on ${s}.approvals
+          (org_id, agent_id, coalesce(session_id, ''), action_name, action_effect)
+          where status = 'pending'`.execute(db)
+        await sql`create index approvals_org_newest on ${s}.approvals
+          (org_id, requested_at desc, approval_id desc)`.execute(db)
+        await sql`create index approvals_pending_expiry on ${s}.approvals (expires_at)
+          where status = 'pending'`.execute(db)
+
+        // An org's rules for action checks, the current version (events hold every version).
+        await sql`create table ${s}.guard_policies (
+          org_id text primary key,
+          version int not null,
+          timezone text not null,
+          approval_window_seconds int not null,
+          rules jsonb not null,
+          updated_at timestamptz not null)`.execute(db)
+
+        // Every replica caches what checks read and drops an entry when its row changes:
+        // NOTIFY is sent at COMMIT, to every listener, so a revocation reaches all replicas
+        // in milliseconds. Counter updates do not notify (only the columns checks read).
+        await sql`create function ${s}.guard_changed() returns trigger language plpgsql as $$
+          begin
+            perform pg_notify(tg_table_schema || '_guard', tg_table_name || ':' ||
+              (case when tg_op = 'DELETE' then to_jsonb(old) else to_jsonb(new) end
+                ->> tg_argv[0]));
+            return null;
+          end $$`.execute(db)
+        await sql`create trigger agents_guard_changed
+          after insert or delete or update of status, capabilities on ${s}.agents
+          for each row execute function ${s}.guard_changed('agent_id')`.execute(db)
+        await sql`create trigger sessions_guard_changed
+          after insert or delete or update of status, mode, scope_ceiling on ${s}.sessions
+          for each row execute function ${s}.guard_changed('session_id')`.execute(db)
+        await sql`create trigger guard_policies_guard_changed
+          after insert or delete or update on ${s}.guard_policies
+          for each row execute function ${s}.guard_changed('org_id')`.execute(db)
+      },
+    },
+    '2026_11_22_1100_delegations': {
+      async up(db: Kysely<any>) {
+        // Written with the delegation's events. A chain is a tree by parent_delegation_id; every
+        // change to a tree locks its root row, so a revocation's cascade sees every child.
+        await sql`create table ${s}.delegations (
+          delegation_id text primary key,
+          org_id text not null,
+          from_agent_id text not null,
+          to_agent_id text not null,
+          scope text[] not null,
+          parent_delegation_id text,
+          root_delegation_id text not null,
+          depth int not null check (depth >= 1),
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          revoked_at timestamptz,
+          revoke_reason text check (revoke_reason in ('revoked', 'parent_revoked', 'agent_revoked')),
+          revoke_note text,
+          cascaded_from text)`.execute(db)
+        // The org's delegations, newest first: the list endpoint's order and its cursor.
+        await sql`create index delegations_org_newest on ${s}.delegations
+          (org_id, created_at desc, delegation_id desc)`.execute(db)
+        // A revocation's cascade walks down from parent to children.
+        await sql`create index delegations_parent on ${s}.delegations (parent_delegation_id)
+          where parent_delegation_id is not null`.execute(db)
+        // An agent's revocation revokes the live delegations from and to it.
+        await sql`create index delegations_from_live on ${s}.delegations (from_agent_id)
+          where revoked_at is null`.execute(db)
+        await sql`create index delegations_to_live on ${s}.delegations (to_agent_id)
+          where revoked_at is null`.execute(db)
+        // A session opened under a delegation ends with it: revoked at once, or at its expiry.
+        await sql`alter table ${s}.sessions add column delegation_id text,
+          add column expires_at timestamptz`.execute(db)
+        await sql`create index sessions_delegation_active on ${s}.sessions (delegation_id)
+          where status = 'active' and delegation_id is not null`.execute(db)
+      },
+    },
+    '2026_11_22_1200_agent_cards': {
+      async up(db: Kysely<any>) {
+        // Written with AgentCardPublished; the row goes with AgentCardWithdrawn. `card` is the
+        // signed card's JSON exactly as the public endpoint serves it.
+        await sql`create table ${s}.agent_cards (
+          agent_id text primary key,
+          org_id text not null,
+          card text not null,
+          card_hash text not null,
+          kid text not null,
+          published_at timestamptz not null)`.execute(db)
+        // Guardian's own card signing key when none is configured: one row, inserted by
+        // whichever replica starts first (on conflict do nothing), read by all of them.
+        await sql`create table ${s}.card_signing_keys (
+          slot text primary key check (slot = 'default'),
+          private_key_pem text not null,
+          created_at timestamptz not null default now())`.execute(db)
+      },
+    },
   }
 }

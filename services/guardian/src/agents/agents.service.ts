@@ -22,7 +22,9 @@ import {
   agentDecider,
   agentStreamId,
 } from '../domain/agent/agent.decider.ts'
+import { withdrawCard } from '../agent-cards/agent-cards.service.ts'
 import { type AgentEvent, type AgentState, parseAgentEvent } from '../domain/agent/agent.state.ts'
+import { revokeDelegationsOf } from '../delegations/delegation-revocation.ts'
 import { closeSessionsOf } from '../sessions/sessions.service.ts'
 import { withFreeHandle } from './agent-handles.ts'
 import {
@@ -100,6 +102,23 @@ export class AgentsService {
           tx,
           this.schema,
           { agentId, orgId: auth.orgId },
+          apiKeyActor(auth),
+        )
+        // So do the delegations from and to it, with all derived from them and their sessions.
+        await revokeDelegationsOf(
+          this.log,
+          tx,
+          this.schema,
+          { agentId, orgId: auth.orgId },
+          apiKeyActor(auth),
+        )
+        // Its published A2A card comes down with it: the public URL answers 404 once this commits.
+        await withdrawCard(
+          this.log,
+          tx,
+          this.schema,
+          { agentId, orgId: auth.orgId },
+          'agent_revoked',
           apiKeyActor(auth),
         )
       })

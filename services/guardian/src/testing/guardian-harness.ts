@@ -6,8 +6,12 @@ export type Json = Record<string, unknown>
 /** Guardian in-process with a bootstrap token; `replicas` > 1 runs that many on one schema. */
 export type GuardianHarness = InProcessService
 export const GuardianHarness = {
-  start: (bootstrapToken: string, replicas = 1): Promise<InProcessService> =>
-    startInProcess(guardian, { env: { TESSERA_BOOTSTRAP_TOKEN: bootstrapToken }, replicas }),
+  start: (
+    bootstrapToken: string,
+    replicas = 1,
+    env: Record<string, string> = {},
+  ): Promise<InProcessService> =>
+    startInProcess(guardian, { env: { TESSERA_BOOTSTRAP_TOKEN: bootstrapToken, ...env }, replicas }),
 }
 
 /** One JSON call to `url`, with `key` as the bearer token when there is one. */

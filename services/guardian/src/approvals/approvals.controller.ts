@@ -1,0 +1,70 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common'
+import { z } from 'zod'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  decodePageCursor,
+  parseInput,
+} from '@tessera/service-kit'
+import { ApprovalsService } from './approvals.service.ts'
+
+const DecideBody = z.object({
+  /** Who decided: an email, a user id, a system's name. Recorded in the approval's events. */
+  decidedBy: z.string().trim().min(1).max(200),
+  reason: z.string().trim().min(1).max(500).optional(),
+})
+
+const ListQuery = z.object({
+  status: z.enum(['pending', 'approved', 'denied', 'expired']).optional(),
+  agentId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+})
+
+/** Elevation approvals: list what waits for a human, and decide it. */
+@Controller('v1/approvals')
+@UseGuards(ApiKeyGuard)
+export class ApprovalsController {
+  constructor(@Inject(ApprovalsService) private readonly approvals: ApprovalsService) {}
+
+  /** Newest first; `?status=pending` is what waits for a decision now. */
+  @Get()
+  list(@Auth() auth: AuthContext, @Query() query: unknown) {
+    const { cursor, ...filter } = parseInput(ListQuery, query)
+    return this.approvals.list(auth, { ...filter, before: decodePageCursor(cursor) })
+  }
+
+  @Get(':approvalId')
+  get(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string) {
+    return this.approvals.get(auth, approvalId)
+  }
+
+  @Post(':approvalId/approve')
+  @HttpCode(200)
+  approve(
+    @Auth() auth: AuthContext,
+    @Param('approvalId') approvalId: string,
+    @Body() body: unknown,
+  ) {
+    const { decidedBy } = parseInput(DecideBody, body)
+    return this.approvals.approve(auth, approvalId, decidedBy)
+  }
+
+  @Post(':approvalId/deny')
+  @HttpCode(200)
+  deny(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string, @Body() body: unknown) {
+    const { decidedBy, reason } = parseInput(DecideBody, body)
+    return this.approvals.deny(auth, approvalId, decidedBy, reason)
+  }
+}

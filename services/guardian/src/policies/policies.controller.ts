@@ -1,0 +1,29 @@
+import { Body, Controller, Get, Inject, Put, UseGuards } from '@nestjs/common'
+import { GuardPolicy } from '@tessera/contracts'
+import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
+import { DEFAULT_APPROVAL_WINDOW_SECONDS } from '../domain/policy/org-policy.ts'
+import { PoliciesService } from './policies.service.ts'
+
+const PolicyBody = GuardPolicy.extend({
+  timezone: GuardPolicy.shape.timezone.default('UTC'),
+  approvalWindowSeconds: GuardPolicy.shape.approvalWindowSeconds.default(
+    DEFAULT_APPROVAL_WINDOW_SECONDS,
+  ),
+})
+
+/** `GET`/`PUT /v1/guard/policy`: the org's rules, time zone and approval window. */
+@Controller('v1/guard/policy')
+@UseGuards(ApiKeyGuard)
+export class PoliciesController {
+  constructor(@Inject(PoliciesService) private readonly policies: PoliciesService) {}
+
+  @Get()
+  get(@Auth() auth: AuthContext) {
+    return this.policies.get(auth)
+  }
+
+  @Put()
+  set(@Auth() auth: AuthContext, @Body() body: unknown) {
+    return this.policies.set(auth, parseInput(PolicyBody, body))
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { type GuardPolicy, GuardPolicySet } from '@tessera/contracts'
+import type { SchemaDb } from '@tessera/event-store'
+import {
+  type AuthContext,
+  AuthDenied,
+  DB,
+  type DeciderOf,
+  EVENT_LOG,
+  type EventLog,
+  SERVICE_SCHEMA,
+  ValidationFailed,
+  apiKeyActor,
+} from '@tessera/service-kit'
+import {
+  type GuardPolicyCommand,
+  type GuardPolicyEvent,
+  type GuardPolicyState,
+  InvalidRule,
+  guardPolicyDecider,
+  guardPolicyStreamId,
+  parseGuardPolicyEvent,
+} from '../domain/policy/guard-policy.decider.ts'
+import { type GuardPolicyView, loadGuardPolicy, saveGuardPolicy } from './policies.repository.ts'
+
+const policyLog: DeciderOf<GuardPolicyCommand, GuardPolicyEvent, GuardPolicyState> = {
+  ...guardPolicyDecider,
+  parse: parseGuardPolicyEvent,
+}
+
+/** An org's own rules for action checks; replicas pick a new version up through NOTIFY. */
+@Injectable()
+export class PoliciesService {
+  constructor(
+    @Inject(DB) private readonly db: SchemaDb,
+    @Inject(EVENT_LOG) private readonly log: EventLog,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+  ) {}
+
+  async get(auth: AuthContext): Promise<GuardPolicyView> {
+    const { compiled: _compiled, ...view } = await loadGuardPolicy(this.db, this.schema, auth.orgId)
+    return view
+  }
+
+  /** Replaces the whole policy (admin keys only); every rule is compiled before it is kept. */
+  async set(auth: AuthContext, policy: GuardPolicy): Promise<GuardPolicyView> {
+    if (auth.role !== 'admin') throw AuthDenied('only an admin key may change the guard policy')
+    await this.db
+      .transaction()
+      .execute(async (tx) => {
+        const command: GuardPolicyCommand = {
+          type: 'SetGuardPolicy',
+          orgId: auth.orgId,
+          policy,
+          now: new Date(),
+        }
+        const [e] = await this.log.handle(
+          guardPolicyStreamId(auth.orgId),
+          policyLog,
+          command,
+          apiKeyActor(auth),
+          tx,
+        )
+        await saveGuardPolicy(tx, this.schema, GuardPolicySet.parse(e?.data))
+      })
+      .catch((err: unknown) => {
+        if (err instanceof InvalidRule) {
+          throw ValidationFailed(err.message, { rule: err.rule, path: err.path })
+        }
+        throw err
+      })
+    return this.get(auth)
+  }
+}
