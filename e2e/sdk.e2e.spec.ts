@@ -200,8 +200,8 @@ describe('the guard, as the README walks through it', () => {
     const res = await fetch(`${stack.gatewayUrl}/v1/telemetry/sessions/${session.sessionId}`, {
       headers: { authorization: `Bearer ${keyA}` },
     })
-    const { items } = (await res.json()) as { items: Record<string, unknown>[] }
-    expect(items).toEqual([
+    const { items } = (await res.json()) as { items: { data: Record<string, unknown> }[] }
+    expect(items.map((i) => i.data)).toEqual([
       expect.objectContaining({
         type: 'tool_call',
         tool: 'db_delete',
