@@ -15,11 +15,10 @@ import {
   ApiKeyGuard,
   Auth,
   type AuthContext,
-  ValidationFailed,
+  decodePageCursor,
   parseInput,
 } from '@tessera/service-kit'
 import { parseEd25519PublicKey } from '../domain/agent/agent-key.ts'
-import { decodeCursor } from './agents.repository.ts'
 import { AgentsService } from './agents.service.ts'
 
 const METADATA_MAX_BYTES = 16 * 1024
@@ -74,13 +73,7 @@ export class AgentsController {
   @Get()
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { status, limit, cursor } = parseInput(ListQuery, query)
-    const after = cursor === undefined ? undefined : decodeCursor(cursor)
-    if (cursor !== undefined && !after) {
-      throw ValidationFailed('request is invalid', {
-        issues: [{ path: 'cursor', message: 'is not a cursor this API handed out' }],
-      })
-    }
-    return this.agents.list(auth, { status, limit, after })
+    return this.agents.list(auth, { status, limit, after: decodePageCursor(cursor) })
   }
 
   @Get(':id')

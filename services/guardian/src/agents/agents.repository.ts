@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
-import { AgentId } from '@tessera/contracts'
 import type { AgentRegistered, AgentRevoked } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import { type PageCursor, pageOf } from '@tessera/service-kit'
 import type { AgentStatus } from '../domain/agent/agent.state.ts'
 
 type Db = SchemaDb | SchemaTx
@@ -45,14 +45,7 @@ export interface AgentPage {
   nextCursor: string | null
 }
 
-/** Where a page starts: after this agent in newest-first order. */
-export interface AgentCursor {
-  createdAt: string
-  agentId: string
-}
-
 const HANDLE_TAKEN = 'agents_handle_key'
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
 /** Whether `err` is Postgres refusing a handle another agent (of any org) already has. */
 export function isHandleTaken(err: unknown): boolean {
@@ -100,36 +93,17 @@ export async function listAgents(
   db: Db,
   schema: string,
   orgId: string,
-  q: { status?: AgentStatus | undefined; limit: number; after?: AgentCursor | undefined },
+  q: { status?: AgentStatus | undefined; limit: number; after?: PageCursor | undefined },
 ): Promise<AgentPage> {
   const status = q.status ? sql`and status = ${q.status}` : sql``
   const after = q.after
-    ? sql`and (created_at, agent_id) < (${q.after.createdAt}::timestamptz, ${q.after.agentId})`
+    ? sql`and (created_at, agent_id) < (${q.after.at}::timestamptz, ${q.after.id})`
     : sql``
   const { rows } = await sql<AgentRow>`select * from ${sql.id(schema)}.agents
     where org_id = ${orgId} ${status} ${after}
     order by created_at desc, agent_id desc
     limit ${q.limit + 1}`.execute(db)
-  const items = rows.slice(0, q.limit).map(toView)
-  const last = items.at(-1)
-  const nextCursor =
-    rows.length > q.limit && last
-      ? encodeCursor({ createdAt: last.createdAt, agentId: last.id })
-      : null
-  return { items, nextCursor }
-}
-
-export function encodeCursor(c: AgentCursor): string {
-  return Buffer.from(`${c.createdAt}|${c.agentId}`).toString('base64url')
-}
-
-/** The cursor a page handed out, or undefined when `text` is not one. */
-export function decodeCursor(text: string): AgentCursor | undefined {
-  const [createdAt, agentId, ...rest] = Buffer.from(text, 'base64url').toString().split('|')
-  if (!createdAt || !agentId || rest.length > 0) return undefined
-  if (!ISO_MS.test(createdAt) || Number.isNaN(Date.parse(createdAt))) return undefined
-  if (!AgentId.safeParse(agentId).success) return undefined
-  return { createdAt, agentId }
+  return pageOf(rows.map(toView), q.limit, (a) => ({ at: a.createdAt, id: a.id }))
 }
 
 function toView(r: AgentRow): AgentView {

@@ -8,6 +8,7 @@ import {
   type DeciderOf,
   type EventLog,
   NotFound,
+  type PageCursor,
   SERVICE_SCHEMA,
   ValidationFailed,
   newId,
@@ -28,7 +29,6 @@ import { revokeDelegationsOf } from '../delegations/delegation-revocation.ts'
 import { closeSessionsOf } from '../sessions/sessions.service.ts'
 import { withFreeHandle } from './agent-handles.ts'
 import {
-  type AgentCursor,
   type AgentPage,
   type AgentView,
   findAgent,
@@ -137,7 +137,7 @@ export class AgentsService {
     q: {
       status?: 'active' | 'revoked' | undefined
       limit: number
-      after?: AgentCursor | undefined
+      after?: PageCursor | undefined
     },
   ): Promise<AgentPage> {
     return listAgents(this.db, this.schema, auth.orgId, q)

@@ -15,11 +15,10 @@ import {
   ApiKeyGuard,
   Auth,
   type AuthContext,
-  ValidationFailed,
+  decodePageCursor,
   parseInput,
 } from '@tessera/service-kit'
 import { MAX_DELEGATION_TTL_SECONDS } from '../domain/delegation/delegation.decider.ts'
-import { decodeCursor } from './delegations.repository.ts'
 import { DelegationsService } from './delegations.service.ts'
 
 const CreateBody = z.object({
@@ -64,12 +63,7 @@ export class DelegationsController {
   @Get()
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { agentId, status, limit, cursor } = parseInput(ListQuery, query)
-    const after = cursor === undefined ? undefined : decodeCursor(cursor)
-    if (cursor !== undefined && !after) {
-      throw ValidationFailed('request is invalid', {
-        issues: [{ path: 'cursor', message: 'is not a cursor this API handed out' }],
-      })
-    }
+    const after = decodePageCursor(cursor)
     return this.delegations.list(auth, { agentId, status, limit, after })
   }
 

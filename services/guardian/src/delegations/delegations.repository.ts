@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
-import { DelegationId } from '@tessera/contracts'
 import type { DelegationCreated, DelegationRevoked } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import { type PageCursor, pageOf } from '@tessera/service-kit'
 import type { TokenHolder } from '../domain/token/token.decider.ts'
 
 type Db = SchemaDb | SchemaTx
@@ -33,12 +33,6 @@ export interface DelegationPage {
   nextCursor: string | null
 }
 
-/** Where a page starts: after this delegation in newest-first order. */
-export interface DelegationCursor {
-  createdAt: string
-  delegationId: string
-}
-
 interface DelegationRow {
   delegation_id: string
   org_id: string
@@ -55,8 +49,6 @@ interface DelegationRow {
   revoke_note: string | null
   cascaded_from: string | null
 }
-
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
 export async function insertDelegation(db: Db, schema: string, e: DelegationCreated) {
   await sql`insert into ${sql.id(schema)}.delegations
@@ -181,7 +173,7 @@ export async function listDelegations(
     agentId?: string | undefined
     status?: DelegationStatus | undefined
     limit: number
-    after?: DelegationCursor | undefined
+    after?: PageCursor | undefined
   },
   now: Date,
 ): Promise<DelegationPage> {
@@ -197,32 +189,17 @@ export async function listDelegations(
           ? sql`and revoked_at is null and expires_at > ${now}`
           : sql``
   const after = q.after
-    ? sql`and (created_at, delegation_id) < (${q.after.createdAt}::timestamptz, ${q.after.delegationId})`
+    ? sql`and (created_at, delegation_id) < (${q.after.at}::timestamptz, ${q.after.id})`
     : sql``
   const { rows } = await sql<DelegationRow>`select * from ${sql.id(schema)}.delegations
     where org_id = ${orgId} ${agent} ${status} ${after}
     order by created_at desc, delegation_id desc
     limit ${q.limit + 1}`.execute(db)
-  const items = rows.slice(0, q.limit).map((r) => toView(r, now))
-  const last = items.at(-1)
-  const nextCursor =
-    rows.length > q.limit && last
-      ? encodeCursor({ createdAt: last.createdAt, delegationId: last.delegationId })
-      : null
-  return { items, nextCursor }
-}
-
-export function encodeCursor(c: DelegationCursor): string {
-  return Buffer.from(`${c.createdAt}|${c.delegationId}`).toString('base64url')
-}
-
-/** The cursor a page handed out, or undefined when `text` is not one. */
-export function decodeCursor(text: string): DelegationCursor | undefined {
-  const [createdAt, delegationId, ...rest] = Buffer.from(text, 'base64url').toString().split('|')
-  if (!createdAt || !delegationId || rest.length > 0) return undefined
-  if (!ISO_MS.test(createdAt) || Number.isNaN(Date.parse(createdAt))) return undefined
-  if (!DelegationId.safeParse(delegationId).success) return undefined
-  return { createdAt, delegationId }
+  return pageOf(
+    rows.map((r) => toView(r, now)),
+    q.limit,
+    (d) => ({ at: d.createdAt, id: d.delegationId }),
+  )
 }
 
 function toView(r: DelegationRow, now: Date): DelegationView {

@@ -9,6 +9,7 @@ import {
   EVENT_LOG,
   type EventLog,
   NotFound,
+  type PageCursor,
   SERVICE_SCHEMA,
   ValidationFailed,
   apiKeyActor,
@@ -42,7 +43,6 @@ import {
   sessionLog,
 } from './delegation-revocation.ts'
 import {
-  type DelegationCursor,
   type DelegationPage,
   type DelegationStatus,
   type DelegationView,
@@ -124,7 +124,7 @@ export class DelegationsService {
       agentId?: string | undefined
       status?: DelegationStatus | undefined
       limit: number
-      after?: DelegationCursor | undefined
+      after?: PageCursor | undefined
     },
   ): Promise<DelegationPage> {
     return listDelegations(this.db, this.schema, auth.orgId, q, new Date())
