@@ -126,19 +126,38 @@ export async function authenticateKey(
   schema: string,
   authorization: string | undefined,
 ): Promise<AuthContext | null> {
+  const hash = bearerKeyHash(authorization)
+  return hash === null ? null : authFromKeyRow(hash, await findApiKey(db, schema, hash))
+}
+
+/** The SHA-256 of the bearer API key, or null when the header holds none that could be one. */
+export function bearerKeyHash(authorization: string | undefined): string | null {
   const key = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
-  if (!key || !KEY_FORMAT.test(key)) return null
-  const hash = sha256Hex(key)
-  const { rows } = await sql<{
-    key_hash: string
-    key_id: string
-    org_id: string
-    role: 'admin' | 'member'
-    user_id: string | null
-    revoked_at: Date | null
-  }>`select key_hash, key_id, org_id, role, user_id, revoked_at from ${sql.id(schema)}.api_keys
-    where key_hash = ${hash}`.execute(db)
-  const row = rows[0]
+  return key && KEY_FORMAT.test(key) ? sha256Hex(key) : null
+}
+
+/** An `api_keys` row, as authentication reads it. */
+export interface ApiKeyRow {
+  key_hash: string
+  key_id: string
+  org_id: string
+  role: 'admin' | 'member'
+  user_id: string | null
+  revoked_at: Date | null
+}
+
+export async function findApiKey(
+  db: SchemaDb,
+  schema: string,
+  hash: string,
+): Promise<ApiKeyRow | null> {
+  const { rows } = await sql<ApiKeyRow>`select key_hash, key_id, org_id, role, user_id, revoked_at
+    from ${sql.id(schema)}.api_keys where key_hash = ${hash}`.execute(db)
+  return rows[0] ?? null
+}
+
+/** The caller a key row stands for; null when there is none or it is revoked. */
+export function authFromKeyRow(hash: string, row: ApiKeyRow | null): AuthContext | null {
   // The lookup is by hash; the constant-time compare guards against any index timing leak.
   if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) {
     return null

@@ -16,7 +16,11 @@ afterAll(() => {
 describe('activeTraceparent', () => {
   it('is null outside a span and the active span context inside one', async () => {
     expect(activeTraceparent()).toBeNull()
-    const span = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 }
+    const span = {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: 1,
+    }
     const inside = await context.with(trace.setSpanContext(context.active(), span), async () => {
       await Promise.resolve()
       return activeTraceparent()

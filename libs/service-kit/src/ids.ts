@@ -2,9 +2,24 @@ import { randomBytes } from 'node:crypto'
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz'
 
+// Ids are minted on hot paths (one per action check): drawing 17 bytes from the CSPRNG each
+// time costs a system call, so they come from a pool refilled 4 KiB at a time.
+const POOL_BYTES = 4096
+let pool = Buffer.alloc(0)
+let used = POOL_BYTES
+
+function draw17(): Buffer {
+  if (used + 17 > pool.length) {
+    pool = randomBytes(POOL_BYTES)
+    used = 0
+  }
+  used += 17
+  return pool.subarray(used - 17, used)
+}
+
 /** `org_…`, `key_…`: a prefix and 26 lowercase Crockford base32 chars (130 random bits). */
 export function newId(prefix: string): string {
-  const bytes = randomBytes(17)
+  const bytes = draw17()
   let out = ''
   for (let i = 0; i < 26; i++) {
     // 5 bits per char from a byte stream; 26 * 5 = 130 bits of the 136 drawn.

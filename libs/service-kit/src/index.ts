@@ -4,12 +4,15 @@ export {
   Auth,
   apiKeyActor,
   apiKeyMigrations,
+  authFromKeyRow,
   authenticateKey,
+  bearerKeyHash,
+  findApiKey,
   recordApiKey,
   recordApiKeyRevoked,
   sha256Hex,
 } from './api-keys.ts'
-export type { AuthContext } from './api-keys.ts'
+export type { ApiKeyRow, AuthContext } from './api-keys.ts'
 export { BaseEnv, ConfigError, loadConfig, serviceEnv } from './config.ts'
 export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './errors.ts'
 export { EventConsumer, On, toProjection } from './event-consumer.ts'

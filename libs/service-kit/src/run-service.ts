@@ -8,7 +8,14 @@ import type { z } from 'zod'
 import type { Logger } from 'pino'
 import type { Context } from '@tessera/contracts'
 import { connectBus, provisionStreams, startOutboxRelay, type RunningConsumer } from '@tessera/bus'
-import { createDb, eventLogMigrations, migrateSchema, pendingMigrations, pingDb, type EventStoreTables } from '@tessera/event-store'
+import {
+  createDb,
+  eventLogMigrations,
+  migrateSchema,
+  pendingMigrations,
+  pingDb,
+  type EventStoreTables,
+} from '@tessera/event-store'
 import {
   NestPinoLogger,
   ObservabilityModule,
@@ -61,7 +68,9 @@ export function allMigrations(def: Pick<ServiceDefinition, 'migrations'>, schema
  * Boots a service: config, migrations, streams, the Nest app on Fastify, the outbox relay and
  * every consumer; and stops them in reverse order on SIGTERM/SIGINT.
  */
-export async function runService<E extends z.ZodObject>(def: ServiceDefinition<E>): Promise<RunningService> {
+export async function runService<E extends z.ZodObject>(
+  def: ServiceDefinition<E>,
+): Promise<RunningService> {
   const deps = await connectDependencies(def, { connectBus: true })
   const { db, config, log, schema } = deps
   const nc = deps.nc!
@@ -96,7 +105,9 @@ export async function runService<E extends z.ZodObject>(def: ServiceDefinition<E
   const consumers: RunningConsumer[] = []
   for (const type of [ApiKeyProjection, ...(def.consumers ?? [])]) {
     const projection = toProjection(app.get(type), prefix)
-    consumers.push(await runProjection({ nc, db, schema, service: def.name, projection, log, prefix }))
+    consumers.push(
+      await runProjection({ nc, db, schema, service: def.name, projection, log, prefix }),
+    )
   }
 
   await app.listen(config.PORT, config.HOST)
@@ -135,7 +146,10 @@ export async function connectDependencies(
   const config = loadConfig(def.env ?? BaseEnv) as z.infer<typeof BaseEnv>
   const log = createLogger({ service: def.name, level: config.LOG_LEVEL })
   const schema = def.name
-  const db = createDb<EventStoreTables>({ connectionString: config.DATABASE_URL, applicationName: def.name })
+  const db = createDb<EventStoreTables>({
+    connectionString: config.DATABASE_URL,
+    applicationName: def.name,
+  })
   await retry(() => pingDb(db), log, 'postgres')
   const nc = opts.connectBus
     ? await retry(() => connectBus({ url: config.NATS_URL, name: def.name }), log, 'nats')
@@ -205,7 +219,12 @@ export function rootModule(def: ServiceDefinition<z.ZodObject>, deps: KitDeps): 
   }
 }
 
-async function retry<T>(fn: () => Promise<T>, log: Logger, what: string, attempts = 30): Promise<T> {
+async function retry<T>(
+  fn: () => Promise<T>,
+  log: Logger,
+  what: string,
+  attempts = 30,
+): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn()

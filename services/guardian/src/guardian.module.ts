@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common'
-import { APP_INTERCEPTOR } from '@nestjs/core'
 import { CacheBarrierInterceptor } from './actions/cache-barrier.interceptor.ts'
+import { CachedApiKeyGuard } from './actions/cached-api-key.guard.ts'
 import { ActionsController } from './actions/actions.controller.ts'
 import { ActionsService } from './actions/actions.service.ts'
 import { DecisionLog } from './actions/decision-log.ts'
@@ -48,7 +48,8 @@ import { TokensService } from './tokens/tokens.service.ts'
     DelegationsService,
     KeysService,
     GuardCache,
-    { provide: APP_INTERCEPTOR, useClass: CacheBarrierInterceptor },
+    CacheBarrierInterceptor,
+    CachedApiKeyGuard,
     DecisionLog,
     ApprovalsService,
     ActionsService,

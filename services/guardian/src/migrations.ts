@@ -228,5 +228,13 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           created_at timestamptz not null default now())`.execute(db)
       },
     },
+    '2026_11_22_1400_api_key_changes': {
+      async up(db: Kysely<any>) {
+        // Action checks authenticate from the replica's cache: a revoked key must drop out too.
+        await sql`create trigger api_keys_guard_changed
+          after insert or delete or update of revoked_at, role on ${s}.api_keys
+          for each row execute function ${s}.guard_changed('key_hash')`.execute(db)
+      },
+    },
   }
 }

@@ -13,7 +13,6 @@ import { z } from 'zod'
 import { ActionEffect, CheckDecision } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import {
-  ApiKeyGuard,
   Auth,
   type AuthContext,
   DB,
@@ -23,6 +22,7 @@ import {
   parseInput,
 } from '@tessera/service-kit'
 import { ActionsService } from './actions.service.ts'
+import { CachedApiKeyGuard } from './cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
 
 /** Longer summaries are cut to this many characters (code points), as the SDK does. */
@@ -62,7 +62,7 @@ const ListQuery = z.object({
 
 /** Pre-flight checks, and the decision log every one of them is written to. */
 @Controller('v1/actions')
-@UseGuards(ApiKeyGuard)
+@UseGuards(CachedApiKeyGuard)
 export class ActionsController {
   constructor(
     @Inject(ActionsService) private readonly actions: ActionsService,

@@ -24,8 +24,6 @@ export class CacheBarrierInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<{ method: string; url: string }>()
     const path = req.url.split('?', 1)[0] ?? ''
     if (req.method === 'GET' || req.method === 'HEAD' || NO_BARRIER.has(path)) return next.handle()
-    return next
-      .handle()
-      .pipe(mergeMap((body: unknown) => from(this.cache.sync().then(() => body))))
+    return next.handle().pipe(mergeMap((body: unknown) => from(this.cache.sync().then(() => body))))
   }
 }

@@ -4,7 +4,14 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import type { SchemaDb } from '@tessera/event-store'
-import { CONFIG, DB, LOGGER, SERVICE_SCHEMA } from '@tessera/service-kit'
+import {
+  type ApiKeyRow,
+  CONFIG,
+  DB,
+  LOGGER,
+  SERVICE_SCHEMA,
+  findApiKey,
+} from '@tessera/service-kit'
 import type { AgentFacts, SessionFacts } from '../domain/action/check.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import { type GuardPolicy, loadGuardPolicy } from '../policies/policies.repository.ts'
@@ -17,7 +24,7 @@ const MAX_ENTRIES = 100_000
 const RECONNECT_MS = 500
 
 /**
- * What action checks read (agents, sessions, org policies), cached in this replica and
+ * What action checks read (API keys, agents, sessions, org policies), cached in this replica and
  * dropped row by row when Postgres says the row changed. The tables' triggers NOTIFY on
  * `<schema>_guard` at commit, so a revocation reaches every replica's cache within
  * milliseconds. While the LISTEN connection is down nothing is cached: every check reads
@@ -28,6 +35,7 @@ export class GuardCache implements OnModuleInit, OnApplicationShutdown {
   private readonly agents = new Map<string, AgentFacts | null>()
   private readonly sessions = new Map<string, CachedSession | null>()
   private readonly policies = new Map<string, GuardPolicy>()
+  private readonly apiKeys = new Map<string, ApiKeyRow | null>()
   /** Bumped by every notification: a load that raced one is used once, not cached. */
   private epoch = 0
   private listening = false
@@ -67,6 +75,11 @@ export class GuardCache implements OnModuleInit, OnApplicationShutdown {
     return this.cached(this.policies, orgId, () => loadGuardPolicy(this.db, this.schema, orgId))
   }
 
+  /** The `api_keys` row of a key hash: checks authenticate without a query. */
+  apiKey(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null {
+    return this.cached(this.apiKeys, hash, () => findApiKey(this.db, this.schema, hash))
+  }
+
   /**
    * Read-your-writes for this replica: resolves once every change committed before the call
    * has reached the cache. Notifications arrive in commit order, so when a NOTIFY sent now
@@ -79,7 +92,9 @@ export class GuardCache implements OnModuleInit, OnApplicationShutdown {
     const nonce = `sync:${randomUUID()}`
     const back = new Promise<void>((resolve) => this.barriers.set(nonce, resolve))
     let timer: NodeJS.Timeout | undefined
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 1_000)))
+    const late = new Promise<'late'>(
+      (resolve) => (timer = setTimeout(() => resolve('late'), 1_000)),
+    )
     await sql`select pg_notify(${`${this.schema}_guard`}, ${nonce})`.execute(this.db)
     if ((await Promise.race([back, late])) === 'late') this.clear()
     clearTimeout(timer)
@@ -114,6 +129,7 @@ export class GuardCache implements OnModuleInit, OnApplicationShutdown {
     if (table === 'agents') this.agents.delete(key)
     else if (table === 'sessions') this.sessions.delete(key)
     else if (table === 'guard_policies') this.policies.delete(key)
+    else if (table === 'api_keys') this.apiKeys.delete(key)
     else this.clear()
   }
 
@@ -122,6 +138,7 @@ export class GuardCache implements OnModuleInit, OnApplicationShutdown {
     this.agents.clear()
     this.sessions.clear()
     this.policies.clear()
+    this.apiKeys.clear()
   }
 
   private async listen() {

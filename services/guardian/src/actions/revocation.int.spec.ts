@@ -9,12 +9,14 @@ let h: GuardianHarness
 /** One client per replica, same org. */
 let r0: TesseraClient
 let r1: TesseraClient
+let adminKey: string
 
 beforeAll(async () => {
   h = await GuardianHarness.start(TOKEN, 2)
   const [one, two] = h.replicas
   const { apiKey } = (await callJson(one!.url, 'POST', '/v1/orgs', TOKEN, { name: 'Replicas' }))
     .body
+  adminKey = String(apiKey)
   r0 = new TesseraClient({ baseUrl: one!.url, apiKey: String(apiKey) })
   r1 = new TesseraClient({ baseUrl: two!.url, apiKey: String(apiKey) })
 })
@@ -100,6 +102,24 @@ describe('revocation across two guardian replicas', () => {
     } finally {
       await r0.guardPolicy.set({ rules: [] })
     }
+  })
+
+  it('a revoked API key is refused by checks at once on its replica and within 1 s on the other', async () => {
+    const { agentId } = await warmAgent()
+    const issued = await callJson(h.replicas[0]!.url, 'POST', '/v1/keys', adminKey, {
+      role: 'member',
+    })
+    const key = String(issued.body['apiKey'])
+    const check = (url: string) =>
+      callJson(url, 'POST', '/v1/actions/check', key, { agentId, toolName: 'web_search' })
+    const [u0, u1] = h.replicas.map((r) => r.url) as [string, string]
+    // both replicas have the key cached
+    expect((await check(u0)).status).toBe(200)
+    expect((await check(u1)).status).toBe(200)
+    await callJson(u0, 'POST', `/v1/keys/${String(issued.body['keyId'])}/revoke`, adminKey)
+    expect(await check(u0)).toMatchObject({ status: 401, body: { code: 'AUTH_FAILED' } })
+    const ms = await timeUntil(async () => (await check(u1)).status === 401)
+    expect(ms).toBeLessThan(WITHIN_MS)
   })
 
   it('a token revoked through one replica introspects inactive on the other at once', async () => {

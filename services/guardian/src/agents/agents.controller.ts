@@ -8,6 +8,7 @@ import {
   Post,
   Query,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common'
 import { z } from 'zod'
 import { Capability } from '@tessera/contracts'
@@ -20,6 +21,7 @@ import {
 } from '@tessera/service-kit'
 import { parseEd25519PublicKey } from '../domain/agent/agent-key.ts'
 import { AgentsService } from './agents.service.ts'
+import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
 
 const METADATA_MAX_BYTES = 16 * 1024
 
@@ -60,6 +62,7 @@ const ListQuery = z.object({
 /** The org's agents. Every route needs an API key; another org's agent is a 404. */
 @Controller('v1/agents')
 @UseGuards(ApiKeyGuard)
+@UseInterceptors(CacheBarrierInterceptor)
 export class AgentsController {
   constructor(@Inject(AgentsService) private readonly agents: AgentsService) {}
 

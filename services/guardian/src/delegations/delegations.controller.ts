@@ -8,6 +8,7 @@ import {
   Post,
   Query,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common'
 import { z } from 'zod'
 import { AgentId, Capability, DelegationId, SessionMode } from '@tessera/contracts'
@@ -20,6 +21,7 @@ import {
 } from '@tessera/service-kit'
 import { MAX_DELEGATION_TTL_SECONDS } from '../domain/delegation/delegation.decider.ts'
 import { DelegationsService } from './delegations.service.ts'
+import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
 
 const CreateBody = z.object({
   fromAgentId: z.string().min(1).max(100),
@@ -49,6 +51,7 @@ const ListQuery = z.object({
  */
 @Controller('v1/delegations')
 @UseGuards(ApiKeyGuard)
+@UseInterceptors(CacheBarrierInterceptor)
 export class DelegationsController {
   constructor(@Inject(DelegationsService) private readonly delegations: DelegationsService) {}
 

@@ -8,10 +8,12 @@ import {
   Post,
   Query,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common'
 import { z } from 'zod'
 import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
 import { KeysService, requireAdmin } from './keys.service.ts'
+import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
 
 const IssueBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),
@@ -26,6 +28,7 @@ const ListQuery = z.object({ status: z.enum(['active', 'revoked']).optional() })
  */
 @Controller('v1/keys')
 @UseGuards(ApiKeyGuard)
+@UseInterceptors(CacheBarrierInterceptor)
 export class KeysController {
   constructor(@Inject(KeysService) private readonly keys: KeysService) {}
 

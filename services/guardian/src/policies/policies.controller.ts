@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Inject, Put, UseGuards } from '@nestjs/common'
+import { Body, Controller, Get, Inject, Put, UseGuards, UseInterceptors } from '@nestjs/common'
 import { GuardPolicy } from '@tessera/contracts'
 import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
 import { DEFAULT_APPROVAL_WINDOW_SECONDS } from '../domain/policy/org-policy.ts'
 import { PoliciesService } from './policies.service.ts'
+import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
 
 const PolicyBody = GuardPolicy.extend({
   timezone: GuardPolicy.shape.timezone.default('UTC'),
@@ -14,6 +15,7 @@ const PolicyBody = GuardPolicy.extend({
 /** `GET`/`PUT /v1/guard/policy`: the org's rules, time zone and approval window. */
 @Controller('v1/guard/policy')
 @UseGuards(ApiKeyGuard)
+@UseInterceptors(CacheBarrierInterceptor)
 export class PoliciesController {
   constructor(@Inject(PoliciesService) private readonly policies: PoliciesService) {}
 

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common'
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common'
 import { z } from 'zod'
 import { Capability, SessionMode } from '@tessera/contracts'
 import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
 import { SessionsService } from './sessions.service.ts'
+import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
 
 const InitBody = z.object({
   agentId: z.string().min(1).max(100),
@@ -14,6 +25,7 @@ const InitBody = z.object({
 /** Sessions: an agent's connection to a server, with a mode, a scope ceiling and counters. */
 @Controller('v1/sessions')
 @UseGuards(ApiKeyGuard)
+@UseInterceptors(CacheBarrierInterceptor)
 export class SessionsController {
   constructor(@Inject(SessionsService) private readonly sessions: SessionsService) {}
 

@@ -182,9 +182,21 @@ function policyDocument(
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
+/** The last answer per zone, for the minute it holds: formatting costs microseconds per check. */
+const lastMinute = new Map<string, { minute: number; time: PolicyDocument['time'] }>()
 
 /** Wall-clock time in `timeZone`; weekday 1 = Monday … 7 = Sunday (ISO 8601). */
 export function localTime(now: Date, timeZone: string): PolicyDocument['time'] {
+  const minute = Math.floor(now.getTime() / 60_000)
+  const last = lastMinute.get(timeZone)
+  if (last?.minute === minute) return last.time
+  const time = formatLocalTime(now, timeZone)
+  if (lastMinute.size > 1_000) lastMinute.clear()
+  lastMinute.set(timeZone, { minute, time })
+  return time
+}
+
+function formatLocalTime(now: Date, timeZone: string): PolicyDocument['time'] {
   let f = formatters.get(timeZone)
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
