@@ -8,6 +8,14 @@ export const GuardianEnv = serviceEnv('guardian').extend({
   TESSERA_BOOTSTRAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often lapsed approvals are recorded as expired (they read as expired at once). */
   GUARDIAN_APPROVAL_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * How the decision log commits. `sync` (default): each group commit waits for the WAL to
+   * reach disk, so no answered check is ever missing from the log. `async`: it waits only
+   * for the WAL to reach Postgres (synchronous_commit=off): a guardian crash still loses
+   * nothing, but a Postgres or machine crash may lose the last ~0.6 s of decision records
+   * (never approvals, revocations or any other state). Check latency drops by the fsync.
+   */
+  GUARDIAN_DECISION_LOG_COMMIT: z.enum(['sync', 'async']).default('sync'),
   /** Where clients reach Tessera (the gateway); A2A agent cards link here. */
   TESSERA_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })

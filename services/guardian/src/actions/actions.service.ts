@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { ActionChecked, ActionEffect } from '@tessera/contracts'
-import { type AuthContext, NotFound, newId } from '@tessera/service-kit'
+import { type AuthContext, NotFound, newTimeOrderedId } from '@tessera/service-kit'
 import { ApprovalsService } from '../approvals/approvals.service.ts'
 import {
   type CheckOutcome,
@@ -58,7 +58,7 @@ export class ActionsService {
       if (err instanceof CheckedSessionNotFound) throw NotFound('session', req.sessionId ?? '')
       throw err
     }
-    const checkId = newId('chk')
+    const checkId = newTimeOrderedId('chk', now.getTime())
     let approvalId: string | undefined
     if (outcome.decision === 'elevation_required') {
       const elevation = await this.approvals.resolve(
