@@ -7,15 +7,10 @@
  *
  *   npx tsx bench/ingest.bench.ts [--clients N] [--seconds N] [--help]
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import http from 'node:http'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
@@ -26,8 +21,30 @@ import { v7 as uuidv7 } from 'uuid'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { streamName, telemetryRecordsSubject } from '@tessera/contracts'
-import { connectBus, deleteStreams, provisionStreams, publishEnvelopes } from '@tessera/bus'
-import { metadataFor, testDatabaseUrl, testNatsUrl, uniqueTag } from '@tessera/testing'
+import { publishEnvelopes } from '@tessera/bus'
+import { metadataFor, testNatsUrl, uniqueTag } from '@tessera/testing'
+import {
+  cleanUp,
+  cleanUpOnSignals,
+  onCleanUp,
+  parseOptions,
+  percentile,
+  progress,
+  round,
+  sleep,
+} from './src/cli.ts'
+import {
+  CLK_TCK,
+  cpuReport,
+  ioReport,
+  mergeSeen,
+  procStat,
+  sampleActivity,
+  snapshot,
+} from './src/cpu-accounting.ts'
+import { summariseProfile } from './src/cpu-profile.ts'
+import { freshEnvironment, machine } from './src/environment.ts'
+import { type ServiceProcess, startService, stopService } from './src/service-process.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 /**
@@ -58,73 +75,13 @@ const OPTIONS = {
 type Params = Record<keyof typeof OPTIONS, number>
 
 function parseParams(argv: string[]): Params {
-  const given = new Map<string, string>()
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (arg === '--help' || arg === '-h') {
-      const lines = Object.entries(OPTIONS).map(
-        ([k, o]) => `  --${k.padEnd(18)} ${String(o.def).padStart(7)}  ${o.help} (env ${o.env})`,
-      )
-      process.stderr.write(`usage: npx tsx bench/ingest.bench.ts [options]\n${lines.join('\n')}\n`)
-      process.exit(0)
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg)
-    if (!m || !(m[1]! in OPTIONS)) throw new Error(`unknown argument ${arg}; try --help`)
-    given.set(m[1]!, m[2] ?? argv[++i] ?? '')
-  }
-  const out = {} as Params
-  for (const [key, o] of Object.entries(OPTIONS) as [
-    keyof Params,
-    (typeof OPTIONS)[keyof Params],
-  ][]) {
-    const raw = given.get(key) ?? process.env[o.env]
-    const n = raw === undefined ? o.def : Number(raw.replace(/_/g, ''))
-    if (!Number.isInteger(n) || n < 0)
-      throw new Error(`--${key} must be a whole number, got ${raw}`)
-    out[key] = n
-  }
+  const out = parseOptions('bench/ingest.bench.ts', OPTIONS, argv)
   if (out.clients < 1 || out.seconds < 1 || out['copy-rows'] < 1 || out['copy-batch'] < 1) {
     throw new Error('--clients, --seconds, --copy-rows and --copy-batch must be at least 1')
   }
   if (out.batch < 1 || out.batch > 100) throw new Error('--batch must be 1–100 (the Arden limit)')
   if (out['commits-in-flight'] > 16) throw new Error('--commits-in-flight is at most 16')
   return out
-}
-
-// ---------------------------------------------------------------- small helpers
-
-const round = (n: number, digits = 0) => Number(n.toFixed(digits))
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function progress(msg: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`)
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
-
-function shares(counts: Map<string, number>, total: number): Record<string, number> {
-  const sorted = [...counts].sort((a, b) => b[1] - a[1])
-  return Object.fromEntries(sorted.map(([k, n]) => [k, round(n / Math.max(1, total), 3)]))
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer()
-  srv.listen(0, '127.0.0.1')
-  await once(srv, 'listening')
-  const { port } = srv.address() as net.AddressInfo
-  srv.close()
-  await once(srv, 'close')
-  return port
-}
-
-const cleanups: (() => Promise<void>)[] = []
-async function cleanUp(): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) {
-    await fn().catch((err: unknown) => progress(`cleanup failed: ${String(err)}`))
-  }
 }
 
 // ---------------------------------------------------------------- payloads
@@ -355,77 +312,21 @@ async function runBaselines(pool: pg.Pool, agent: Agent, user: string, p: Params
 
 // ---------------------------------------------------------------- the ingest process
 
-interface Ingest {
-  child: ChildProcess
-  url: string
-  profileDir?: string
-  exited: Promise<number | null>
-}
-
-async function startIngest(dbUrl: string, prefix: string, p: Params): Promise<Ingest> {
-  const port = await freePort()
-  const profileDir = p['cpu-prof']
-    ? mkdtempSync(path.join(os.tmpdir(), 'tessera-ingest-prof-'))
-    : undefined
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: dbUrl,
-    NATS_URL: testNatsUrl(),
-    TESSERA_STREAM_PREFIX: prefix,
-    INGEST_RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'warn',
-  }
-  if (p['commits-in-flight']) env['INGEST_COMMITS_IN_FLIGHT'] = String(p['commits-in-flight'])
-  const args = [
-    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    '--import',
-    'tsx',
-    INGEST_MAIN,
-  ]
-  const child = spawn(process.execPath, args, {
-    cwd: INGEST_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startIngest(dbUrl: string, prefix: string, p: Params): Promise<ServiceProcess> {
+  return startService({
+    name: 'ingest',
+    root: INGEST_ROOT,
+    main: INGEST_MAIN,
+    env: {
+      DATABASE_URL: dbUrl,
+      NATS_URL: testNatsUrl(),
+      TESSERA_STREAM_PREFIX: prefix,
+      INGEST_RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      ...(p['commits-in-flight'] && { INGEST_COMMITS_IN_FLIGHT: String(p['commits-in-flight']) }),
+    },
+    cpuProf: p['cpu-prof'] > 0,
   })
-  for (const s of [child.stdout, child.stderr]) {
-    createInterface({ input: s }).on('line', (l) => process.stderr.write(`[ingest] ${l}\n`))
-  }
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
-  const ingest: Ingest = {
-    child,
-    url: `http://127.0.0.1:${port}`,
-    exited,
-    ...(profileDir && { profileDir }),
-  }
-  cleanups.push(() => stopIngest(ingest))
-
-  let dead = false
-  void exited.then(() => (dead = true))
-  const deadline = Date.now() + 90_000
-  for (;;) {
-    if (dead) throw new Error(`ingest exited during start-up (code ${child.exitCode})`)
-    const status = await fetch(`${ingest.url}/health/ready`)
-      .then((r) => r.status)
-      .catch(() => 0)
-    if (status === 200) break
-    if (Date.now() > deadline) throw new Error('ingest not ready after 90 s')
-    await sleep(250)
-  }
-  return ingest
-}
-
-/** SIGTERM (a clean exit also writes the CPU profile), SIGKILL after 20 s. */
-async function stopIngest(ingest: Ingest): Promise<void> {
-  if (ingest.child.exitCode !== null || ingest.child.signalCode !== null) return
-  ingest.child.kill('SIGTERM')
-  const timeout = sleep(20_000).then(() => 'timeout' as const)
-  if ((await Promise.race([ingest.exited, timeout])) === 'timeout') {
-    progress('ingest did not stop within 20 s; killing it')
-    ingest.child.kill('SIGKILL')
-    await ingest.exited
-  }
 }
 
 // ---------------------------------------------------------------- load generator
@@ -545,206 +446,6 @@ function latencySummary(ms: number[]) {
 
 // ---------------------------------------------------------------- where the time goes
 
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-  } catch {
-    return 100
-  }
-})()
-
-/** utime + stime of a process (all its threads), in clock ticks, and its command name. */
-function procStat(pid: number): { comm: string; ticks: number } | undefined {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const close = s.lastIndexOf(')')
-    const f = s.slice(close + 2).split(' ')
-    // f[0] is field 3 (state); utime and stime are fields 14 and 15.
-    return { comm: s.slice(s.indexOf('(') + 1, close), ticks: Number(f[11]) + Number(f[12]) }
-  } catch {
-    return undefined
-  }
-}
-
-function systemCpu() {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] =
-    line.trim().split(/\s+/).slice(1).map(Number)
-  return { user, nice, system, idle, iowait, irq, softirq, steal }
-}
-
-function diskWrites() {
-  let sectors = 0
-  let ios = 0
-  for (const line of readFileSync('/proc/diskstats', 'utf8').split('\n')) {
-    const f = line.trim().split(/\s+/)
-    // whole disks only (vda, sda, nvme0n1), not partitions
-    if (!f[2] || !/^(?:[vsh]d[a-z]+|nvme\d+n\d+|xvd[a-z]+)$/.test(f[2])) continue
-    ios += Number(f[7])
-    sectors += Number(f[9])
-  }
-  return { ios, bytes: sectors * 512 }
-}
-
-type Procs = Map<number, { comm: string; ticks: number }>
-type Backends = Map<number, { db: string | null; app: string; type: string }>
-
-function scanProcs(): Procs {
-  const procs: Procs = new Map()
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    const st = procStat(Number(name))
-    if (st) procs.set(Number(name), st)
-  }
-  return procs
-}
-
-async function pgBackends(client: pg.Client): Promise<Backends> {
-  const { rows } = await client.query<{
-    pid: number
-    db: string | null
-    app: string
-    type: string
-  }>(
-    `select pid, datname as db, application_name as app, backend_type as type from pg_stat_activity`,
-  )
-  return new Map(rows.map((b) => [b.pid, b]))
-}
-
-interface Snapshot {
-  at: number
-  /** CLOCK_MONOTONIC in µs, the clock of V8 CPU profiles. */
-  monotonicUs: number
-  system: ReturnType<typeof systemCpu>
-  procs: Procs
-  self: NodeJS.CpuUsage
-  disk: ReturnType<typeof diskWrites>
-  pgBackends: Backends
-  wal: Record<string, number>
-  db: Record<string, number>
-}
-
-async function snapshot(sampler: pg.Client, dbName: string): Promise<Snapshot> {
-  const procs = scanProcs()
-  const backends = await pgBackends(sampler)
-  const wal = await sampler.query<Record<string, string>>(
-    `select wal_records, wal_fpi, wal_bytes, wal_buffers_full, wal_write, wal_sync from pg_stat_wal`,
-  )
-  const db = await sampler.query<Record<string, string>>(
-    `select xact_commit, xact_rollback, tup_inserted, tup_deleted, blks_read, blks_hit
-     from pg_stat_database where datname = $1`,
-    [dbName],
-  )
-  const nums = (row: Record<string, string> | undefined) =>
-    Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, Number(v)]))
-  return {
-    at: performance.now(),
-    monotonicUs: Number(process.hrtime.bigint() / 1000n),
-    system: systemCpu(),
-    procs,
-    self: process.cpuUsage(),
-    disk: diskWrites(),
-    pgBackends: backends,
-    wal: nums(wal.rows[0]),
-    db: nums(db.rows[0]),
-  }
-}
-
-function cpuReport(a: Snapshot, b: Snapshot, ingestPid: number, dbName: string, accepted: number) {
-  const seconds = (b.at - a.at) / 1000
-  const coreShare = (ticks: number) => round(ticks / CLK_TCK / seconds, 3)
-  const delta = (pid: number) => {
-    const after = b.procs.get(pid)
-    if (!after) return 0
-    return after.ticks - (a.procs.get(pid)?.ticks ?? 0)
-  }
-  const backends = new Map([...a.pgBackends, ...b.pgBackends])
-  const postgres = new Map<string, number>()
-  let postgresTotal = 0
-  let nats = 0
-  const others: { pid: number; comm: string; ticks: number }[] = []
-  for (const [pid, { comm }] of b.procs) {
-    const d = delta(pid)
-    if (pid === ingestPid || pid === process.pid || d <= 0) continue
-    if (comm === 'postgres') {
-      postgresTotal += d
-      const be = backends.get(pid)
-      const key = !be
-        ? 'postmaster and unlisted'
-        : be.db === null
-          ? be.type
-          : be.db !== dbName
-            ? 'other databases (not this benchmark)'
-            : `${be.app || be.type} (${dbName})`
-      postgres.set(key, (postgres.get(key) ?? 0) + d)
-    } else if (comm === 'nats-server') nats += d
-    else others.push({ pid, comm, ticks: d })
-  }
-  const sys = (k: keyof Snapshot['system']) => b.system[k] - a.system[k]
-  const total = Object.keys(b.system).reduce((s, k) => s + sys(k as keyof Snapshot['system']), 0)
-  const busy = total - sys('idle') - sys('iowait')
-  const selfMicros = b.self.user + b.self.system - (a.self.user + a.self.system)
-  const selfTicks = (selfMicros / 1e6) * CLK_TCK
-  const ingestTicks = delta(ingestPid)
-  const attributed = ingestTicks + postgresTotal + nats + selfTicks
-  const perEvent = (ticks: number) =>
-    accepted ? round((ticks / CLK_TCK / accepted) * 1e6, 1) : null
-  return {
-    what: "CPU used during the measured load, in cores (1 = one core fully busy; this machine has os.cpus().length). From /proc/<pid>/stat utime+stime (all threads) and /proc/stat; the load generator's from process.cpuUsage()",
-    seconds: round(seconds, 2),
-    machineBusyCores: coreShare(busy),
-    machineCores: {
-      user: coreShare(sys('user') + sys('nice')),
-      system: coreShare(sys('system')),
-      softirq: coreShare(sys('softirq') + sys('irq')),
-      iowait: coreShare(sys('iowait')),
-      steal: coreShare(sys('steal')),
-      idle: coreShare(sys('idle')),
-    },
-    ingestProcess: coreShare(ingestTicks),
-    postgres: coreShare(postgresTotal),
-    postgresBy: Object.fromEntries(
-      [...postgres].sort((x, y) => y[1] - x[1]).map(([k, t]) => [k, coreShare(t)]),
-    ),
-    natsServer: coreShare(nats),
-    loadGenerator: coreShare(selfTicks),
-    /** Other processes, and kernel time not charged to a process (softirq: loopback TCP). */
-    everythingElse: coreShare(Math.max(0, busy - attributed)),
-    cpuMicrosecondsPerAcceptedEvent: {
-      what: 'CPU time per accepted event: steadier than events/s when other processes compete for the cores',
-      ingestProcess: perEvent(ingestTicks),
-      postgres: perEvent(postgresTotal),
-      natsServer: perEvent(nats),
-      loadGenerator: perEvent(selfTicks),
-    },
-    topOtherProcesses: others
-      .sort((x, y) => y.ticks - x.ticks)
-      .slice(0, 5)
-      .map((o) => ({ pid: o.pid, comm: o.comm, cores: coreShare(o.ticks) })),
-  }
-}
-
-function ioReport(a: Snapshot, b: Snapshot, accepted: number) {
-  const seconds = (b.at - a.at) / 1000
-  const d = (x: Record<string, number>, y: Record<string, number>, k: string) =>
-    (y[k] ?? 0) - (x[k] ?? 0)
-  const walBytes = d(a.wal, b.wal, 'wal_bytes')
-  const commits = d(a.db, b.db, 'xact_commit')
-  return {
-    what: 'Postgres and disk counters over the measured load. pg_stat_wal and the disk are cluster- and machine-wide; pg_stat_database is this database only',
-    walMBPerSecond: round(walBytes / 1e6 / seconds, 1),
-    walBytesPerAcceptedEvent: accepted ? round(walBytes / accepted) : null,
-    walFullPageImages: d(a.wal, b.wal, 'wal_fpi'),
-    walWrites: d(a.wal, b.wal, 'wal_write'),
-    walSyncs: d(a.wal, b.wal, 'wal_sync'),
-    walBuffersFull: d(a.wal, b.wal, 'wal_buffers_full'),
-    commitsPerSecond: round(commits / seconds),
-    rowsInsertedPerSecond: round(d(a.db, b.db, 'tup_inserted') / seconds),
-    diskWriteMBPerSecond: round((b.disk.bytes - a.disk.bytes) / 1e6 / seconds, 1),
-    diskWriteIOsPerSecond: round((b.disk.ios - a.disk.ios) / seconds),
-  }
-}
-
 /**
  * Every 100 ms: what this database's active sessions wait on (by application: `ingest` is the
  * lookup pool, `ingest-telemetry-log` the group commit and fan-out pool), and the WAL writer
@@ -752,159 +453,24 @@ function ioReport(a: Snapshot, b: Snapshot, accepted: number) {
  * stream).
  */
 function startSampler(sampler: pg.Client, dbName: string) {
-  const waits = new Map<string, Map<string, number>>()
   const backlog: number[] = []
-  const procsSeen: Procs = new Map()
-  const backendsSeen: Backends = new Map()
-  let ticks = 0
-  let running = true
-  const loop = (async () => {
-    while (running) {
-      const { rows } = await sampler.query<{ app: string; w: string; n: number }>(
-        `select coalesce(nullif(application_name, ''), backend_type) as app,
-           coalesce(wait_event_type || ':' || wait_event, 'CPU') as w, count(*)::int as n
-         from pg_stat_activity
-         where pid <> pg_backend_pid()
-           and ((datname = $1 and state = 'active')
-             or (backend_type in ('walwriter', 'checkpointer', 'background writer', 'autovacuum worker')
-               and coalesce(wait_event_type, '') <> 'Activity'))
-         group by 1, 2`,
-        [dbName],
+  const stop = sampleActivity(sampler, dbName, {
+    what: "pg_stat_activity every 100 ms: per application, the average number of active sessions and the share of samples by wait event (CPU = active, not waiting). 'ingest' is ingest's lookup pool, 'ingest-telemetry-log' its group commit and fan-out pool",
+    everySecond: async () => {
+      const { rows: b } = await sampler.query<{ n: string }>(
+        `select coalesce(sum(event_count), 0)::text as n from "${SCHEMA}".telemetry_outbox`,
       )
-      ticks++
-      for (const r of rows) {
-        const m = waits.get(r.app) ?? new Map<string, number>()
-        m.set(r.w, (m.get(r.w) ?? 0) + r.n)
-        waits.set(r.app, m)
-      }
-      if (ticks % 10 === 0) {
-        // Processes that end before the load does (autovacuum workers, other short-lived
-        // processes) still count, with the CPU they had when last seen.
-        for (const [pid, st] of scanProcs()) procsSeen.set(pid, st)
-        for (const [pid, b] of await pgBackends(sampler)) backendsSeen.set(pid, b)
-        const { rows: b } = await sampler.query<{ n: string }>(
-          `select coalesce(sum(event_count), 0)::text as n from "${SCHEMA}".telemetry_outbox`,
-        )
-        backlog.push(Number(b[0]?.n ?? 0))
-      }
-      await sleep(100)
-    }
-  })()
-  return async () => {
-    running = false
-    await loop
-    const byApp: Record<string, unknown> = {}
-    for (const [app, m] of [...waits].sort()) {
-      const n = [...m.values()].reduce((s, v) => s + v, 0)
-      byApp[app] = { averageActive: round(n / Math.max(1, ticks), 2), waits: shares(m, n) }
-    }
-    return {
-      procsSeen,
-      backendsSeen,
-      postgresWaits: {
-        what: "pg_stat_activity every 100 ms: per application, the average number of active sessions and the share of samples by wait event (CPU = active, not waiting). 'ingest' is ingest's lookup pool, 'ingest-telemetry-log' its group commit and fan-out pool",
-        samples: ticks,
-        byApplication: byApp,
-      },
-      outboxBacklogRecords: {
-        what: 'records committed but not yet confirmed on the TELEMETRY stream, sampled every second',
-        max: Math.max(0, ...backlog),
-        mean: round(backlog.reduce((s, v) => s + v, 0) / Math.max(1, backlog.length)),
-      },
-    }
-  }
-}
-
-// ---------------------------------------------------------------- CPU profile summary
-
-interface ProfileNode {
-  id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
-  children?: number[]
-}
-interface CpuProfile {
-  nodes: ProfileNode[]
-  startTime: number
-  samples: number[]
-  timeDeltas: number[]
-}
-
-function areaOf(url: string, fn: string): string {
-  if (!url) return fn.startsWith('(') ? fn : '(native)'
-  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
-  if (nm) return nm[1]!
-  if (url.startsWith('node:')) return url.split('/')[0]!
-  const ours = /\/(libs|services|contracts|infra)\/([^/]+)\//.exec(url)
-  if (ours) return ours[1] === 'contracts' ? 'contracts' : `${ours[1]}/${ours[2]}`
-  return url
-}
-
-/**
- * Self time by package and by function, and inclusive time of the project's own functions,
- * for the samples taken during the measured load (V8 profile times and process.hrtime share
- * CLOCK_MONOTONIC on Linux).
- */
-function summariseProfile(dir: string, fromUs: number, toUs: number) {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
-  if (!file) return { error: `no .cpuprofile in ${dir}` }
-  const prof = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile
-  const byId = new Map(prof.nodes.map((n) => [n.id, n]))
-  const parent = new Map<number, number>()
-  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
-  const label = (n: ProfileNode) => {
-    const { functionName, url, lineNumber } = n.callFrame
-    // tsx's transpiled modules report line 0 for everything: the file alone says more.
-    const file = url
-      .replace(/^file:\/\//, '')
-      .replace(`${INGEST_ROOT}/`, '')
-      .replace(`${ROOT}/`, '')
-    const where = url ? (lineNumber > 0 ? `${file}:${lineNumber + 1}` : file) : ''
-    return `${functionName || '(anonymous)'}${where ? ` ${where}` : ''}`
-  }
-  const selfArea = new Map<string, number>()
-  const selfFn = new Map<string, number>()
-  const inclusive = new Map<string, number>()
-  let t = prof.startTime
-  let total = 0
-  for (let i = 0; i < prof.samples.length; i++) {
-    t += prof.timeDeltas[i] ?? 0
-    const dt = prof.timeDeltas[i + 1] ?? 0
-    if (t < fromUs || t > toUs) continue
-    const node = byId.get(prof.samples[i]!)
-    if (!node) continue
-    total += dt
-    const { url, functionName } = node.callFrame
-    const area = areaOf(url, functionName)
-    selfArea.set(area, (selfArea.get(area) ?? 0) + dt)
-    selfFn.set(label(node), (selfFn.get(label(node)) ?? 0) + dt)
-    const seen = new Set<string>()
-    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
-      const n = byId.get(id)!
-      const u = n.callFrame.url
-      const ours = u.includes(`${INGEST_ROOT}/`) || u.includes(`${ROOT}/`)
-      if (!ours || u.includes('node_modules')) continue
-      const l = label(n)
-      if (seen.has(l)) continue
-      seen.add(l)
-      inclusive.set(l, (inclusive.get(l) ?? 0) + dt)
-    }
-  }
-  const top = (m: Map<string, number>, n: number) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, us]) => ({
-        what: k,
-        ms: round(us / 1000),
-        share: round(us / Math.max(1, total), 3),
-      }))
-  return {
-    file: path.join(dir, file),
-    sampledMs: round(total / 1000),
-    selfTimeByPackage: top(selfArea, 20),
-    selfTimeByFunction: top(selfFn, 25),
-    inclusiveTimeOfProjectFunctions: top(inclusive, 25),
-  }
+      backlog.push(Number(b[0]?.n ?? 0))
+    },
+  })
+  return async () => ({
+    ...(await stop()),
+    outboxBacklogRecords: {
+      what: 'records committed but not yet confirmed on the TELEMETRY stream, sampled every second',
+      max: Math.max(0, ...backlog),
+      mean: round(backlog.reduce((s, v) => s + v, 0) / Math.max(1, backlog.length)),
+    },
+  })
 }
 
 // ---------------------------------------------------------------- main parts
@@ -1020,25 +586,6 @@ async function verify(
   }
 }
 
-async function machine(pool: pg.Pool, nc: NatsConnection) {
-  const { rows } = await pool.query<{ v: string; sb: string; sc: string }>(
-    `select version() as v, current_setting('shared_buffers') as sb,
-            current_setting('synchronous_commit') as sc`,
-  )
-  return {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model,
-    totalMemoryGiB: round(os.totalmem() / 2 ** 30, 1),
-    os: `${os.type()} ${os.release()}`,
-    node: process.version,
-    postgres: rows[0]?.v.split(' on ')[0],
-    postgresSettings: { shared_buffers: rows[0]?.sb, synchronous_commit: rows[0]?.sc },
-    natsServer: nc.info?.version,
-    loadAverageBefore: os.loadavg().map((l) => round(l, 2)),
-    note: 'the load generator, ingest, Postgres and NATS share these cores: every figure includes that contention, and other processes on the machine show up under whereTheTimeGoes.cpu',
-  }
-}
-
 async function main(): Promise<void> {
   const p = parseParams(process.argv.slice(2))
   const started = performance.now()
@@ -1049,43 +596,11 @@ async function main(): Promise<void> {
     parameters: p,
     ...(INGEST_ROOT !== ROOT && { ingestRoot: INGEST_ROOT }),
   }
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
-      progress(`${sig}: stopping ingest, dropping the database and streams`)
-      void cleanUp().finally(() => process.exit(130))
-    })
-  }
+  cleanUpOnSignals('stopping ingest, dropping the database and streams')
   let failed = false
   try {
-    const tag = uniqueTag()
-    const dbName = `bench_ingest_${tag}`
-    const prefix = `BENCH${tag.toUpperCase()}_`
-    const adminUrl = testDatabaseUrl()
-    const dbUrl = new URL(adminUrl)
-    dbUrl.pathname = `/${dbName}`
-
-    const admin = new pg.Client({ connectionString: adminUrl, application_name: 'tessera-bench' })
-    await admin.connect()
-    cleanups.push(() => admin.end())
-    await admin.query(`create database "${dbName}"`)
-    cleanups.push(async () => {
-      await admin.query(`drop database if exists "${dbName}" with (force)`)
-    })
-    const pool = new pg.Pool({
-      connectionString: dbUrl.toString(),
-      max: 3,
-      application_name: 'tessera-bench',
-    })
-    // pool.end() resolves before the sockets close; a FATAL from the forced drop that races it
-    // must not crash the run.
-    pool.on('error', (err) => progress(`bench pool: ${err.message}`))
-    cleanups.push(() => pool.end())
-    const nc = await connectBus({ url: testNatsUrl(), name: 'tessera-bench' })
-    cleanups.push(() => nc.close())
-    await provisionStreams(nc, prefix)
-    cleanups.push(() => deleteStreams(nc, prefix))
-    progress(`database ${dbName}; stream prefix ${prefix}`)
-    report['machine'] = await machine(pool, nc)
+    const { dbName, dbUrl, prefix, pool, nc } = await freshEnvironment('ingest')
+    report['machine'] = await machine(pool, nc, 'ingest')
 
     const agent: Agent = {
       agentId: `agt_${ulid().toLowerCase()}`,
@@ -1098,7 +613,7 @@ async function main(): Promise<void> {
     await pool.query('checkpoint')
 
     progress(`starting ingest (${INGEST_MAIN}) as its own process`)
-    const ingest = await startIngest(dbUrl.toString(), prefix, p)
+    const ingest = await startIngest(dbUrl, prefix, p)
     const ingestPid = ingest.child.pid!
     await registerAgent(nc, prefix, pool, agent)
     const body = Buffer.from(JSON.stringify(ardenBatch(agent, user, p.batch)))
@@ -1111,11 +626,11 @@ async function main(): Promise<void> {
     }
 
     const sampler = new pg.Client({
-      connectionString: dbUrl.toString(),
+      connectionString: dbUrl,
       application_name: 'tessera-bench-sampler',
     })
     await sampler.connect()
-    cleanups.push(() => sampler.end())
+    onCleanUp(() => sampler.end())
     progress(`load: ${p.clients} clients, ${p.batch} events per request, ${p.seconds}s`)
     const before = await snapshot(sampler, dbName)
     const stopSampler = startSampler(sampler, dbName)
@@ -1126,9 +641,7 @@ async function main(): Promise<void> {
     const loadEnded = performance.now()
     const { procsSeen, backendsSeen, ...sampled } = await stopSampler()
     const after = await snapshot(sampler, dbName)
-    for (const [pid, st] of procsSeen) if (!after.procs.has(pid)) after.procs.set(pid, st)
-    for (const [pid, b] of backendsSeen)
-      if (!after.pgBackends.has(pid)) after.pgBackends.set(pid, b)
+    mergeSeen(after, procsSeen, backendsSeen)
 
     const value = round(load.accepted / load.seconds)
     const latency = latencySummary(load.latenciesMs)
@@ -1147,8 +660,11 @@ async function main(): Promise<void> {
     let profile: unknown
     if (ingest.profileDir) {
       progress('stopping ingest to write its CPU profile')
-      await stopIngest(ingest)
-      profile = summariseProfile(ingest.profileDir, before.monotonicUs, after.monotonicUs)
+      await stopService(ingest)
+      profile = summariseProfile(ingest.profileDir, before.monotonicUs, after.monotonicUs, [
+        INGEST_ROOT,
+        ROOT,
+      ])
     }
 
     const non2xx = Object.entries(load.status)
@@ -1191,8 +707,16 @@ async function main(): Promise<void> {
     }
     report['verification'] = verification
     report['whereTheTimeGoes'] = {
-      cpu: cpuReport(before, after, ingestPid, dbName, load.accepted),
-      io: ioReport(before, after, load.accepted),
+      cpu: cpuReport(before, after, {
+        servicePid: ingestPid,
+        serviceKey: 'ingestProcess',
+        dbName,
+        units: load.accepted,
+        perUnitKey: 'cpuMicrosecondsPerAcceptedEvent',
+        perUnitWhat:
+          'CPU time per accepted event: steadier than events/s when other processes compete for the cores',
+      }),
+      io: ioReport(before, after, load.accepted, 'walBytesPerAcceptedEvent'),
       ...sampled,
       ...(profile !== undefined && { ingestCpuProfile: profile }),
     }
