@@ -434,13 +434,15 @@ function figures(p: Params, floor: ReturnType<typeof timeFloor>, bare: unknown, 
 function target(p: Params, ph: Phases) {
   const p99 = ph.fromDue.p99
   const max = ph.closedFigure?.checksPerSecond ?? null
+  const p99Within5ms = p.rate >= 2000 && p99 <= 5
+  const atLeast5kPerSecond = max !== null && max >= 5000
   return {
     what: 'issue target on this 2-core machine: p99 ≤ 5 ms at 2,000 checks/s (from when each check was due) and ≥ 5,000 checks/s from one guardian process',
     p99AtFixedRateMs: p99,
-    p99Within5ms: p.rate >= 2000 && p99 <= 5,
+    p99Within5ms,
     maxChecksPerSecond: max,
-    atLeast5kPerSecond: max !== null && max >= 5000,
-    met: p.rate >= 2000 && p99 <= 5 && max !== null && max >= 5000,
+    atLeast5kPerSecond,
+    met: p99Within5ms && atLeast5kPerSecond,
   }
 }
 

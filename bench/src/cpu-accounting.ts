@@ -60,7 +60,7 @@ export interface ProcStat {
 export type Procs = Map<number, ProcStat>
 export type Backends = Map<number, { db: string | null; app: string; type: string }>
 
-export function scanProcs(): Procs {
+function scanProcs(): Procs {
   const procs: Procs = new Map()
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue
@@ -70,7 +70,7 @@ export function scanProcs(): Procs {
   return procs
 }
 
-export async function pgBackends(client: pg.Client): Promise<Backends> {
+async function pgBackends(client: pg.Client): Promise<Backends> {
   const { rows } = await client.query<{
     pid: number
     db: string | null

@@ -249,7 +249,7 @@ http
  * A bare node:http server in its own process that answers every request with `body`: an HTTP
  * round trip with nothing behind it, for the same sender to measure. Clean-up stops it.
  */
-export async function startEchoServer(body: string) {
+async function startEchoServer(body: string) {
   const child = spawn(process.execPath, ['-e', ECHO_SERVER, body], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })

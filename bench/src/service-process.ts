@@ -20,7 +20,7 @@ export interface ServiceProcess {
   exited: Promise<number | null>
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const srv = net.createServer()
   srv.listen(0, '127.0.0.1')
   await once(srv, 'listening')

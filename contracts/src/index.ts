@@ -35,6 +35,7 @@ export {
   OrgCreated,
   OrgId,
   SessionClosed,
+  SessionId,
   SessionMode,
   SessionStarted,
   TokenId,
@@ -50,9 +51,9 @@ export {
   ApprovalRequested,
   CheckDecision,
   CheckId,
-  SessionId,
 } from './events/action.events.ts'
 export { GuardPolicy, GuardPolicySet, GuardRule } from './events/policy.events.ts'
+export type { ActionCheckResult, Approval, ApprovalStatus } from './http/guard.views.ts'
 export { Condition, isJsonPointer } from './conditions/condition.ts'
 export type {
   AllCondition,

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { AgentId, Capability, OrgId } from './guardian.events.ts'
+import { AgentId, Capability, OrgId, SessionId } from './guardian.events.ts'
 
-export const SessionId = z.string().regex(/^ses_[0-9a-z]{26}$/, 'must be a session id (ses_…)')
 export const ApprovalId = z.string().regex(/^apr_[0-9a-z]{26}$/, 'must be an approval id (apr_…)')
 export const CheckId = z.string().regex(/^chk_[0-9a-z]{26}$/, 'must be a check id (chk_…)')
 

@@ -55,7 +55,10 @@ export const AgentRegistered = z.object({
   capabilities: z.array(Capability).max(200),
   metadata: z.record(z.string(), z.unknown()).optional(),
   /** Ed25519 public key, 32 bytes, base64url. */
-  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional(),
   /** `did:key` of the public key, when there is one. */
   did: z.string().startsWith('did:key:').optional(),
   handle: AgentHandle,
@@ -95,12 +98,15 @@ export const CapabilityTokenRevoked = z.object({
 })
 export type CapabilityTokenRevoked = z.infer<typeof CapabilityTokenRevoked>
 
+/** A session id, `ses_…`. */
+export const SessionId = z.string().regex(/^ses_[0-9a-z]{26}$/, 'must be a session id (ses_…)')
+
 export const SessionMode = z.enum(['open', 'restricted', 'supervised'])
 export type SessionMode = z.infer<typeof SessionMode>
 
 /** An agent connected to a server (an MCP server, an API): its checks are counted against it. */
 export const SessionStarted = z.object({
-  sessionId: z.string().regex(/^ses_[0-9a-z]{26}$/),
+  sessionId: SessionId,
   agentId: AgentId,
   orgId: OrgId,
   serverId: z.string().min(1).max(200),
@@ -109,14 +115,17 @@ export const SessionStarted = z.object({
   scopeCeiling: z.array(Capability).max(200),
   startedAt: z.iso.datetime({ offset: true }),
   /** The delegation the session acts under: its scope is the ceiling. */
-  delegationId: z.string().regex(/^dlg_[0-9a-z]{26}$/).optional(),
+  delegationId: z
+    .string()
+    .regex(/^dlg_[0-9a-z]{26}$/)
+    .optional(),
   /** When the session's authority ends: its delegation's expiry. */
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 })
 export type SessionStarted = z.infer<typeof SessionStarted>
 
 export const SessionClosed = z.object({
-  sessionId: z.string().regex(/^ses_[0-9a-z]{26}$/),
+  sessionId: SessionId,
   agentId: AgentId,
   orgId: OrgId,
   reason: z.enum(['agent_revoked', 'ended', 'delegation_revoked']),

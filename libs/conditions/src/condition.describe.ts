@@ -1,5 +1,5 @@
 import type { Condition, LeafCondition } from '@tessera/contracts'
-import { parsePointer } from './json-pointer.ts'
+import { ARRAY_INDEX, parsePointer } from './json-pointer.ts'
 
 const SYMBOLS = { eq: '==', ne: '!=', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const
 /** An in/notIn list longer than this is cut short, with a count of the rest. */
@@ -67,7 +67,7 @@ export function describePath(pointer: string): string {
   if (tokens.length === 0) return 'document'
   return tokens
     .map((token, i) => {
-      if (/^(?:0|[1-9][0-9]*)$/.test(token)) return `[${token}]`
+      if (ARRAY_INDEX.test(token)) return `[${token}]`
       if (/^[A-Za-z_$][\w$]*$/.test(token)) return i === 0 ? token : `.${token}`
       return `[${JSON.stringify(token)}]`
     })

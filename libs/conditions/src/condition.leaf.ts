@@ -5,7 +5,7 @@ import { type PatternMatcher, PatternSyntaxError, compileRegex } from './pattern
 import { compileGlob } from './pattern.glob.ts'
 
 /** A leaf's test of a value that is present; a missing value is decided before it is called. */
-export type Predicate = (value: unknown) => boolean
+type Predicate = (value: unknown) => boolean
 
 /** Builds a leaf's predicate once; `at` locates the leaf in the condition for errors. */
 export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
@@ -104,7 +104,7 @@ const testsString =
     typeof value === 'string' && value.length <= MAX_TESTED_LENGTH && matcher(value)
 
 /** Counts code points, not UTF-16 units, stopping as soon as the answer is known. */
-export function codePointsAtMost(text: string, max: number): boolean {
+function codePointsAtMost(text: string, max: number): boolean {
   if (text.length <= max) return true // never more code points than units
   if (text.length > 2 * max) return false // never fewer than half as many
   let count = 0

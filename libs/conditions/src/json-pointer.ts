@@ -11,7 +11,8 @@ export interface ParsedPointer {
   readonly indices: readonly number[]
 }
 
-const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/
+/** A reference token that names an array element: a canonical non-negative integer. */
+export const ARRAY_INDEX = /^(?:0|[1-9][0-9]*)$/
 
 /** Parses a pointer the schema has already accepted (`isJsonPointer` in @tessera/contracts). */
 export function parsePointer(pointer: string): ParsedPointer {

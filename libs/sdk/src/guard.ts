@@ -172,6 +172,7 @@ function failOpenResult(tool: string, effect: ActionEffect | undefined): ActionC
 
 /** At most 200 characters (code points, so a surrogate pair is never split). */
 function cut(text: string): string {
+  if (text.length <= MAX_INPUT_CHARS) return text // never more code points than UTF-16 units
   const chars = Array.from(text)
   return chars.length <= MAX_INPUT_CHARS ? text : chars.slice(0, MAX_INPUT_CHARS).join('')
 }

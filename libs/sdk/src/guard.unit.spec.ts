@@ -174,9 +174,12 @@ describe('TesseraGuard.report', () => {
     expect(String(batches()[0]?.['sessionId'])).toMatch(/^guard-/)
   })
 
-  it('never throws, even for a report telemetry cannot build', () => {
-    const g = guard()
+  it('never throws, even for a report telemetry cannot build: it drops it with a warning', () => {
+    const warnings: string[] = []
+    const g = guard({ logger: { warn: (m) => void warnings.push(m), error: () => undefined } })
     expect(() => g.report('', true, Number.NaN)).not.toThrow()
     expect(() => g.report('x'.repeat(1000), true, 1)).not.toThrow()
+    expect(warnings).toHaveLength(2)
+    expect(warnings.every((w) => w.includes('ignored'))).toBe(true)
   })
 })

@@ -97,6 +97,24 @@ export class HttpClient {
   }
 }
 
+/** A page of a list; newest first, and `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[]
+  nextCursor: string | null
+}
+
+/** Every item of `list`, page after page, fetching the next page only when needed. */
+export async function* paginate<T>(
+  list: (cursor: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<T> {
+  let cursor: string | undefined
+  do {
+    const page = await list(cursor)
+    yield* page.items
+    cursor = page.nextCursor ?? undefined
+  } while (cursor !== undefined)
+}
+
 /** A path parameter, percent-encoded so an id can never change the route. */
 export function segment(value: string): string {
   return encodeURIComponent(value)

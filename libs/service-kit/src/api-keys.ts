@@ -102,18 +102,24 @@ const KEY_FORMAT = /^tsk_live_[A-Za-z0-9_-]{20,100}$/
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
-    @Inject(DB) private readonly db: SchemaDb,
-    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+    @Inject(DB) protected readonly db: SchemaDb,
+    @Inject(SERVICE_SCHEMA) protected readonly schema: string,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx
       .switchToHttp()
       .getRequest<{ headers: Record<string, string | undefined>; auth?: AuthContext }>()
-    const auth = await authenticateKey(this.db, this.schema, req.headers['authorization'])
+    const hash = bearerKeyHash(req.headers['authorization'])
+    const auth = hash === null ? null : authFromKeyRow(hash, await this.findKey(hash))
     if (!auth) throw AuthFailed()
     req.auth = auth
     return true
+  }
+
+  /** Where the key's row comes from: Postgres here; a subclass may read a cache instead. */
+  protected findKey(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null {
+    return findApiKey(this.db, this.schema, hash)
   }
 }
 
@@ -131,7 +137,7 @@ export async function authenticateKey(
 }
 
 /** The SHA-256 of the bearer API key, or null when the header holds none that could be one. */
-export function bearerKeyHash(authorization: string | undefined): string | null {
+function bearerKeyHash(authorization: string | undefined): string | null {
   const key = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
   return key && KEY_FORMAT.test(key) ? sha256Hex(key) : null
 }
@@ -157,7 +163,7 @@ export async function findApiKey(
 }
 
 /** The caller a key row stands for; null when there is none or it is revoked. */
-export function authFromKeyRow(hash: string, row: ApiKeyRow | null): AuthContext | null {
+function authFromKeyRow(hash: string, row: ApiKeyRow | null): AuthContext | null {
   // The lookup is by hash; the constant-time compare guards against any index timing leak.
   if (!row || row.revoked_at || !timingSafeEqual(Buffer.from(row.key_hash), Buffer.from(hash))) {
     return null

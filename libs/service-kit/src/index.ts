@@ -4,9 +4,7 @@ export {
   Auth,
   apiKeyActor,
   apiKeyMigrations,
-  authFromKeyRow,
   authenticateKey,
-  bearerKeyHash,
   findApiKey,
   recordApiKey,
   recordApiKeyRevoked,
@@ -25,6 +23,6 @@ export type { RunningService, ServiceDefinition } from './run-service.ts'
 export { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 export { newId, newSecret, newTimeOrderedId } from './ids.ts'
 export { parseInput } from './validation.ts'
-export { decodePageCursor, encodePageCursor, pageOf } from './page-cursor.ts'
+export { pageOf, pageQuery } from './page-cursor.ts'
 export type { PageCursor } from './page-cursor.ts'
 export { runMigrateCli, runRebuildCli } from './cli.ts'

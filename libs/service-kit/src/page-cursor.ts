@@ -1,4 +1,4 @@
-import { ValidationFailed } from './errors.ts'
+import { z } from 'zod'
 
 /** Where a newest-first page ended: the last item's time and id (the tie-breaker). */
 export interface PageCursor {
@@ -9,30 +9,38 @@ export interface PageCursor {
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const ID = /^[a-z]{2,5}_[0-9a-z]{26}$/
 
-export function encodePageCursor(c: PageCursor): string {
+function encodePageCursor(c: PageCursor): string {
   return Buffer.from(`${c.at}|${c.id}`).toString('base64url')
 }
 
-/**
- * The cursor a page handed out; undefined for none, and a `VALIDATION_ERROR` naming `cursor`
- * for text this API did not hand out.
- */
-export function decodePageCursor(text: string | undefined): PageCursor | undefined {
-  if (text === undefined) return undefined
+/** The cursor a page handed out, or undefined when `text` is not one. */
+function parsePageCursor(text: string): PageCursor | undefined {
   const [at, id, ...rest] = Buffer.from(text, 'base64url').toString().split('|')
-  if (
-    !at ||
-    !id ||
-    rest.length > 0 ||
-    !ISO_MS.test(at) ||
-    Number.isNaN(Date.parse(at)) ||
-    !ID.test(id)
-  ) {
-    throw ValidationFailed('request is invalid', {
-      issues: [{ path: 'cursor', message: 'is not a cursor this API handed out' }],
-    })
+  if (!at || !id || rest.length > 0 || !ISO_MS.test(at) || Number.isNaN(Date.parse(at))) {
+    return undefined
   }
-  return { at, id }
+  return ID.test(id) ? { at, id } : undefined
+}
+
+/**
+ * `?limit&cursor` of a newest-first list. The cursor comes out decoded; text this API did not
+ * hand out is a `VALIDATION_ERROR` naming `cursor`. Extend it with the list's own filters.
+ */
+export function pageQuery(maxLimit = 100, defaultLimit = 50) {
+  return z.object({
+    limit: z.coerce.number().int().min(1).max(maxLimit).default(defaultLimit),
+    cursor: z
+      .string()
+      .max(200)
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined
+        const cursor = parsePageCursor(text)
+        if (!cursor)
+          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API handed out' })
+        return cursor
+      }),
+  })
 }
 
 /** `limit + 1` rows fetched → the page and the cursor after it (null on the last page). */

@@ -1,36 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Telemetry } from './telemetry.client.ts'
-import type { TelemetryOptions } from './telemetry.options.ts'
+import { describe, expect, it } from 'vitest'
+import type { Telemetry } from './telemetry.client.ts'
 import type { Fault } from './testing/fake-ingest.server.ts'
-import { FakeIngest, memoryLogger } from './testing/fake-ingest.server.ts'
+import { useFakeIngest } from './testing/telemetry.fixture.ts'
 
-let server: FakeIngest
-let log: ReturnType<typeof memoryLogger>
-const clients: Telemetry[] = []
-
-beforeEach(async () => {
-  server = await FakeIngest.start()
-  log = memoryLogger()
-})
-
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()))
-  await server.close()
-})
-
-function client(options: Partial<TelemetryOptions> = {}): Telemetry {
-  const tel = new Telemetry({
-    apiKey: 'tk_test',
-    baseUrl: server.url,
-    logger: log,
-    baseBackoffMs: 10,
-    maxBackoffMs: 50,
-    closeTimeoutMs: 10_000,
-    ...options,
-  })
-  clients.push(tel)
-  return tel
-}
+const ingest = useFakeIngest({ baseBackoffMs: 10, maxBackoffMs: 50, closeTimeoutMs: 10_000 })
+const { client } = ingest
 
 /** Issues `count` valid events and waits until they are settled. */
 async function send(tel: Telemetry, count = 3): Promise<void> {
@@ -40,7 +14,7 @@ async function send(tel: Telemetry, count = 3): Promise<void> {
   await tel.flush()
 }
 
-const batchIds = () => new Set(server.requests.map((r) => r.batchId))
+const batchIds = () => new Set(ingest.server.requests.map((r) => r.batchId))
 
 describe('retries', () => {
   it.each<[string, Fault]>([
@@ -50,34 +24,34 @@ describe('retries', () => {
     ['a 429 without Retry-After', { status: 429 }],
   ])('retries %s with the same batchId and the same body', async (_name, fault) => {
     const tel = client()
-    server.enqueue(fault)
+    ingest.server.enqueue(fault)
     await send(tel)
-    expect(server.requests).toHaveLength(2)
+    expect(ingest.server.requests).toHaveLength(2)
     expect(batchIds().size).toBe(1)
-    expect(server.requests[1]!.body).toBe(server.requests[0]!.body)
-    expect(server.storedEvents()).toHaveLength(3)
+    expect(ingest.server.requests[1]!.body).toBe(ingest.server.requests[0]!.body)
+    expect(ingest.server.storedEvents()).toHaveLength(3)
     expect(tel.stats()).toMatchObject({ sent: 3, retried: 1, dropped: 0, failedBatches: 0 })
-    expect(log.lines).toEqual([])
+    expect(ingest.log.lines).toEqual([])
   })
 
   it('stores nothing twice when the batch got through but the answer was lost', async () => {
     const tel = client()
-    server.enqueue('store-then-destroy', 'store-then-destroy')
+    ingest.server.enqueue('store-then-destroy', 'store-then-destroy')
     await send(tel)
-    expect(server.requests).toHaveLength(3)
+    expect(ingest.server.requests).toHaveLength(3)
     expect(batchIds().size).toBe(1)
-    expect(server.stored.size).toBe(1)
-    expect(server.storedEvents()).toHaveLength(3)
+    expect(ingest.server.stored.size).toBe(1)
+    expect(ingest.server.storedEvents()).toHaveLength(3)
     expect(tel.stats()).toMatchObject({ sent: 3, retried: 2, dropped: 0 })
   })
 
   it('treats a response slower than requestTimeoutMs as a network error and retries', async () => {
     const tel = client({ requestTimeoutMs: 200 })
-    server.enqueue({ slowMs: 1_000 })
+    ingest.server.enqueue({ slowMs: 1_000 })
     await send(tel)
-    expect(server.requests).toHaveLength(2)
+    expect(ingest.server.requests).toHaveLength(2)
     expect(batchIds().size).toBe(1)
-    expect(server.storedEvents()).toHaveLength(3)
+    expect(ingest.server.storedEvents()).toHaveLength(3)
     expect(tel.stats()).toMatchObject({ sent: 3, retried: 1, dropped: 0 })
   })
 
@@ -87,10 +61,10 @@ describe('retries', () => {
   ])('honours Retry-After given as %s on a 429', async (_name, retryAfter) => {
     const tel = client()
     // an HTTP date has whole seconds: 2 s ahead is at least 1 s once truncated
-    server.enqueue({ status: 429, headers: { 'retry-after': retryAfter() } })
+    ingest.server.enqueue({ status: 429, headers: { 'retry-after': retryAfter() } })
     await send(tel)
-    expect(server.requests).toHaveLength(2)
-    const gap = server.requests[1]!.at - server.requests[0]!.at
+    expect(ingest.server.requests).toHaveLength(2)
+    const gap = ingest.server.requests[1]!.at - ingest.server.requests[0]!.at
     // the first arrival is timed before the 429 goes out, so the gap covers the whole pause
     expect(gap).toBeGreaterThanOrEqual(990)
     expect(batchIds().size).toBe(1)
@@ -98,23 +72,27 @@ describe('retries', () => {
 
   it('honours Retry-After on a 503', async () => {
     const tel = client()
-    server.enqueue({ status: 503, headers: { 'retry-after': '1' } })
+    ingest.server.enqueue({ status: 503, headers: { 'retry-after': '1' } })
     await send(tel)
-    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(990)
-    expect(server.storedEvents()).toHaveLength(3)
+    expect(ingest.server.requests[1]!.at - ingest.server.requests[0]!.at).toBeGreaterThanOrEqual(
+      990,
+    )
+    expect(ingest.server.storedEvents()).toHaveLength(3)
   })
 
   it('makes exactly 1 + maxRetries attempts, then drops the batch with one log line', async () => {
     const tel = client({ maxRetries: 2 })
-    server.enqueue(...Array<Fault>(10).fill({ status: 500 }))
+    ingest.server.enqueue(...Array<Fault>(10).fill({ status: 500 }))
     await send(tel)
     // no stray attempt shows up later either
     await new Promise((r) => setTimeout(r, 200))
-    expect(server.requests).toHaveLength(3)
+    expect(ingest.server.requests).toHaveLength(3)
     expect(batchIds().size).toBe(1)
-    expect(log.lines).toHaveLength(1)
-    expect(log.lines[0]).toMatchObject({ level: 'error' })
-    expect(log.lines[0]?.message).toMatch(/dropped a batch of 3 events: HTTP 500 after 3 attempts/)
+    expect(ingest.log.lines).toHaveLength(1)
+    expect(ingest.log.lines[0]).toMatchObject({ level: 'error' })
+    expect(ingest.log.lines[0]?.message).toMatch(
+      /dropped a batch of 3 events: HTTP 500 after 3 attempts/,
+    )
     expect(tel.stats()).toMatchObject({ sent: 0, retried: 2, dropped: 3, failedBatches: 1 })
   })
 
@@ -127,15 +105,15 @@ describe('retries', () => {
     const tel = client({ fetch: stuck, requestTimeoutMs: 100, maxRetries: 1 })
     await send(tel)
     expect(calls).toBe(2)
-    expect(log.lines).toHaveLength(1)
-    expect(log.lines[0]?.message).toMatch(/no answer within 100 ms after 2 attempts/)
+    expect(ingest.log.lines).toHaveLength(1)
+    expect(ingest.log.lines[0]?.message).toMatch(/no answer within 100 ms after 2 attempts/)
   })
 
   it('with maxRetries 0 makes a single attempt', async () => {
     const tel = client({ maxRetries: 0 })
-    server.enqueue('destroy')
+    ingest.server.enqueue('destroy')
     await send(tel)
-    expect(server.requests).toHaveLength(1)
+    expect(ingest.server.requests).toHaveLength(1)
     expect(tel.stats()).toMatchObject({ dropped: 3, failedBatches: 1, retried: 0 })
   })
 })
@@ -145,13 +123,13 @@ describe('permanent failures', () => {
     'drops the batch on HTTP %i after exactly one attempt and one log line',
     async (status) => {
       const tel = client()
-      server.enqueue({ status, body: { message: 'no' } })
+      ingest.server.enqueue({ status, body: { message: 'no' } })
       await send(tel)
       await new Promise((r) => setTimeout(r, 100))
-      expect(server.requests).toHaveLength(1)
-      expect(log.lines).toHaveLength(1)
-      expect(log.lines[0]).toMatchObject({ level: 'error' })
-      expect(log.lines[0]?.message).toContain(`HTTP ${status}`)
+      expect(ingest.server.requests).toHaveLength(1)
+      expect(ingest.log.lines).toHaveLength(1)
+      expect(ingest.log.lines[0]).toMatchObject({ level: 'error' })
+      expect(ingest.log.lines[0]?.message).toContain(`HTTP ${status}`)
       expect(tel.stats()).toMatchObject({ sent: 0, dropped: 3, failedBatches: 1, retried: 0 })
     },
   )
@@ -159,7 +137,7 @@ describe('permanent failures', () => {
   it('drops a batch the server rejects whole (400 from validation) with one line', async () => {
     const tel = client()
     // valid for the SDK, unknown to the contract: the real server answers 400
-    server.enqueue({
+    ingest.server.enqueue({
       status: 400,
       body: {
         batchId: 'x',
@@ -171,14 +149,14 @@ describe('permanent failures', () => {
       },
     })
     await send(tel)
-    expect(server.requests).toHaveLength(1)
-    expect(log.lines).toHaveLength(1)
-    expect(log.lines[0]?.message).toMatch(/HTTP 400 \(3 rejected; first #0 UNKNOWN_AGENT/)
+    expect(ingest.server.requests).toHaveLength(1)
+    expect(ingest.log.lines).toHaveLength(1)
+    expect(ingest.log.lines[0]?.message).toMatch(/HTTP 400 \(3 rejected; first #0 UNKNOWN_AGENT/)
   })
 
   it('logs one line naming the rejected count on a 207, and does not retry', async () => {
     const tel = client()
-    server.enqueue({
+    ingest.server.enqueue({
       status: 207,
       body: {
         batchId: 'x',
@@ -193,10 +171,10 @@ describe('permanent failures', () => {
       },
     })
     await send(tel)
-    expect(server.requests).toHaveLength(1)
-    expect(log.lines).toHaveLength(1)
-    expect(log.lines[0]).toMatchObject({ level: 'warn' })
-    expect(log.lines[0]?.message).toMatch(/rejected 2 of 3 events/)
+    expect(ingest.server.requests).toHaveLength(1)
+    expect(ingest.log.lines).toHaveLength(1)
+    expect(ingest.log.lines[0]).toMatchObject({ level: 'warn' })
+    expect(ingest.log.lines[0]?.message).toMatch(/rejected 2 of 3 events/)
     expect(tel.stats()).toMatchObject({ sent: 1, dropped: 2, failedBatches: 0, retried: 0 })
   })
 })

@@ -1,5 +1,10 @@
-import type { ActionChecked, ActionEffect, CheckDecision } from '@tessera/contracts'
-import type { HttpClient } from '../http.ts'
+import type {
+  ActionCheckResult,
+  ActionChecked,
+  ActionEffect,
+  CheckDecision,
+} from '@tessera/contracts'
+import type { HttpClient, Page } from '../http.ts'
 import { segment } from '../http.ts'
 
 export interface ActionCheckRequest {
@@ -16,21 +21,7 @@ export interface ActionCheckRequest {
   params?: Record<string, unknown>
 }
 
-export interface ActionCheckResult {
-  allowed: boolean
-  decision: CheckDecision
-  elevationRequired: boolean
-  reason: string
-  /** The rule that decided: `agent.capabilities`, `session.supervised`, `policy:<name>`, … */
-  rule: string
-  confidence: number
-  checkId: string
-  /** Set when elevation is (or was) involved: the approval to decide, or the one used. */
-  approvalId?: string
-  capability: string
-  effect: ActionEffect
-  effectSource: 'declared' | 'classified'
-}
+export type { ActionCheckResult }
 
 export interface ListChecksRequest {
   agentId?: string
@@ -45,10 +36,7 @@ export interface ListChecksRequest {
   cursor?: string
 }
 
-export interface CheckPage {
-  items: ActionChecked[]
-  nextCursor: string | null
-}
+export type CheckPage = Page<ActionChecked>
 
 /** `client.actions`: pre-flight checks, and the decision log they are written to. */
 export class ActionsResource {

@@ -1,6 +1,6 @@
 import type { AgentRegistered } from '@tessera/contracts'
-import type { HttpClient } from '../http.ts'
-import { segment } from '../http.ts'
+import type { HttpClient, Page } from '../http.ts'
+import { paginate, segment } from '../http.ts'
 
 export type AgentStatus = 'active' | 'revoked'
 
@@ -41,11 +41,7 @@ export interface ListAgentsRequest {
   cursor?: string
 }
 
-/** Newest first; `nextCursor` is null on the last page. */
-export interface AgentPage {
-  items: Agent[]
-  nextCursor: string | null
-}
+export type AgentPage = Page<Agent>
 
 /** `client.agents`: the org's agents. */
 export class AgentsResource {
@@ -66,13 +62,8 @@ export class AgentsResource {
   }
 
   /** Every agent matching `request`, page after page, fetching the next page only when needed. */
-  async *iterate(request: Omit<ListAgentsRequest, 'cursor'> = {}): AsyncGenerator<Agent> {
-    let cursor: string | undefined
-    do {
-      const page = await this.list({ ...request, cursor })
-      yield* page.items
-      cursor = page.nextCursor ?? undefined
-    } while (cursor !== undefined)
+  iterate(request: Omit<ListAgentsRequest, 'cursor'> = {}): AsyncGenerator<Agent> {
+    return paginate((cursor) => this.list({ ...request, cursor }))
   }
 
   /** A `NotFoundError` for an unknown id and for another org's agent alike. */

@@ -1,34 +1,9 @@
-import type { ActionEffect } from '@tessera/contracts'
-import type { HttpClient } from '../http.ts'
+import type { Approval, ApprovalStatus } from '@tessera/contracts'
+import type { HttpClient, Page } from '../http.ts'
 import { segment } from '../http.ts'
 
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired'
-
-export interface Approval {
-  approvalId: string
-  status: ApprovalStatus
-  agentId: string
-  sessionId: string | null
-  action: string
-  /** The tool the agent wants to call. */
-  actionName: string
-  actionEffect: ActionEffect
-  toolInputSummary: string | null
-  /** The check that asked, and the rule that required elevation. */
-  checkId: string
-  rule: string
-  reason: string
-  requestedAt: string
-  /** A pending approval lapses at this time. */
-  expiresAt: string
-  decidedBy: string | null
-  decidedAt: string | null
-  denyReason: string | null
-  /** Approved: the same check passes once if retried before this time. */
-  usableUntil: string | null
-  consumedAt: string | null
-  consumedByCheckId: string | null
-}
+/** The shapes guardian answers with, from the contracts it is built on. */
+export type { Approval, ApprovalStatus }
 
 export interface ListApprovalsRequest {
   /** `pending`: waiting for a decision now. */
@@ -38,10 +13,7 @@ export interface ListApprovalsRequest {
   cursor?: string
 }
 
-export interface ApprovalPage {
-  items: Approval[]
-  nextCursor: string | null
-}
+export type ApprovalPage = Page<Approval>
 
 /** `client.approvals`: human elevation for checks that need it. */
 export class ApprovalsResource {

@@ -1,6 +1,6 @@
 import type { DelegationCreated, DelegationRevoked, SessionMode } from '@tessera/contracts'
-import type { HttpClient } from '../http.ts'
-import { segment } from '../http.ts'
+import type { HttpClient, Page } from '../http.ts'
+import { paginate, segment } from '../http.ts'
 import type { Session } from './sessions.ts'
 
 /** `expired`: not revoked, but past `expiresAt`. */
@@ -54,11 +54,7 @@ export interface ListDelegationsRequest {
   cursor?: string
 }
 
-/** Newest first; `nextCursor` is null on the last page. */
-export interface DelegationPage {
-  items: Delegation[]
-  nextCursor: string | null
-}
+export type DelegationPage = Page<Delegation>
 
 /** The revoked delegation, and the ids of those revoked with it because they derive from it. */
 export interface RevokedDelegation extends Delegation {
@@ -94,13 +90,8 @@ export class DelegationsResource {
   }
 
   /** Every delegation matching `request`, page after page, fetching each only when needed. */
-  async *iterate(request: Omit<ListDelegationsRequest, 'cursor'> = {}): AsyncGenerator<Delegation> {
-    let cursor: string | undefined
-    do {
-      const page = await this.list({ ...request, cursor })
-      yield* page.items
-      cursor = page.nextCursor ?? undefined
-    } while (cursor !== undefined)
+  iterate(request: Omit<ListDelegationsRequest, 'cursor'> = {}): AsyncGenerator<Delegation> {
+    return paginate((cursor) => this.list({ ...request, cursor }))
   }
 
   /** A `NotFoundError` for an unknown id and for another org's delegation alike. */

@@ -18,7 +18,7 @@ import {
   DB,
   NotFound,
   SERVICE_SCHEMA,
-  decodePageCursor,
+  pageQuery,
   parseInput,
 } from '@tessera/service-kit'
 import { ActionsService } from './actions.service.ts'
@@ -49,15 +49,13 @@ const CheckBody = z.object({
     .optional(),
 })
 
-const ListQuery = z.object({
+const ListQuery = pageQuery(500).extend({
   agentId: z.string().max(100).optional(),
   sessionId: z.string().max(100).optional(),
   decision: CheckDecision.optional(),
   rule: z.string().max(200).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional(),
 })
 
 /** Pre-flight checks, and the decision log every one of them is written to. */
@@ -83,7 +81,7 @@ export class ActionsController {
     const { cursor, ...filter } = parseInput(ListQuery, query)
     return listChecks(this.db, this.schema, auth.orgId, {
       ...filter,
-      before: decodePageCursor(cursor),
+      before: cursor,
     })
   }
 

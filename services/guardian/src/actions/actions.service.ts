@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common'
-import type { ActionChecked, ActionEffect } from '@tessera/contracts'
+import type { ActionCheckResult, ActionChecked } from '@tessera/contracts'
 import { type AuthContext, NotFound, newTimeOrderedId } from '@tessera/service-kit'
 import { ApprovalsService } from '../approvals/approvals.service.ts'
 import {
@@ -11,20 +11,6 @@ import {
 } from '../domain/action/check.ts'
 import { DecisionLog } from './decision-log.ts'
 import { GuardCache } from './guard-cache.ts'
-
-export interface CheckResponse {
-  allowed: boolean
-  decision: ActionChecked['decision']
-  elevationRequired: boolean
-  reason: string
-  rule: string
-  confidence: number
-  checkId: string
-  approvalId?: string
-  capability: string
-  effect: ActionEffect
-  effectSource: ActionChecked['effectSource']
-}
 
 /**
  * The hot path. Reads come from the replica's cache (kept exact by NOTIFY), the decision is
@@ -39,7 +25,7 @@ export class ActionsService {
     @Inject(ApprovalsService) private readonly approvals: ApprovalsService,
   ) {}
 
-  async check(auth: AuthContext, req: CheckRequest): Promise<CheckResponse> {
+  async check(auth: AuthContext, req: CheckRequest): Promise<ActionCheckResult> {
     const agent = await this.cache.agent(req.agentId)
     const session = req.sessionId === undefined ? null : await this.cache.session(req.sessionId)
     const policy = await this.cache.policy(auth.orgId)

@@ -1,23 +1,23 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common'
-import { type AuthContext, AuthFailed, authFromKeyRow, bearerKeyHash } from '@tessera/service-kit'
+import { Inject, Injectable } from '@nestjs/common'
+import type { SchemaDb } from '@tessera/event-store'
+import { ApiKeyGuard, type ApiKeyRow, DB, SERVICE_SCHEMA } from '@tessera/service-kit'
 import { GuardCache } from './guard-cache.ts'
 
 /**
- * The API-key guard of the hot path: the same rules as service-kit's `ApiKeyGuard`, with the
- * key's row from this replica's cache, which a revocation drops at commit like any other row.
+ * The API-key guard of the hot path: service-kit's, with the key's row from this replica's
+ * cache, which a revocation drops at commit like any other row.
  */
 @Injectable()
-export class CachedApiKeyGuard implements CanActivate {
-  constructor(@Inject(GuardCache) private readonly cache: GuardCache) {}
+export class CachedApiKeyGuard extends ApiKeyGuard {
+  constructor(
+    @Inject(DB) db: SchemaDb,
+    @Inject(SERVICE_SCHEMA) schema: string,
+    @Inject(GuardCache) private readonly cache: GuardCache,
+  ) {
+    super(db, schema)
+  }
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, string | undefined>; auth?: AuthContext }>()
-    const hash = bearerKeyHash(req.headers['authorization'])
-    const auth = hash === null ? null : authFromKeyRow(hash, await this.cache.apiKey(hash))
-    if (!auth) throw AuthFailed()
-    req.auth = auth
-    return true
+  protected override findKey(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null {
+    return this.cache.apiKey(hash)
   }
 }

@@ -12,13 +12,7 @@ import {
 } from '@nestjs/common'
 import { z } from 'zod'
 import { Capability } from '@tessera/contracts'
-import {
-  ApiKeyGuard,
-  Auth,
-  type AuthContext,
-  decodePageCursor,
-  parseInput,
-} from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, pageQuery, parseInput } from '@tessera/service-kit'
 import { parseEd25519PublicKey } from '../domain/agent/agent-key.ts'
 import { AgentsService } from './agents.service.ts'
 import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
@@ -53,10 +47,8 @@ const RegisterBody = z.object({
 
 const RevokeBody = z.object({ reason: z.string().trim().min(1).max(500) })
 
-const ListQuery = z.object({
+const ListQuery = pageQuery().extend({
   status: z.enum(['active', 'revoked']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
 })
 
 /** The org's agents. Every route needs an API key; another org's agent is a 404. */
@@ -76,7 +68,7 @@ export class AgentsController {
   @Get()
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { status, limit, cursor } = parseInput(ListQuery, query)
-    return this.agents.list(auth, { status, limit, after: decodePageCursor(cursor) })
+    return this.agents.list(auth, { status, limit, after: cursor })
   }
 
   @Get(':id')

@@ -10,13 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common'
 import { z } from 'zod'
-import {
-  ApiKeyGuard,
-  Auth,
-  type AuthContext,
-  decodePageCursor,
-  parseInput,
-} from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, pageQuery, parseInput } from '@tessera/service-kit'
 import { ApprovalsService } from './approvals.service.ts'
 
 const DecideBody = z.object({
@@ -25,11 +19,9 @@ const DecideBody = z.object({
   reason: z.string().trim().min(1).max(500).optional(),
 })
 
-const ListQuery = z.object({
+const ListQuery = pageQuery().extend({
   status: z.enum(['pending', 'approved', 'denied', 'expired']).optional(),
   agentId: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
 })
 
 /** Elevation approvals: list what waits for a human, and decide it. */
@@ -42,7 +34,7 @@ export class ApprovalsController {
   @Get()
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { cursor, ...filter } = parseInput(ListQuery, query)
-    return this.approvals.list(auth, { ...filter, before: decodePageCursor(cursor) })
+    return this.approvals.list(auth, { ...filter, before: cursor })
   }
 
   @Get(':approvalId')

@@ -1,6 +1,8 @@
 import { sql } from 'kysely'
 import type {
   ActionEffect,
+  Approval,
+  ApprovalStatus,
   ApprovalApproved,
   ApprovalConsumed,
   ApprovalDenied,
@@ -11,32 +13,6 @@ import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 
 type Db = SchemaDb | SchemaTx
-
-export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired'
-
-export interface ApprovalView {
-  approvalId: string
-  status: ApprovalStatus
-  agentId: string
-  sessionId: string | null
-  action: string
-  actionName: string
-  actionEffect: ActionEffect
-  toolInputSummary: string | null
-  checkId: string
-  rule: string
-  reason: string
-  requestedAt: string
-  expiresAt: string
-  decidedBy: string | null
-  decidedAt: string | null
-  denyReason: string | null
-  /** Approved: the retried check passes once, before this time. */
-  usableUntil: string | null
-  /** The check that used the approval up, and when. */
-  consumedAt: string | null
-  consumedByCheckId: string | null
-}
 
 interface ApprovalRow {
   approval_id: string
@@ -61,7 +37,7 @@ interface ApprovalRow {
 }
 
 /** A pending approval past its window reads as expired even before the sweeper records it. */
-function toView(r: ApprovalRow, now: Date): ApprovalView {
+function toView(r: ApprovalRow, now: Date): Approval {
   return {
     approvalId: r.approval_id,
     status: r.status === 'pending' && r.expires_at <= now ? 'expired' : r.status,
@@ -173,7 +149,7 @@ export async function listApprovals(
   orgId: string,
   f: ApprovalFilter,
   now: Date,
-): Promise<{ items: ApprovalView[]; nextCursor: string | null }> {
+): Promise<{ items: Approval[]; nextCursor: string | null }> {
   // pending means pending and within its window; expired includes lapsed pending ones
   const status =
     f.status === 'pending'

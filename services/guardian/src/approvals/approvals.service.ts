@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common'
 import type { Logger } from 'pino'
 import {
+  type Approval,
   ApprovalApproved,
   ApprovalConsumed,
   ApprovalDenied,
@@ -49,7 +50,6 @@ import { GuardCache } from '../actions/guard-cache.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import {
   type ApprovalFilter,
-  type ApprovalView,
   type ElevationKey,
   findApproval,
   findPendingApproval,
@@ -105,7 +105,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.sweeper)
   }
 
-  async get(auth: AuthContext, approvalId: string): Promise<ApprovalView> {
+  async get(auth: AuthContext, approvalId: string): Promise<Approval> {
     const view = await findApproval(this.db, this.schema, auth.orgId, approvalId, new Date())
     if (!view) throw NotFound('approval', approvalId)
     return view

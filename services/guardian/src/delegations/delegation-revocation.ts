@@ -1,4 +1,4 @@
-import { DelegationRevoked, SessionClosed } from '@tessera/contracts'
+import { DelegationRevoked } from '@tessera/contracts'
 import type { AppendContext, ExpectedVersion, SchemaTx } from '@tessera/event-store'
 import type { DeciderOf, EventLog } from '@tessera/service-kit'
 import {
@@ -12,17 +12,8 @@ import {
   type DelegationState,
   parseDelegationEvent,
 } from '../domain/delegation/delegation.state.ts'
-import {
-  type SessionCommand,
-  sessionDecider,
-  sessionStreamId,
-} from '../domain/session/session.decider.ts'
-import {
-  type SessionEvent,
-  type SessionState,
-  parseSessionEvent,
-} from '../domain/session/session.state.ts'
-import { activeSessionsUnder, markSessionClosed } from '../sessions/sessions.repository.ts'
+import { activeSessionsUnder } from '../sessions/sessions.repository.ts'
+import { closeSessions } from '../sessions/sessions.service.ts'
 import {
   descendantIds,
   liveDelegationsOf,
@@ -33,10 +24,6 @@ import {
 export const delegationLog: DeciderOf<DelegationCommand, DelegationEvent, DelegationState> = {
   ...delegationDecider,
   parse: parseDelegationEvent,
-}
-export const sessionLog: DeciderOf<SessionCommand, SessionEvent, SessionState> = {
-  ...sessionDecider,
-  parse: parseSessionEvent,
 }
 
 /** One delegation folded from its stream, with the version to append at. */
@@ -51,17 +38,18 @@ export async function loadDelegation(log: EventLog, tx: SchemaTx, delegationId: 
 
 /**
  * Revokes a delegation and every delegation derived from it, and closes their sessions, all
- * in `tx`. The caller holds the tree's lock ({@link lockTreeOf}). Each revocation is an event
- * on its own delegation's stream; the cascaded ones are caused by the first.
+ * in `tx`. The caller holds the tree's lock ({@link lockTreeOf}) and has loaded the target
+ * since ({@link loadDelegation}). Each revocation is an event on its own delegation's stream;
+ * the cascaded ones are caused by the first.
  */
 export async function revokeWithDescendants(
   log: EventLog,
   tx: SchemaTx,
   schema: string,
+  target: Awaited<ReturnType<typeof loadDelegation>>,
   c: Omit<Extract<DelegationCommand, { type: 'RevokeDelegation' }>, 'type' | 'descendants'>,
   ctx: AppendContext,
 ): Promise<DelegationRevoked[]> {
-  const target = await loadDelegation(log, tx, c.delegationId)
   const versions = new Map([[c.delegationId, target.version]])
   const descendants: Delegation[] = []
   for (const id of await descendantIds(tx, schema, c.delegationId)) {
@@ -85,36 +73,13 @@ export async function revokeWithDescendants(
       cause = { ...ctx, correlationId: ctx.correlationId ?? eventId, causationId: eventId }
     }
   }
-  await closeSessionsUnder(
-    log,
+  const sessionIds = await activeSessionsUnder(
     tx,
     schema,
-    c.orgId,
     revoked.map((r) => r.delegationId),
-    cause,
   )
+  await closeSessions(log, tx, schema, c.orgId, sessionIds, 'delegation_revoked', cause)
   return revoked
-}
-
-async function closeSessionsUnder(
-  log: EventLog,
-  tx: SchemaTx,
-  schema: string,
-  orgId: string,
-  delegationIds: string[],
-  ctx: AppendContext,
-) {
-  for (const sessionId of await activeSessionsUnder(tx, schema, delegationIds)) {
-    const command: SessionCommand = {
-      type: 'CloseSession',
-      sessionId,
-      orgId,
-      reason: 'delegation_revoked',
-      now: new Date(),
-    }
-    const [e] = await log.handle(sessionStreamId(sessionId), sessionLog, command, ctx, tx)
-    if (e) await markSessionClosed(tx, schema, SessionClosed.parse(e.data))
-  }
 }
 
 /**
@@ -133,12 +98,13 @@ export async function revokeDelegationsOf(
   for (const { delegationId } of await liveDelegationsOf(tx, schema, agent.agentId)) {
     if (done.has(delegationId)) continue
     await lockTreeOf(tx, schema, agent.orgId, delegationId)
-    const { state } = await loadDelegation(log, tx, delegationId)
-    if (state.status !== 'active') continue
+    const target = await loadDelegation(log, tx, delegationId)
+    if (target.state.status !== 'active') continue
     const revoked = await revokeWithDescendants(
       log,
       tx,
       schema,
+      target,
       { delegationId, orgId: agent.orgId, reason: 'agent_revoked', now: new Date() },
       ctx,
     )

@@ -12,13 +12,7 @@ import {
 } from '@nestjs/common'
 import { z } from 'zod'
 import { AgentId, Capability, DelegationId, SessionMode } from '@tessera/contracts'
-import {
-  ApiKeyGuard,
-  Auth,
-  type AuthContext,
-  decodePageCursor,
-  parseInput,
-} from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, pageQuery, parseInput } from '@tessera/service-kit'
 import { MAX_DELEGATION_TTL_SECONDS } from '../domain/delegation/delegation.decider.ts'
 import { DelegationsService } from './delegations.service.ts'
 import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
@@ -38,11 +32,9 @@ const SessionBody = z.object({
   mode: SessionMode.default('restricted'),
 })
 
-const ListQuery = z.object({
+const ListQuery = pageQuery().extend({
   agentId: AgentId.optional(),
   status: z.enum(['active', 'revoked', 'expired']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
 })
 
 /**
@@ -66,8 +58,7 @@ export class DelegationsController {
   @Get()
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { agentId, status, limit, cursor } = parseInput(ListQuery, query)
-    const after = decodePageCursor(cursor)
-    return this.delegations.list(auth, { agentId, status, limit, after })
+    return this.delegations.list(auth, { agentId, status, limit, after: cursor })
   }
 
   @Get(':id')

@@ -2,7 +2,6 @@ import { sql } from 'kysely'
 import type { DelegationCreated, DelegationRevoked } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
-import type { TokenHolder } from '../domain/token/token.decider.ts'
 
 type Db = SchemaDb | SchemaTx
 
@@ -127,29 +126,6 @@ export async function liveDelegationsOf(
     delegationId: r.delegation_id,
     rootDelegationId: r.root_delegation_id,
   }))
-}
-
-/**
- * The org's agent as the decider needs it, locked against revocation until the transaction
- * ends: an agent revoked beside a delegation's creation then sees the delegation and ends it.
- */
-export async function shareHolder(
-  db: Db,
-  schema: string,
-  orgId: string,
-  agentId: string,
-): Promise<TokenHolder | null> {
-  const { rows } = await sql<{
-    agent_id: string
-    org_id: string
-    status: 'active' | 'revoked'
-    capabilities: string[]
-  }>`select agent_id, org_id, status, capabilities from ${sql.id(schema)}.agents
-    where agent_id = ${agentId} and org_id = ${orgId} for share`.execute(db)
-  const r = rows[0]
-  return r
-    ? { agentId: r.agent_id, orgId: r.org_id, status: r.status, capabilities: r.capabilities }
-    : null
 }
 
 export async function findDelegation(

@@ -35,13 +35,9 @@ import {
   sessionStreamId,
 } from '../domain/session/session.decider.ts'
 import { type SessionView, findSession, insertSession } from '../sessions/sessions.repository.ts'
+import { sessionLog } from '../sessions/sessions.service.ts'
 import { findHolder } from '../tokens/tokens.repository.ts'
-import {
-  delegationLog,
-  loadDelegation,
-  revokeWithDescendants,
-  sessionLog,
-} from './delegation-revocation.ts'
+import { delegationLog, loadDelegation, revokeWithDescendants } from './delegation-revocation.ts'
 import {
   type DelegationPage,
   type DelegationStatus,
@@ -51,7 +47,6 @@ import {
   listDelegations,
   lockTreeOf,
   shareDelegation,
-  shareHolder,
 } from './delegations.repository.ts'
 
 export interface NewDelegation {
@@ -80,8 +75,10 @@ export class DelegationsService {
     await this.db
       .transaction()
       .execute(async (tx) => {
-        const from = await shareHolder(tx, this.schema, auth.orgId, input.fromAgentId)
-        const to = await shareHolder(tx, this.schema, auth.orgId, input.toAgentId)
+        // Both held until commit: an agent revoked now waits, then finds this delegation to end.
+        const share = { share: true }
+        const from = await findHolder(tx, this.schema, auth.orgId, input.fromAgentId, share)
+        const to = await findHolder(tx, this.schema, auth.orgId, input.toAgentId, share)
         const parent = parentDelegationId && (await this.lockParent(auth, tx, parentDelegationId))
         const command: DelegationCommand = {
           type: 'CreateDelegation',
@@ -144,10 +141,12 @@ export class DelegationsService {
           throw new DelegationNotFound(delegationId)
         }
         const command = { delegationId, orgId: auth.orgId, reason: 'revoked' as const, note }
+        const target = await loadDelegation(this.log, tx, delegationId)
         return revokeWithDescendants(
           this.log,
           tx,
           this.schema,
+          target,
           { ...command, now: new Date() },
           apiKeyActor(auth),
         )

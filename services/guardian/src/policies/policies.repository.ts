@@ -21,7 +21,17 @@ export interface GuardPolicy extends GuardPolicyView {
   compiled: OrgPolicy
 }
 
+/** The org's policy with its rules compiled once, as the check cache keeps it. */
 export async function loadGuardPolicy(db: Db, schema: string, orgId: string): Promise<GuardPolicy> {
+  const view = await findGuardPolicy(db, schema, orgId)
+  return { ...view, compiled: compileOrgPolicy(view) }
+}
+
+export async function findGuardPolicy(
+  db: Db,
+  schema: string,
+  orgId: string,
+): Promise<GuardPolicyView> {
   const { rows } = await sql<{
     version: number
     timezone: string
@@ -48,7 +58,7 @@ export async function loadGuardPolicy(db: Db, schema: string, orgId: string): Pr
         rules: [],
         updatedAt: null,
       }
-  return { ...view, compiled: compileOrgPolicy(view) }
+  return view
 }
 
 export async function saveGuardPolicy(db: Db, schema: string, e: GuardPolicySet) {

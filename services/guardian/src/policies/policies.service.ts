@@ -21,7 +21,7 @@ import {
   guardPolicyStreamId,
   parseGuardPolicyEvent,
 } from '../domain/policy/guard-policy.decider.ts'
-import { type GuardPolicyView, loadGuardPolicy, saveGuardPolicy } from './policies.repository.ts'
+import { type GuardPolicyView, findGuardPolicy, saveGuardPolicy } from './policies.repository.ts'
 
 const policyLog: DeciderOf<GuardPolicyCommand, GuardPolicyEvent, GuardPolicyState> = {
   ...guardPolicyDecider,
@@ -38,14 +38,13 @@ export class PoliciesService {
   ) {}
 
   async get(auth: AuthContext): Promise<GuardPolicyView> {
-    const { compiled: _compiled, ...view } = await loadGuardPolicy(this.db, this.schema, auth.orgId)
-    return view
+    return findGuardPolicy(this.db, this.schema, auth.orgId)
   }
 
   /** Replaces the whole policy (admin keys only); every rule is compiled before it is kept. */
   async set(auth: AuthContext, policy: GuardPolicy): Promise<GuardPolicyView> {
     if (auth.role !== 'admin') throw AuthDenied('only an admin key may change the guard policy')
-    await this.db
+    const set = await this.db
       .transaction()
       .execute(async (tx) => {
         const command: GuardPolicyCommand = {
@@ -61,7 +60,9 @@ export class PoliciesService {
           apiKeyActor(auth),
           tx,
         )
-        await saveGuardPolicy(tx, this.schema, GuardPolicySet.parse(e?.data))
+        const event = GuardPolicySet.parse(e?.data)
+        await saveGuardPolicy(tx, this.schema, event)
+        return event
       })
       .catch((err: unknown) => {
         if (err instanceof InvalidRule) {
@@ -69,6 +70,7 @@ export class PoliciesService {
         }
         throw err
       })
-    return this.get(auth)
+    const { setAt, ...view } = set
+    return { ...view, updatedAt: setAt }
   }
 }

@@ -37,7 +37,7 @@ import {
   markSessionClosed,
 } from './sessions.repository.ts'
 
-const sessionLog: DeciderOf<SessionCommand, SessionEvent, SessionState> = {
+export const sessionLog: DeciderOf<SessionCommand, SessionEvent, SessionState> = {
   ...sessionDecider,
   parse: parseSessionEvent,
 }
@@ -111,12 +111,26 @@ export async function closeSessionsOf(
   agent: { agentId: string; orgId: string },
   ctx: AppendContext,
 ) {
-  for (const sessionId of await activeSessionsOf(tx, schema, agent.agentId)) {
+  const sessionIds = await activeSessionsOf(tx, schema, agent.agentId)
+  await closeSessions(log, tx, schema, agent.orgId, sessionIds, 'agent_revoked', ctx)
+}
+
+/** Closes the org's sessions in `tx`, each an event on its own stream and its row updated. */
+export async function closeSessions(
+  log: EventLog,
+  tx: SchemaTx,
+  schema: string,
+  orgId: string,
+  sessionIds: readonly string[],
+  reason: Extract<SessionCommand, { type: 'CloseSession' }>['reason'],
+  ctx: AppendContext,
+) {
+  for (const sessionId of sessionIds) {
     const command: SessionCommand = {
       type: 'CloseSession',
       sessionId,
-      orgId: agent.orgId,
-      reason: 'agent_revoked',
+      orgId,
+      reason,
       now: new Date(),
     }
     const [e] = await log.handle(sessionStreamId(sessionId), sessionLog, command, ctx, tx)

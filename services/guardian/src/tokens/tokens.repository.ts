@@ -18,12 +18,17 @@ export async function markTokenRevoked(db: Db, schema: string, e: CapabilityToke
     where token_id = ${e.tokenId}`.execute(db)
 }
 
-/** The agent a token would be for, as the decider needs it; null if the org has no such agent. */
+/**
+ * The agent a token would be for, as the decider needs it; null if the org has no such agent.
+ * With `share`, the row stays locked against revocation until the transaction ends: an agent
+ * revoked beside what is being created then sees it, and ends it.
+ */
 export async function findHolder(
   db: Db,
   schema: string,
   orgId: string,
   agentId: string,
+  { share = false } = {},
 ): Promise<TokenHolder | null> {
   const { rows } = await sql<{
     agent_id: string
@@ -32,7 +37,7 @@ export async function findHolder(
     capabilities: string[]
   }>`
     select agent_id, org_id, status, capabilities from ${sql.id(schema)}.agents
-    where agent_id = ${agentId} and org_id = ${orgId}`.execute(db)
+    where agent_id = ${agentId} and org_id = ${orgId} ${share ? sql`for share` : sql``}`.execute(db)
   const r = rows[0]
   return r
     ? { agentId: r.agent_id, orgId: r.org_id, status: r.status, capabilities: r.capabilities }

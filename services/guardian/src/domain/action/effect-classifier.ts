@@ -1,3 +1,5 @@
+import type { ActionEffect } from '@tessera/contracts'
+
 /**
  * Classifies what a tool does from its name, for action checks that do not state
  * `actionEffect`. The heuristics, in order (the first that matches wins):
@@ -13,9 +15,6 @@
  * class wins). A name with no known word is `mutating` at 0.3: unknown tools are not
  * assumed harmless, but neither do they all need a human.
  */
-
-export const EFFECTS = ['read', 'mutating', 'destructive', 'admin'] as const
-export type ActionEffect = (typeof EFFECTS)[number]
 
 export interface Classification {
   effect: ActionEffect

@@ -180,12 +180,7 @@ function liveParent(
   c: Create,
   fromAgentId: string,
 ): Delegation {
-  const p = parent.state
-  if (p.status === 'none' || p.orgId !== c.orgId || p.delegationId !== parent.delegationId) {
-    throw new DelegationNotFound(parent.delegationId)
-  }
-  if (p.status === 'revoked') throw new DelegationAlreadyRevoked(p.delegationId)
-  if (Date.parse(p.expiresAt) <= c.now.getTime()) throw new DelegationExpired(p.delegationId)
+  const p = liveDelegation(parent.state, parent.delegationId, c.orgId, c.now)
   if (p.toAgentId !== fromAgentId) {
     throw new InvalidDelegation(
       `delegation ${p.delegationId} was not delegated to ${fromAgentId}`,
@@ -193,6 +188,22 @@ function liveParent(
     )
   }
   return p
+}
+
+/** The org's delegation by that id, neither revoked nor expired at `now`. */
+export function liveDelegation(
+  state: DelegationState | null,
+  delegationId: string,
+  orgId: string,
+  now: Date,
+): Delegation {
+  const d = state?.status === 'none' ? null : state
+  if (!d || d.delegationId !== delegationId || d.orgId !== orgId) {
+    throw new DelegationNotFound(delegationId)
+  }
+  if (d.status === 'revoked') throw new DelegationAlreadyRevoked(delegationId)
+  if (Date.parse(d.expiresAt) <= now.getTime()) throw new DelegationExpired(delegationId)
+  return d
 }
 
 function revoke(c: Revoke, state: DelegationState): DelegationEvent[] {

@@ -1,9 +1,5 @@
 import type { SessionMode } from '@tessera/contracts'
-import {
-  DelegationAlreadyRevoked,
-  DelegationExpired,
-  DelegationNotFound,
-} from '../delegation/delegation.decider.ts'
+import { liveDelegation } from '../delegation/delegation.decider.ts'
 import type { Delegation } from '../delegation/delegation.state.ts'
 import { type TokenHolder, covers } from '../token/token.decider.ts'
 import { type SessionEvent, type SessionState, evolve, initialState } from './session.state.ts'
@@ -74,58 +70,48 @@ export function decide(command: SessionCommand, state: SessionState): SessionEve
   }
 }
 
-function start(c: Extract<SessionCommand, { type: 'StartSession' }>): SessionEvent[] {
-  const agent = c.agent
-  if (!agent || agent.orgId !== c.orgId) throw new SessionAgentNotFound('agent not found')
-  if (agent.status !== 'active') throw new SessionAgentRevoked(`agent ${agent.agentId} is revoked`)
+type Start = Extract<SessionCommand, { type: 'StartSession' }>
+type StartDelegated = Extract<SessionCommand, { type: 'StartDelegatedSession' }>
+
+function start(c: Start): SessionEvent[] {
+  const agent = liveAgent(c.agent, c.orgId)
   const ceiling = [...new Set(c.scopeCeiling ?? agent.capabilities)]
   const beyond = ceiling.filter((s) => !covers(agent.capabilities, s))
   if (beyond.length) throw new CeilingAboveCapabilities(beyond)
-  return [
-    {
-      type: 'SessionStarted',
-      data: {
-        sessionId: c.sessionId,
-        agentId: agent.agentId,
-        orgId: c.orgId,
-        serverId: c.serverId,
-        mode: c.mode,
-        scopeCeiling: ceiling,
-        startedAt: c.now.toISOString(),
-      },
-    },
-  ]
+  return started(c, agent.agentId, ceiling)
 }
 
 /** A session under a delegation: its ceiling is the delegated scope, its end the expiry. */
-function startDelegated(
-  c: Extract<SessionCommand, { type: 'StartDelegatedSession' }>,
-): SessionEvent[] {
-  const d = c.delegation
-  if (!d || d.delegationId !== c.delegationId || d.orgId !== c.orgId) {
-    throw new DelegationNotFound(c.delegationId)
-  }
-  if (d.status === 'revoked') throw new DelegationAlreadyRevoked(d.delegationId)
-  if (Date.parse(d.expiresAt) <= c.now.getTime()) throw new DelegationExpired(d.delegationId)
-  const agent = c.agent
-  if (!agent || agent.agentId !== d.toAgentId || agent.orgId !== c.orgId) {
+function startDelegated(c: StartDelegated): SessionEvent[] {
+  const d = liveDelegation(c.delegation, c.delegationId, c.orgId, c.now)
+  const agent = liveAgent(c.agent, c.orgId, d.toAgentId)
+  return started(c, agent.agentId, [...d.scope], {
+    delegationId: d.delegationId,
+    expiresAt: d.expiresAt,
+  })
+}
+
+/** The org's active agent the session is for; `agentId`, when given, is who it must be. */
+function liveAgent(agent: TokenHolder | null, orgId: string, agentId?: string): TokenHolder {
+  if (!agent || agent.orgId !== orgId || (agentId !== undefined && agent.agentId !== agentId)) {
     throw new SessionAgentNotFound('agent not found')
   }
   if (agent.status !== 'active') throw new SessionAgentRevoked(`agent ${agent.agentId} is revoked`)
+  return agent
+}
+
+function started(
+  c: Start | StartDelegated,
+  agentId: string,
+  scopeCeiling: string[],
+  under?: { delegationId: string; expiresAt: string },
+): SessionEvent[] {
+  const { sessionId, orgId, serverId, mode } = c
+  const startedAt = c.now.toISOString()
   return [
     {
       type: 'SessionStarted',
-      data: {
-        sessionId: c.sessionId,
-        agentId: agent.agentId,
-        orgId: c.orgId,
-        serverId: c.serverId,
-        mode: c.mode,
-        scopeCeiling: [...d.scope],
-        startedAt: c.now.toISOString(),
-        delegationId: d.delegationId,
-        expiresAt: d.expiresAt,
-      },
+      data: { sessionId, agentId, orgId, serverId, mode, scopeCeiling, startedAt, ...under },
     },
   ]
 }
