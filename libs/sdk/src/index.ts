@@ -14,7 +14,9 @@ export {
 } from './errors.ts'
 
 export { TESSERA_TRUST_EXTENSION_URI } from './resources/agent-cards.ts'
-export { agentCardPayload, verifyAgentCard } from './verify-agent-card.ts'
+export { verifyAgentCard } from './verify-agent-card.ts'
+/** What a card's signatures sign; the same function guardian signs with. */
+export { agentCardPayload } from '@tessera/crypto'
 
 export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'

@@ -1,14 +1,13 @@
-import canonicalize from 'canonicalize'
 import {
   type CryptoKey,
   type FlattenedVerifyGetKey,
   type JSONWebKeySet,
   type JWK,
-  base64url,
+  type JWSHeaderParameters,
   createLocalJWKSet,
   decodeProtectedHeader,
-  flattenedVerify,
 } from 'jose'
+import { agentCardPayload, verifyDetachedJws } from '@tessera/crypto'
 import { NetworkError, TesseraError } from './errors.ts'
 
 /** Whose keys a card must be signed with. Never the card's own `jku`: the caller picks. */
@@ -47,7 +46,13 @@ export async function verifyAgentCard(
   const key = await resolveKeys(keys)
   const signatures = isRecord(card) && Array.isArray(card['signatures']) ? card['signatures'] : []
   if (signatures.length === 0) return invalid('unsigned', undefined, 'the card has no signatures')
-  const payload = base64url.encode(agentCardPayload(card as object))
+  let payload: string
+  try {
+    payload = agentCardPayload(card as object)
+  } catch (err) {
+    // e.g. a lone surrogate: no RFC 8785 form, so nothing anyone can have signed
+    return invalid('malformed', undefined, message(err))
+  }
   let worst: AgentCardVerification | undefined
   for (const sig of signatures) {
     const result = await verifyOne(sig, payload, key)
@@ -56,30 +61,6 @@ export async function verifyAgentCard(
       worst = result
   }
   return worst ?? invalid('malformed', undefined, 'no signature could be read')
-}
-
-/**
- * What a card's signatures sign: the card without `signatures` and without default values
- * (null, '', empty lists and objects, as A2A §8.4.1 says), as RFC 8785 JSON.
- */
-export function agentCardPayload(card: object): string {
-  const { signatures: _signatures, ...unsigned } = card as Record<string, unknown>
-  return canonicalize(withoutDefaults(unsigned) ?? {}) ?? '{}'
-}
-
-function withoutDefaults(value: unknown): unknown {
-  if (value === null || value === undefined || value === '') return undefined
-  if (Array.isArray(value)) {
-    const items = value.map(withoutDefaults).filter((v) => v !== undefined)
-    return items.length > 0 ? items : undefined
-  }
-  if (typeof value === 'object') {
-    const entries = Object.entries(value)
-      .map(([k, v]) => [k, withoutDefaults(v)] as const)
-      .filter(([, v]) => v !== undefined)
-    return entries.length > 0 ? Object.fromEntries(entries) : undefined
-  }
-  return value
 }
 
 async function verifyOne(
@@ -94,10 +75,9 @@ async function verifyOne(
   )
     return invalid('malformed', undefined, 'a signature lacks `protected` or `signature`')
   const jws = {
-    payload,
     protected: sig['protected'],
     signature: sig['signature'],
-    ...(isRecord(sig['header']) ? { header: sig['header'] } : {}),
+    ...(isRecord(sig['header']) ? { header: sig['header'] as JWSHeaderParameters } : {}),
   }
   let kid: string | undefined
   try {
@@ -106,7 +86,7 @@ async function verifyOne(
     return invalid('malformed', undefined, `unreadable protected header: ${message(err)}`)
   }
   try {
-    await flattenedVerify(jws, key as FlattenedVerifyGetKey)
+    await verifyDetachedJws(jws, payload, key)
     return { valid: true, kid }
   } catch (err) {
     const code = isRecord(err) ? err['code'] : undefined

@@ -159,6 +159,15 @@ describe('verifyAgentCard', () => {
     })
   })
 
+  it('calls a card that has no canonical form malformed, rather than throwing', async () => {
+    const signed = await sign(card, guardian)
+    const loneSurrogate = { ...signed, description: 'Finds papers.\ud800' }
+    expect(await verifyAgentCard(loneSurrogate, { publicKey: guardian.publicKey })).toMatchObject({
+      valid: false,
+      reason: 'malformed',
+    })
+  })
+
   it('agrees with the A2A SDK both ways', async () => {
     // a card the A2A SDK signs (ES256), we verify; a card we sign, the A2A SDK verifies
     const { privateKey, publicKey } = await generateKeyPair('ES256')

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import {
   type CanActivate,
   type ExecutionContext,
@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common'
 import { type Migration, sql } from 'kysely'
 import { ApiKeyIssued, ApiKeyRevoked, type AnyEnvelope } from '@tessera/contracts'
+import { sha256Hex } from '@tessera/crypto'
 import {
   type AppendContext,
   assertSchemaName,
@@ -31,9 +32,8 @@ export function apiKeyActor(auth: AuthContext): AppendContext {
   return { actor: { kind: 'api_key', id: auth.keyId, orgId: auth.orgId } }
 }
 
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value).digest('hex')
-}
+// The services hash keys and tokens with it through service-kit; @tessera/crypto has the one copy.
+export { sha256Hex }
 
 export function apiKeyMigrations(schema: string): Record<string, Migration> {
   const s = sql.id(assertSchemaName(schema))

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common'
 import {
   type CryptoKey,
-  FlattenedSign,
   type JWK,
   calculateJwkThumbprint,
   exportJWK,
@@ -9,10 +8,10 @@ import {
   generateKeyPair,
   importPKCS8,
 } from 'jose'
+import { agentCardPayload, sha256Hex, signDetachedJws } from '@tessera/crypto'
 import type { SchemaDb } from '@tessera/event-store'
-import { CONFIG, DB, SERVICE_SCHEMA, sha256Hex } from '@tessera/service-kit'
+import { CONFIG, DB, SERVICE_SCHEMA } from '@tessera/service-kit'
 import { type A2aAgentCard, jwksUrl } from '../domain/card/agent-card.ts'
-import { cardPayload } from '../domain/card/card-payload.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import { storedSigningKey } from './agent-cards.repository.ts'
 
@@ -71,18 +70,15 @@ export class CardSigner implements OnModuleInit {
   async sign(card: A2aAgentCard): Promise<SignedCard> {
     const { privateKey, publicJwk } = this.loaded()
     const { signatures: _old, ...unsigned } = card
-    const payload = cardPayload(unsigned)
-    const jws = await new FlattenedSign(new TextEncoder().encode(payload))
-      .setProtectedHeader({
-        alg: ALG,
-        typ: 'JOSE',
-        kid: publicJwk.kid,
-        jku: jwksUrl(this.config.TESSERA_PUBLIC_URL),
-      })
-      .sign(privateKey)
-    if (!jws.protected) throw new Error('jose returned a JWS without its protected header')
+    const payload = agentCardPayload(unsigned)
+    const jws = await signDetachedJws(payload, privateKey, {
+      alg: ALG,
+      typ: 'JOSE',
+      kid: publicJwk.kid,
+      jku: jwksUrl(this.config.TESSERA_PUBLIC_URL),
+    })
     return {
-      card: { ...unsigned, signatures: [{ protected: jws.protected, signature: jws.signature }] },
+      card: { ...unsigned, signatures: [jws] },
       cardHash: sha256Hex(payload),
       kid: publicJwk.kid,
     }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { ArdenResponse } from '@tessera/contracts'
+import { contentHash, sha256Hex } from '@tessera/crypto'
 import type { SchemaDb } from '@tessera/event-store'
-import { ApiError, type AuthContext, DB, SERVICE_SCHEMA, sha256Hex } from '@tessera/service-kit'
+import { ApiError, type AuthContext, DB, SERVICE_SCHEMA } from '@tessera/service-kit'
 import { acceptArden, checkArdenEvents, handlesOf } from '../domain/intake/arden.intake.ts'
-import { canonicalJson } from '../domain/intake/canonical-json.ts'
 import type { IntakeDeps, KnownAgent } from '../domain/intake/intake.types.ts'
 import {
   type TelemetryResult,
@@ -109,7 +109,7 @@ export class IntakeService {
     const claim: BatchClaim = {
       orgId: orgId ?? (clientBatch ? ownersOf(agents.values()) : INTAKE_ORG),
       batchId,
-      contentHash: sha256Hex(canonicalJson(raw)),
+      contentHash: contentHash(raw),
       response,
     }
     const outcome = await this.log.store(records, claim)

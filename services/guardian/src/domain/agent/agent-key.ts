@@ -1,7 +1,5 @@
-import { base58btc } from 'multiformats/bases/base58'
+import { publicKeyOfDidKey } from '@tessera/crypto'
 
-/** The multicodec prefix of an Ed25519 public key (varint 0xed). */
-const ED25519_PUB = [0xed, 0x01] as const
 const KEY_BYTES = 32
 const BASE64URL = /^[A-Za-z0-9_-]{43}$/
 const BASE64 = /^[A-Za-z0-9+/]{43}=?$/
@@ -23,21 +21,7 @@ export function parseEd25519PublicKey(input: string): Uint8Array | undefined {
     return new Uint8Array(raw)
   }
   const multibase = MULTIBASE.exec(text)?.[1]
-  if (!multibase) return undefined
-  let bytes: Uint8Array
-  try {
-    bytes = base58btc.decode(multibase)
-  } catch {
-    return undefined
-  }
-  const [a, b] = ED25519_PUB
-  if (bytes.length !== KEY_BYTES + 2 || bytes[0] !== a || bytes[1] !== b) return undefined
-  return bytes.slice(2)
-}
-
-/** `did:key:z6Mk…`: base58btc of the Ed25519 multicodec prefix and the raw key. */
-export function didKeyOf(rawKey: Uint8Array): string {
-  return `did:key:${base58btc.encode(Uint8Array.from([...ED25519_PUB, ...rawKey]))}`
+  return multibase ? publicKeyOfDidKey(`did:key:${multibase}`) : undefined
 }
 
 /** The raw key as base64url without padding, as events carry it. */

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { base58btc } from 'multiformats/bases/base58'
-import { base64UrlOf, didKeyOf, parseEd25519PublicKey } from './agent-key.ts'
+import { didKeyOf } from '@tessera/crypto'
+import { base64UrlOf, parseEd25519PublicKey } from './agent-key.ts'
 
 // the did:key spec's Ed25519 test vector (w3c-ccg.github.io/did-method-key): JWK `x` and DID
 const x = 'O2onvM62pC1io6jQKm8Nc2UyFXcd4kOmOsBIoYtZ2ik'

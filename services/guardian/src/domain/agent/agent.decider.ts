@@ -1,5 +1,6 @@
+import { didKeyOf } from '@tessera/crypto'
 import { type AgentEvent, type AgentState, evolve, initialState } from './agent.state.ts'
-import { ED25519_KEY_BYTES, base64UrlOf, didKeyOf } from './agent-key.ts'
+import { ED25519_KEY_BYTES, base64UrlOf } from './agent-key.ts'
 
 export type AgentCommand =
   | {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { canonicalizeAgentCard } from '@a2a-js/sdk'
 import type { AgentCard } from '@a2a-js/sdk'
+import { agentCardPayload } from '@tessera/crypto'
 import {
   type CardAgent,
   SkillNotACapability,
@@ -9,7 +10,6 @@ import {
   TRUST_EXTENSION_URI,
   buildAgentCard,
 } from './agent-card.ts'
-import { cardPayload, withoutDefaults } from './card-payload.ts'
 
 const PUBLIC_URL = 'https://tessera.example'
 const agent: CardAgent = {
@@ -106,21 +106,6 @@ describe('an agent card', () => {
 })
 
 describe('the canonical payload', () => {
-  it('is RFC 8785 JSON without signatures: sorted keys, no whitespace', () => {
-    const payload = cardPayload({
-      b: 1,
-      a: { d: [true, false], c: 'x' },
-      signatures: [{ protected: 'p', signature: 's' }],
-    })
-    expect(payload).toBe('{"a":{"c":"x","d":[true,false]},"b":1}')
-  })
-
-  it('leaves default values out, as A2A §8.4.1 says, but keeps false and 0', () => {
-    expect(
-      withoutDefaults({ a: '', b: [], c: {}, d: null, e: { f: [''] }, g: false, h: 0 }),
-    ).toEqual({ g: false, h: 0 })
-  })
-
   it('does not depend on key order', () => {
     const card = buildAgentCard(agent, PUBLIC_URL)
     const reversed = JSON.parse(
@@ -130,7 +115,7 @@ describe('the canonical payload', () => {
           : v,
       ),
     ) as object
-    expect(cardPayload(reversed)).toBe(cardPayload(card))
+    expect(agentCardPayload(reversed)).toBe(agentCardPayload(card))
   })
 
   it("is byte for byte what the A2A SDK's canonicalization gives, so its verifiers agree", () => {
@@ -142,7 +127,7 @@ describe('the canonical payload', () => {
       }),
     ]
     for (const card of cards) {
-      expect(cardPayload(card)).toBe(canonicalizeAgentCard(card as unknown as AgentCard))
+      expect(agentCardPayload(card)).toBe(canonicalizeAgentCard(card as unknown as AgentCard))
     }
   })
 
@@ -162,7 +147,7 @@ describe('the canonical payload', () => {
           )
           const { securityRequirements: _unsigned, skills, ...rest } = card
           const signed = skills.length > 0 ? { ...rest, skills } : rest
-          expect(JSON.parse(cardPayload(card))).toEqual(signed)
+          expect(JSON.parse(agentCardPayload(card))).toEqual(signed)
         },
       ),
     )

@@ -1,20 +1,20 @@
-import canonicalize from 'canonicalize'
+import { canonicalJson } from './canonical-json.ts'
 
 /**
- * What an A2A card's signatures sign (A2A v1.0 §8.4): the card without `signatures`, with its
- * default values left out, as RFC 8785 (JCS) JSON. The same bytes that @tessera/sdk's
- * `verifyAgentCard` and the A2A SDKs rebuild when they verify.
+ * What an A2A v1.0 agent card's signatures sign (§8.4.1): the card without `signatures` and
+ * without default values (null, '', empty lists and objects), as RFC 8785 JSON. Guardian signs
+ * these bytes and `@tessera/sdk` verifies them; the A2A SDKs rebuild the same.
  */
-export function cardPayload(card: object): string {
+export function agentCardPayload(card: object): string {
   const { signatures: _signatures, ...unsigned } = card as Record<string, unknown>
-  return canonicalize(withoutDefaults(unsigned) ?? {}) ?? '{}'
+  return canonicalJson(withoutDefaults(unsigned) ?? {})
 }
 
 /**
  * Drops null, '' and empty lists and objects, deepest first, as A2A's canonicalization does
  * (a proto3 JSON reader cannot tell them from absent). `false` and `0` stay.
  */
-export function withoutDefaults(value: unknown): unknown {
+function withoutDefaults(value: unknown): unknown {
   if (value === null || value === undefined || value === '') return undefined
   if (Array.isArray(value)) {
     const items = value.map(withoutDefaults).filter((v) => v !== undefined)

@@ -1,0 +1,9 @@
+export { agentCardPayload } from './agent-card-payload.ts'
+export { canonicalJson, contentHash } from './canonical-json.ts'
+export { didKeyOf, publicKeyOfDidKey } from './did-key.ts'
+export { ed25519PublicKeyOf, generateEd25519KeyPair, signHash, verifyHash } from './ed25519.ts'
+export { signDetachedJws, verifyDetachedJws } from './jws.ts'
+export { sha256Hex } from './sha256.ts'
+
+export type { Ed25519KeyPair } from './ed25519.ts'
+export type { DetachedJws, JwsVerifyKey } from './jws.ts'
