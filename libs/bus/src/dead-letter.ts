@@ -2,8 +2,16 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstream, type JsMsg } from '@nats-io/jetstream'
 import { headers } from '@nats-io/nats-core'
 import { HEADERS, deadLetterSubject } from '@tessera/contracts'
-import type { ConsumerSpec } from './consumer.ts'
 import { errorMessage } from './error-message.ts'
+
+/** Where the message was consumed: the part of a `ConsumerSpec` a dead letter records. */
+export interface DeadLetterSource {
+  /** Full stream name, prefix included. */
+  stream: string
+  durable: string
+  /** Test isolation prefix, for the dead-letter subject. */
+  prefix?: string | undefined
+}
 
 /**
  * Copies a message the consumer gave up on into the dead-letter stream, with the error and
@@ -12,14 +20,19 @@ import { errorMessage } from './error-message.ts'
 export async function sendToDeadLetter(
   nc: NatsConnection,
   m: JsMsg,
-  spec: ConsumerSpec,
+  spec: DeadLetterSource,
   err: unknown,
 ): Promise<void> {
   const h = headers()
   for (const key of m.headers?.keys() ?? []) {
     if (!key.startsWith('Nats-')) h.set(key, m.headers!.get(key))
   }
-  h.set(HEADERS.error, errorMessage(err).slice(0, 2000).replace(/[\r\n]+/g, ' '))
+  h.set(
+    HEADERS.error,
+    errorMessage(err)
+      .slice(0, 2000)
+      .replace(/[\r\n]+/g, ' '),
+  )
   h.set(HEADERS.originalSubject, m.subject)
   h.set(HEADERS.originalStream, spec.stream)
   h.set(HEADERS.originalSequence, String(m.seq))
