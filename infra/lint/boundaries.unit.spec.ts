@@ -67,6 +67,54 @@ describe('module boundaries', { timeout: 60_000 }, () => {
       ])
     })
 
+    it.each([
+      ['@tessera/service-kit', 'sha256Hex'],
+      ['@tessera/event-store', 'EventStore'],
+      ['@tessera/bus', 'runConsumer'],
+      ['pg', 'Pool'],
+      ['kysely', 'sql'],
+      ['@nats-io/jetstream', 'jetstream'],
+    ])('rejects %s in a service domain folder, at any depth', async (from, name) => {
+      for (const file of [
+        'services/guardian/src/domain/boundary-probe.ts',
+        'services/pacts/src/domain/pact/boundary-probe.ts',
+      ]) {
+        const messages = await lint(
+          file,
+          `import { ${name} } from '${from}'\nexport const d = ${name}\n`,
+        )
+        expect(errors(messages, RESTRICTED), file).toEqual([
+          expect.stringContaining(`'${from}' import is restricted`),
+        ])
+      }
+    })
+
+    it('rejects a type-only import of an IO lib too', async () => {
+      const messages = await lint(
+        'services/guardian/src/domain/boundary-probe.ts',
+        "import type { SchemaDb } from '@tessera/event-store'\nexport type D = SchemaDb\n",
+      )
+      expect(errors(messages, RESTRICTED)).toHaveLength(1)
+    })
+
+    it('accepts the pure libs (conditions, crypto) in a service domain folder', async () => {
+      const messages = await lint(
+        'services/guardian/src/domain/boundary-probe.ts',
+        "import { evaluate } from '@tessera/conditions'\nimport { sha256Hex } from '@tessera/crypto'\nexport const d = [evaluate, sha256Hex]\n",
+      )
+      expect(errors(messages, RESTRICTED)).toEqual([])
+    })
+
+    it('lets a domain spec use the testing helpers, and only a spec', async () => {
+      const code = "import { spec } from '@tessera/testing'\nexport const d = spec\n"
+      const spec = await lint('services/guardian/src/domain/boundary-probe.unit.spec.ts', code)
+      expect(errors(spec, RESTRICTED)).toEqual([])
+      const source = await lint('services/guardian/src/domain/boundary-probe.ts', code)
+      expect(errors(source, RESTRICTED)).toEqual([
+        expect.stringContaining("'@tessera/testing' import is restricted"),
+      ])
+    })
+
     it('accepts contracts in a service domain folder', async () => {
       const messages = await lint(
         'services/guardian/src/domain/boundary-probe.ts',
