@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from 'node:net'
 import { Body, Controller, Get, Module, Param, Post, Query } from '@nestjs/common'
 import { z } from 'zod'
-import { type InProcessService, startInProcess } from '@tessera/testing'
+import { ErrorBody, type InProcessService, startInProcess } from '@tessera/testing'
 import { NotFound } from './errors.ts'
 import { pageQuery } from './page-cursor.ts'
 import { QueryTime, parseInput } from './validation.ts'
@@ -13,12 +13,6 @@ import { QueryTime, parseInput } from './validation.ts'
  * the query. Before the rules, NUL reached Postgres (500), text/plain and form bodies were
  * parsed, and the router's refusals had Fastify's own body.
  */
-const ErrorBody = z.strictObject({
-  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
-  message: z.string(),
-  details: z.record(z.string(), z.unknown()),
-})
-
 const Thing = z.object({ name: z.string().max(100), tags: z.array(z.string()).optional() })
 const ListQuery = pageQuery().extend({ from: QueryTime.optional(), to: QueryTime.optional() })
 

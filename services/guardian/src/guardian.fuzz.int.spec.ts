@@ -3,7 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
-import { z } from 'zod'
+import { ErrorBody, hostileText } from '@tessera/testing'
 import { GuardianHarness, type Json, callJson } from './testing/guardian-harness.ts'
 
 /**
@@ -15,12 +15,6 @@ import { GuardianHarness, type Json, callJson } from './testing/guardian-harness
  * `TESSERA_FUZZ_SCALE=10` runs every property ten times as often; `TESSERA_FUZZ_SEED=<n>` replays
  * a run (fast-check prints the seed and the shrunk counterexample of a failure).
  */
-
-const ErrorBody = z.strictObject({
-  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
-  message: z.string(),
-  details: z.record(z.string(), z.unknown()),
-})
 
 const runs = (n: number) => Math.ceil(n * Number(process.env['TESSERA_FUZZ_SCALE'] ?? 1))
 const seed = process.env['TESSERA_FUZZ_SEED']
@@ -254,32 +248,19 @@ async function send(s: Sent): Promise<{ status: number; body: unknown }> {
 }
 
 /** Strings JSON carries but Postgres cannot store, and other text that trips parsers. */
-const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))
-const nasty = fc.oneof(
-  fc.constantFrom(
-    '\u0000',
-    'a\u0000b',
-    '\ud800',
-    '\udfff',
-    'a\ud83d',
-    '\udc00b',
-    '\ufffe',
-    '\u2028',
-    '\u202e',
-    '',
-    ' ',
-    '%00',
-    '../../etc/passwd',
-    "'; drop table agents; --",
-    '${jndi:x}',
-    'web:*',
-    '*',
-    '__proto__',
-    'constructor',
-    '2026-02-31T00:00:00Z',
-    '0000-01-01T00:00:00Z',
-  ),
-  fc.string({ unit: fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), lone) }),
+const nasty = hostileText(
+  'a\u0000b',
+  '\u202e',
+  '',
+  ' ',
+  '%00',
+  '../../etc/passwd',
+  "'; drop table agents; --",
+  '${jndi:x}',
+  'web:*',
+  '*',
+  '2026-02-31T00:00:00Z',
+  '0000-01-01T00:00:00Z',
 )
 const huge = fc
   .tuple(fc.integer({ min: 1_000, max: 300_000 }), fc.constantFrom('a', '\u00e9', '🙂', '\u0000'))
@@ -559,7 +540,8 @@ describe('every guardian route under fuzzing (admin key)', () => {
             contentType: type,
             authorization: auth,
           })
-          if (a.status < 300) expect(type ?? '').toMatch(/^application\/json/i)
+          // an empty body is no body: it needs no content type
+          if (a.status < 300 && body.length > 0) expect(type ?? '').toMatch(/^application\/json/i)
         },
       ),
       { numRuns: runs(200) },
