@@ -17,6 +17,8 @@ import { GuardianHarness, type Json, callJson } from './testing/guardian-harness
  */
 
 const runs = (n: number) => Math.ceil(n * Number(process.env['TESSERA_FUZZ_SCALE'] ?? 1))
+/** Per test: a scaled-up run takes proportionally longer. */
+const TIMEOUT = runs(60_000)
 const seed = process.env['TESSERA_FUZZ_SEED']
 if (seed) fc.configureGlobal({ seed: Number(seed) })
 
@@ -448,105 +450,125 @@ describe('every guardian route under fuzzing (admin key)', () => {
     )
   })
 
-  it('answers bodies built from each route’s shape, hostile values included', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...withBody).chain((route) => fc.tuple(fc.constant(route), bodyFor(route))),
-        async ([route, value]) => {
-          const body = JSON.stringify(value) ?? 'null'
-          await send({ route, path: realPath(route), body, contentType: 'application/json' })
-        },
-      ),
-      { numRuns: runs(400) },
-    )
-  })
-
-  it('answers random path ids on every route with an id', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .constantFrom(...withIds)
-          .chain((route) => fc.tuple(fc.constant(route), pathOf(route, pathId))),
-        async ([route, path]) => {
-          const body = route.body ? JSON.stringify(route.body()) : undefined
-          await send({ route, path, body, contentType: body && 'application/json' })
-        },
-      ),
-      { numRuns: runs(250) },
-    )
-  })
-
-  it('answers random query strings, times and cursors on every list', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .constantFrom(...withQuery)
-          .chain((route) => fc.tuple(fc.constant(route), queryFor(route))),
-        async ([route, query]) => {
-          await send({ route, path: realPath(route), query })
-        },
-      ),
-      { numRuns: runs(250) },
-    )
-  })
-
-  it('answers random content types, bytes and authorization headers', async () => {
-    const printable = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c))
-    const contentType = fc.oneof(
-      fc.constantFrom(
-        'application/json',
-        'application/json; charset=utf-8',
-        'application/json; charset=latin1',
-        'application/json; charset=utf-16',
-        'application/vnd.api+json',
-        'text/plain',
-        'text/json',
-        'application/x-www-form-urlencoded',
-        'multipart/form-data; boundary=x',
-        'application/octet-stream',
-        '*/*',
-        '',
-        ';',
-      ),
-      fc.string({ unit: printable, maxLength: 60 }),
-      fc.constant(undefined),
-    )
-    const bytes = (route: Route) =>
-      fc.oneof(
-        fc.constant(new TextEncoder().encode(JSON.stringify(route.body?.() ?? {}))),
-        fc.uint8Array({ maxLength: 2048 }),
-        fc.constant(new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d])),
-        fc.string({ unit: 'binary', maxLength: 300 }).map((s) => new TextEncoder().encode(s)),
+  it(
+    'answers bodies built from each route’s shape, hostile values included',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...withBody)
+            .chain((route) => fc.tuple(fc.constant(route), bodyFor(route))),
+          async ([route, value]) => {
+            const body = JSON.stringify(value) ?? 'null'
+            await send({ route, path: realPath(route), body, contentType: 'application/json' })
+          },
+        ),
+        { numRuns: runs(400) },
       )
-    const authorization = fc.oneof(
-      { weight: 4, arbitrary: fc.constant(undefined) },
-      { weight: 1, arbitrary: fc.constant(null) },
-      { weight: 1, arbitrary: fc.string({ unit: printable, maxLength: 200 }) },
-      {
-        weight: 1,
-        arbitrary: fc.string({ unit: printable, maxLength: 200 }).map((k) => `Bearer ${k}`),
-      },
-    )
-    await fc.assert(
-      fc.asyncProperty(
-        fc
-          .constantFrom(...withBody)
-          .chain((route) => fc.tuple(fc.constant(route), bytes(route), contentType, authorization)),
-        async ([route, body, type, auth]) => {
-          const a = await send({
-            route,
-            path: realPath(route),
-            body,
-            contentType: type,
-            authorization: auth,
-          })
-          // an empty body is no body: it needs no content type
-          if (a.status < 300 && body.length > 0) expect(type ?? '').toMatch(/^application\/json/i)
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'answers random path ids on every route with an id',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...withIds)
+            .chain((route) => fc.tuple(fc.constant(route), pathOf(route, pathId))),
+          async ([route, path]) => {
+            const body = route.body ? JSON.stringify(route.body()) : undefined
+            await send({ route, path, body, contentType: body && 'application/json' })
+          },
+        ),
+        { numRuns: runs(250) },
+      )
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'answers random query strings, times and cursors on every list',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...withQuery)
+            .chain((route) => fc.tuple(fc.constant(route), queryFor(route))),
+          async ([route, query]) => {
+            await send({ route, path: realPath(route), query })
+          },
+        ),
+        { numRuns: runs(250) },
+      )
+    },
+    TIMEOUT,
+  )
+
+  it(
+    'answers random content types, bytes and authorization headers',
+    async () => {
+      const printable = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c))
+      const contentType = fc.oneof(
+        fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-8',
+          'application/json; charset=latin1',
+          'application/json; charset=utf-16',
+          'application/vnd.api+json',
+          'text/plain',
+          'text/json',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/octet-stream',
+          '*/*',
+          '',
+          ';',
+        ),
+        fc.string({ unit: printable, maxLength: 60 }),
+        fc.constant(undefined),
+      )
+      const bytes = (route: Route) =>
+        fc.oneof(
+          fc.constant(new TextEncoder().encode(JSON.stringify(route.body?.() ?? {}))),
+          fc.uint8Array({ maxLength: 2048 }),
+          fc.constant(new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d])),
+          fc.string({ unit: 'binary', maxLength: 300 }).map((s) => new TextEncoder().encode(s)),
+        )
+      const authorization = fc.oneof(
+        { weight: 4, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constant(null) },
+        { weight: 1, arbitrary: fc.string({ unit: printable, maxLength: 200 }) },
+        {
+          weight: 1,
+          arbitrary: fc.string({ unit: printable, maxLength: 200 }).map((k) => `Bearer ${k}`),
         },
-      ),
-      { numRuns: runs(200) },
-    )
-  })
+      )
+      await fc.assert(
+        fc.asyncProperty(
+          fc
+            .constantFrom(...withBody)
+            .chain((route) =>
+              fc.tuple(fc.constant(route), bytes(route), contentType, authorization),
+            ),
+          async ([route, body, type, auth]) => {
+            const a = await send({
+              route,
+              path: realPath(route),
+              body,
+              contentType: type,
+              authorization: auth,
+            })
+            // an empty body is no body: it needs no content type
+            if (a.status < 300 && body.length > 0) expect(type ?? '').toMatch(/^application\/json/i)
+          },
+        ),
+        { numRuns: runs(200) },
+      )
+    },
+    TIMEOUT,
+  )
 
   it('answers the inputs that used to be 500s with 400 VALIDATION_ERROR on every route', async () => {
     const cursor = Buffer.from('2026-02-31T00:00:00.000Z|agt_0123456789abcdefghjkmnpqrs')
