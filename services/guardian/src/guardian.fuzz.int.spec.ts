@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readFileSync, readdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
-import { ErrorBody, hostileText } from '@tessera/testing'
-import { GuardianHarness, type Json, callJson } from './testing/guardian-harness.ts'
+import { ErrorBody } from '@tessera/testing'
+import { GuardianHarness, callJson } from './testing/guardian-harness.ts'
+import {
+  type OrgIds,
+  type Route,
+  declaredRoutes,
+  guardianRoutes,
+  seedOrg,
+} from './testing/guardian-routes.ts'
+import { cursorText, junk, nasty, pct, shaped, timeText } from './testing/hostile-json.ts'
 
 /**
  * Fuzzes every guardian route over real HTTP with an admin key: bodies built from each route's
@@ -28,184 +33,20 @@ const TOKEN = 'guardian-fuzz-bootstrap-token'
 let h: GuardianHarness
 let key: string
 /** Real ids of the org's resources, so some fuzzed calls reach past the 404. */
-const ids: Record<string, string> = {}
+const ids: OrgIds = {}
+const ROUTES = guardianRoutes(ids)
 const seen = new Map<number, number>()
-
-async function ok(method: string, path: string, body?: unknown): Promise<Json> {
-  const res = await callJson(h.url, method, path, key, body)
-  if (res.status >= 300) throw new Error(`setup ${method} ${path}: ${res.status}`)
-  return res.body
-}
 
 beforeAll(async () => {
   h = await GuardianHarness.start(TOKEN)
   key = String((await callJson(h.url, 'POST', '/v1/orgs', TOKEN, { name: 'Fuzz' })).body['apiKey'])
-  const agent = (name: string) =>
-    ok('POST', '/v1/agents', { name, framework: 't', capabilities: ['web:search', 'db:*'] })
-  ids['agent'] = String((await agent('a1'))['id'])
-  ids['peer'] = String((await agent('a2'))['id'])
-  const token = await ok('POST', '/v1/tokens', { agentId: ids['agent'], scopes: ['web:search'] })
-  ids['token'] = String(token['tokenId'])
-  ids['tokenSecret'] = String(token['token'])
-  const session = await ok('POST', '/v1/sessions', {
-    agentId: ids['agent'],
-    serverId: 's',
-    mode: 'supervised',
-  })
-  ids['session'] = String(session['sessionId'])
-  const check = await ok('POST', '/v1/actions/check', {
-    agentId: ids['agent'],
-    toolName: 'db_delete',
-    sessionId: ids['session'],
-  })
-  ids['check'] = String(check['checkId'])
-  ids['approval'] = String(check['approvalId'])
-  const delegation = await ok('POST', '/v1/delegations', {
-    fromAgentId: ids['agent'],
-    toAgentId: ids['peer'],
-    scope: ['web:search'],
-    ttlSeconds: 600,
-  })
-  ids['delegation'] = String(delegation['delegationId'])
-  // a second key to revoke: the fuzzer never gets the id of the key it calls with
-  ids['key'] = String((await ok('POST', '/v1/keys', { name: 'm', role: 'member' }))['keyId'])
+  Object.assign(ids, await seedOrg(h.url, key))
 })
 
 afterAll(async () => {
   console.info(`guardian fuzz: statuses ${JSON.stringify(Object.fromEntries(seen))}`)
   await h?.stop()
 })
-
-interface Route {
-  method: 'GET' | 'POST' | 'PUT'
-  /** `:name` segments are filled from {@link ids} or by the fuzzer. */
-  path: string
-  /** A valid body: the shape the fuzzer builds its bodies from. */
-  body?: () => Json
-  /** The query parameters the route reads. */
-  query?: string[]
-  auth?: 'bootstrap'
-}
-
-const PAGE = ['limit', 'cursor']
-const ROUTES: Route[] = [
-  { method: 'POST', path: '/v1/orgs', body: () => ({ name: 'Fuzz org' }), auth: 'bootstrap' },
-  { method: 'GET', path: '/v1/orgs/me' },
-  { method: 'POST', path: '/v1/keys', body: () => ({ name: 'k', role: 'member' }) },
-  { method: 'GET', path: '/v1/keys', query: ['status'] },
-  { method: 'POST', path: '/v1/keys/:key/revoke' },
-  {
-    method: 'POST',
-    path: '/v1/agents',
-    body: () => ({
-      name: 'n',
-      framework: 'f',
-      capabilities: ['web:search'],
-      metadata: { team: 'x', n: 1 },
-    }),
-  },
-  { method: 'GET', path: '/v1/agents', query: [...PAGE, 'status'] },
-  { method: 'GET', path: '/v1/agents/:agent' },
-  { method: 'POST', path: '/v1/agents/:peer/revoke', body: () => ({ reason: 'r' }) },
-  {
-    method: 'POST',
-    path: '/v1/agents/:agent/card',
-    body: () => ({
-      description: 'd',
-      version: '1',
-      skills: [{ id: 'web:search', name: 'S', tags: ['t'], examples: ['e'] }],
-    }),
-  },
-  { method: 'POST', path: '/v1/agents/:agent/card/publish', body: () => ({ description: 'd' }) },
-  { method: 'POST', path: '/v1/agents/:agent/card/unpublish' },
-  { method: 'GET', path: '/a2a/agents/:agent/agent-card.json' },
-  { method: 'GET', path: '/a2a/jwks.json' },
-  {
-    method: 'POST',
-    path: '/v1/tokens',
-    body: () => ({
-      agentId: ids['agent'],
-      scopes: ['web:search'],
-      audience: ['a'],
-      ttlSeconds: 60,
-    }),
-  },
-  {
-    method: 'POST',
-    path: '/v1/tokens/introspect',
-    body: () => ({ token: ids['tokenSecret'], target: 't', requiredScopes: ['web:search'] }),
-  },
-  { method: 'POST', path: '/v1/tokens/:token/revoke' },
-  {
-    method: 'POST',
-    path: '/v1/sessions',
-    body: () => ({
-      agentId: ids['agent'],
-      serverId: 's',
-      mode: 'supervised',
-      scopeCeiling: ['web:search'],
-    }),
-  },
-  { method: 'GET', path: '/v1/sessions/:session' },
-  {
-    method: 'POST',
-    path: '/v1/actions/check',
-    body: () => ({
-      agentId: ids['agent'],
-      toolName: 'db_delete',
-      sessionId: ids['session'],
-      toolInputSummary: 'drop it',
-      actionEffect: 'write',
-      params: { amount: 5, to: 'x' },
-    }),
-  },
-  {
-    method: 'GET',
-    path: '/v1/actions/checks',
-    query: [...PAGE, 'agentId', 'sessionId', 'decision', 'rule', 'from', 'to'],
-  },
-  { method: 'GET', path: '/v1/actions/checks/:check' },
-  { method: 'GET', path: '/v1/approvals', query: [...PAGE, 'status', 'agentId'] },
-  { method: 'GET', path: '/v1/approvals/:approval' },
-  {
-    method: 'POST',
-    path: '/v1/approvals/:approval/approve',
-    body: () => ({ decidedBy: 'd', reason: 'r' }),
-  },
-  {
-    method: 'POST',
-    path: '/v1/approvals/:approval/deny',
-    body: () => ({ decidedBy: 'd', reason: 'r' }),
-  },
-  {
-    method: 'POST',
-    path: '/v1/delegations',
-    body: () => ({
-      fromAgentId: ids['agent'],
-      toAgentId: ids['peer'],
-      scope: ['web:search'],
-      ttlSeconds: 60,
-    }),
-  },
-  { method: 'GET', path: '/v1/delegations', query: [...PAGE, 'agentId', 'status'] },
-  { method: 'GET', path: '/v1/delegations/:delegation' },
-  { method: 'POST', path: '/v1/delegations/:delegation/revoke', body: () => ({ reason: 'r' }) },
-  {
-    method: 'POST',
-    path: '/v1/delegations/:delegation/sessions',
-    body: () => ({ serverId: 's', mode: 'restricted' }),
-  },
-  { method: 'GET', path: '/v1/guard/policy' },
-  {
-    method: 'PUT',
-    path: '/v1/guard/policy',
-    body: () => ({
-      rules: [{ name: 'r1', decision: 'deny', tools: ['transfer_funds'], reason: 'no' }],
-      timezone: 'UTC',
-      approvalWindowSeconds: 600,
-    }),
-  },
-]
 
 interface Sent {
   route: Route
@@ -249,68 +90,6 @@ async function send(s: Sent): Promise<{ status: number; body: unknown }> {
   return { status: res.status, body }
 }
 
-/** Strings JSON carries but Postgres cannot store, and other text that trips parsers. */
-const nasty = hostileText(
-  'a\u0000b',
-  '\u202e',
-  '',
-  ' ',
-  '%00',
-  '../../etc/passwd',
-  "'; drop table agents; --",
-  '${jndi:x}',
-  'web:*',
-  '*',
-  '2026-02-31T00:00:00Z',
-  '0000-01-01T00:00:00Z',
-)
-const huge = fc
-  .tuple(fc.integer({ min: 1_000, max: 300_000 }), fc.constantFrom('a', '\u00e9', '🙂', '\u0000'))
-  .map(([n, c]) => c.repeat(n))
-const deep = fc
-  .integer({ min: 10, max: 800 })
-  .map((n) => JSON.parse(`${'['.repeat(n)}1${']'.repeat(n)}`) as unknown)
-const wrongType = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1.5, 1e308, -0, 2 ** 53, [], {}),
-  fc.double(),
-  fc.integer(),
-)
-const junk = fc.oneof(
-  { weight: 3, arbitrary: nasty },
-  { weight: 2, arbitrary: wrongType },
-  { weight: 1, arbitrary: huge },
-  { weight: 1, arbitrary: deep },
-  { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.oneof(fc.string(), nasty), nasty, { maxKeys: 4 }) },
-)
-
-/** Values like `sample`: mostly it, sometimes a near miss of its type, sometimes junk. */
-function like(sample: unknown, depth = 0): fc.Arbitrary<unknown> {
-  const near: fc.Arbitrary<unknown>[] = []
-  if (typeof sample === 'string') near.push(nasty, fc.string({ maxLength: 300 }))
-  if (typeof sample === 'number') near.push(fc.integer(), fc.double(), fc.constant(String(sample)))
-  if (Array.isArray(sample) && depth < 4)
-    near.push(fc.array(sample.length ? like(sample[0], depth + 1) : junk, { maxLength: 6 }))
-  if (typeof sample === 'object' && sample !== null && !Array.isArray(sample) && depth < 4)
-    near.push(shaped(sample as Json, depth + 1))
-  return fc.oneof(
-    { weight: 5, arbitrary: fc.constant(sample) },
-    { weight: 2, arbitrary: near.length ? fc.oneof(...near) : junk },
-    { weight: 1, arbitrary: junk },
-  )
-}
-
-/** An object with each field kept, changed or dropped, and unknown fields added. */
-function shaped(sample: Json, depth = 0): fc.Arbitrary<Json> {
-  const fields = Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, like(v, depth)]))
-  return fc
-    .tuple(
-      fc.record(fields, { requiredKeys: [] }),
-      fc.option(fc.dictionary(fc.oneof(fc.string(), nasty), junk, { maxKeys: 3 }), { freq: 4 }),
-    )
-    .map(([o, extra]) => (extra ? { ...extra, ...o } : o))
-}
-
 /** A whole body for a route: its shape fuzzed, or something else entirely. */
 const bodyFor = (route: Route): fc.Arbitrary<unknown> =>
   fc.oneof(
@@ -318,20 +97,6 @@ const bodyFor = (route: Route): fc.Arbitrary<unknown> =>
     { weight: 1, arbitrary: junk },
     { weight: 1, arbitrary: fc.array(shaped(route.body?.() ?? {}), { maxLength: 3 }) },
   )
-
-/** `%`-encodes text byte by byte, lone surrogates included (encodeURIComponent throws on them). */
-function pct(text: string): string {
-  let out = ''
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!
-    if (code >= 0xd800 && code <= 0xdfff) {
-      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
-        .map((b) => `%${b.toString(16).toUpperCase()}`)
-        .join('')
-    } else out += encodeURIComponent(ch)
-  }
-  return out
-}
 
 const pathId = (real: string | undefined) =>
   fc.oneof(
@@ -365,34 +130,6 @@ const pathOf = (route: Route, id: (real: string | undefined) => fc.Arbitrary<str
 }
 const realPath = (route: Route) => route.path.replace(/:(\w+)/g, (_, k: string) => ids[k] ?? 'x')
 
-const cursorText = fc.oneof(
-  fc.constantFrom(
-    '2026-02-31T00:00:00.000Z|agt_0123456789abcdefghjkmnpqrs',
-    '0000-01-01T00:00:00.000Z|agt_0123456789abcdefghjkmnpqrs',
-    '2026-01-01T00:00:00.000Z|agt_0123456789abcdefghjkmnpqrs',
-    '9999-12-31T23:59:59.999Z|chk_0123456789abcdefghjkmnpqrs',
-    '2026-01-01T00:00:00.000Z|\u0000',
-    '|',
-    '',
-  ),
-  fc.string(),
-  fc.tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 40 })).map(([a, b]) => `${a}|${b}`),
-)
-const timeText = fc.oneof(
-  fc.constantFrom(
-    '2026-02-31T00:00:00Z',
-    '2026-02-29T00:00:00Z',
-    '0000-01-01T00:00:00Z',
-    '1969-12-31T23:59:59Z',
-    '9999-12-31T23:59:59Z',
-    '10000-01-01T00:00:00Z',
-    '2026-01-01T24:00:00Z',
-    '2026-01-01T00:00:00+99:00',
-    '2026-01-01',
-    'yesterday',
-  ),
-  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-)
 const queryValue = fc.oneof(
   { weight: 2, arbitrary: nasty },
   { weight: 2, arbitrary: timeText },
@@ -423,20 +160,6 @@ const queryFor = (route: Route) =>
         .map(([k, v, raw]) => `${pct(k)}=${raw ? v.replaceAll(/[&#\s]/g, '') : pct(v)}`)
         .join('&'),
     )
-
-/** `METHOD /path` of every route guardian's controllers declare, read from their source. */
-function declaredRoutes(): string[] {
-  const dir = dirname(fileURLToPath(import.meta.url))
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.controller.ts'))
-    .flatMap((f) => {
-      const src = readFileSync(join(dir, f), 'utf8')
-      const prefix = /@Controller\('([^']*)'\)/.exec(src)?.[1] ?? ''
-      return [...src.matchAll(/@(Get|Post|Put|Patch|Delete)\((?:'([^']*)')?\)/g)].map(
-        ([, method, sub]) => `${method!.toUpperCase()} /${[prefix, sub].filter(Boolean).join('/')}`,
-      )
-    })
-}
 
 const withBody = ROUTES.filter((r) => r.body)
 const withIds = ROUTES.filter((r) => r.path.includes(':'))
