@@ -9,10 +9,14 @@ const CODES: Record<number, string> = {
   401: 'AUTH_FAILED',
   403: 'AUTH_DENIED',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
 }
 
 /** Every error leaves as `{code, message, details}`; nothing internal leaks in a 500. */
@@ -49,7 +53,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
             typeof err.cause === 'object' && err.cause !== null
               ? fastifyCode(err.cause, status)
               : (CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'ERROR')),
-          message: err.message,
+          message:
+            typeof err.cause === 'object' && err.cause !== null
+              ? fastifyMessage(err.cause, err.message)
+              : err.message,
           details: {},
         },
       }
@@ -63,7 +70,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       err.statusCode < 500
     ) {
       const status = err.statusCode
-      const message = err instanceof Error ? err.message : 'bad request'
+      const message = fastifyMessage(err, err instanceof Error ? err.message : 'bad request')
       return { status, body: { code: fastifyCode(err, status), message, details: {} } }
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'internal error', details: {} } }
@@ -80,4 +87,11 @@ function fastifyCode(err: object, status: number): string {
   if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) && !code.startsWith('FST_'))
     return code
   return CODES[status] ?? 'BAD_REQUEST'
+}
+
+/** Fastify's one-word messages, said so a client knows what to send instead. */
+function fastifyMessage(err: object, message: string): string {
+  const code = 'code' in err ? err.code : undefined
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'send the body as application/json (UTF-8)'
+  return message
 }

@@ -22,7 +22,15 @@ export { allMigrations, runService } from './run-service.ts'
 export type { RunningService, ServiceDefinition } from './run-service.ts'
 export { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 export { newId, newSecret, newTimeOrderedId } from './ids.ts'
-export { parseInput } from './validation.ts'
+export { QUERY_YEARS, QueryTime, isQueryTime, parseInput } from './validation.ts'
+export {
+  OWN_BODY_TEXT_CHECKS,
+  clientErrorHandler,
+  frameworkErrors,
+  registerInputRules,
+  unstorableText,
+} from './input-rules.ts'
+export type { TextIssue } from './input-rules.ts'
 export { pageOf, pageQuery } from './page-cursor.ts'
 export type { PageCursor } from './page-cursor.ts'
 export { runMigrateCli, runRebuildCli } from './cli.ts'

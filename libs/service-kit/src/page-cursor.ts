@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { isQueryTime } from './validation.ts'
 
 /** Where a newest-first page ended: the last item's time and id (the tie-breaker). */
 export interface PageCursor {
@@ -13,12 +14,14 @@ function encodePageCursor(c: PageCursor): string {
   return Buffer.from(`${c.at}|${c.id}`).toString('base64url')
 }
 
-/** The cursor a page handed out, or undefined when `text` is not one. */
-function parsePageCursor(text: string): PageCursor | undefined {
+/**
+ * The cursor a page handed out, or undefined when `text` is not one. The time must be a real
+ * one: `Date.parse` reads `2026-02-31` as March 3rd, but Postgres refuses it.
+ */
+export function parsePageCursor(text: string): PageCursor | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined
   const [at, id, ...rest] = Buffer.from(text, 'base64url').toString().split('|')
-  if (!at || !id || rest.length > 0 || !ISO_MS.test(at) || Number.isNaN(Date.parse(at))) {
-    return undefined
-  }
+  if (!at || !id || rest.length > 0 || !ISO_MS.test(at) || !isQueryTime(at)) return undefined
   return ID.test(id) ? { at, id } : undefined
 }
 

@@ -28,6 +28,7 @@ import { BaseEnv, loadConfig } from './config.ts'
 import { EventLog } from './event-log.ts'
 import { toProjection } from './event-consumer.ts'
 import { HttpExceptionFilter } from './http-exception.filter.ts'
+import { clientErrorHandler, frameworkErrors, registerInputRules } from './input-rules.ts'
 import { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 
 export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
@@ -83,11 +84,15 @@ export async function runService<E extends z.ZodObject>(
     new FastifyAdapter({
       bodyLimit: def.bodyLimit ?? 1024 * 1024,
       trustProxy: config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY,
+      frameworkErrors,
+      clientErrorHandler,
     }),
-    { bufferLogs: true },
+    // The body parsers are the kit's (registerInputRules): JSON only, UTF-8 only.
+    { bufferLogs: true, bodyParser: false },
   )
   app.useLogger(app.get(NestPinoLogger))
   app.useGlobalFilters(new HttpExceptionFilter(log))
+  registerInputRules(app.getHttpAdapter().getInstance())
   app.enableShutdownHooks()
   registerHttpMetrics(app.getHttpAdapter().getInstance())
   await def.configure?.(app, config as z.infer<E>)

@@ -13,3 +13,4 @@ export {
 } from './infra.ts'
 export type { TestSchema } from './infra.ts'
 export { InProcessService, startInProcess } from './in-process.ts'
+export { ErrorBody, hostileText, loneSurrogate } from './hostile.ts'

@@ -18,6 +18,7 @@ import {
   DB,
   NotFound,
   SERVICE_SCHEMA,
+  QueryTime,
   pageQuery,
   parseInput,
 } from '@tessera/service-kit'
@@ -54,8 +55,8 @@ const ListQuery = pageQuery(500).extend({
   sessionId: z.string().max(100).optional(),
   decision: CheckDecision.optional(),
   rule: z.string().max(200).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: QueryTime.optional(),
+  to: QueryTime.optional(),
 })
 
 /** Pre-flight checks, and the decision log every one of them is written to. */

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { sql } from 'kysely'
 import { ulid } from 'ulid'
-import { z } from 'zod'
 import {
   ARDEN_MAX_BATCH,
   ArdenResponse,
@@ -10,6 +9,7 @@ import {
   batchStatus,
   validateArdenEvent,
 } from '@tessera/contracts'
+import { ErrorBody, hostileText } from '@tessera/testing'
 import { IngestHarness, type TestAgent, type TestKey } from '../testing/ingest-harness.ts'
 
 /**
@@ -17,12 +17,6 @@ import { IngestHarness, type TestAgent, type TestKey } from '../testing/ingest-h
  * either the Arden body or `{code, message, details}`; what got a 2xx is in the log; and the
  * service still serves afterwards.
  */
-
-const ErrorBody = z.strictObject({
-  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
-  message: z.string(),
-  details: z.record(z.string(), z.unknown()),
-})
 
 const BODY_LIMIT = 1024 * 1024
 /** `TESSERA_FUZZ_SCALE=10` runs every property ten times as often. */
@@ -90,27 +84,7 @@ const validEvent = () => ({
 })
 
 /** Strings JSON can carry but `jsonb` cannot store: NUL and lone surrogates. */
-const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))
-const nasty = fc.oneof(
-  fc.constantFrom(
-    '\u0000',
-    '\ud800',
-    '\udfff',
-    'a\ud83d',
-    '\udc00b',
-    '\ufffe',
-    '\u2028',
-    '__proto__',
-    'constructor',
-  ),
-  fc.string({
-    unit: fc.oneof(
-      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-      lone,
-      fc.constant('\u0000'),
-    ),
-  }),
-)
+const nasty = hostileText()
 const weird = fc.oneof(
   fc.jsonValue(),
   fc.anything(),

@@ -8,6 +8,7 @@ import {
   type AuthContext,
   DB,
   NotFound,
+  QueryTime,
   SERVICE_SCHEMA,
   parseInput,
 } from '@tessera/service-kit'
@@ -18,8 +19,8 @@ const Page = z.object({
   cursor: z.string().max(500).optional(),
 })
 const AgentQuery = Page.extend({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: QueryTime.optional(),
+  to: QueryTime.optional(),
   type: TelemetryRecord.shape.type.optional(),
 })
 

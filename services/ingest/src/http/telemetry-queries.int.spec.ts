@@ -226,6 +226,18 @@ describe('GET /v1/agents/:id/telemetry', () => {
   it.each([
     ['a from that is not a date', '&from=yesterday'],
     ['an unknown type', '&type=bogus'],
+    // Postgres refuses year 0000 and Feb 31st: these used to reach it and answer 500
+    ['a from in year 0000', '&from=0000-01-01T00:00:00Z'],
+    ['a to after year 9999', '&to=10000-01-01T00:00:00Z'],
+    [
+      'a cursor at an impossible time',
+      `&cursor=${Buffer.from(JSON.stringify({ e: randomUUID(), o: '2026-02-31T00:00:00.000Z' })).toString('base64url')}`,
+    ],
+    [
+      'a cursor at a time Date.parse reads loosely',
+      `&cursor=${Buffer.from(JSON.stringify({ e: randomUUID(), o: '1' })).toString('base64url')}`,
+    ],
+    ['a NUL in the type', '&type=%00'],
     [
       'a session cursor',
       `&cursor=${Buffer.from(JSON.stringify({ e: randomUUID() })).toString('base64url')}`,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { TelemetryPage } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
-import { ValidationFailed } from '@tessera/service-kit'
+import { ValidationFailed, isQueryTime } from '@tessera/service-kit'
 import { RECORD_COLUMNS, type RecordRow, toRecord } from '../log/fan-out.ts'
 
 interface PageQuery {
@@ -78,7 +78,7 @@ function decodeCursor(cursor: string): Cursor {
     if (
       typeof c.e === 'string' &&
       UUID.test(c.e) &&
-      (c.o === undefined || !Number.isNaN(Date.parse(c.o)))
+      (c.o === undefined || (typeof c.o === 'string' && isQueryTime(c.o)))
     ) {
       return c as Cursor
     }

@@ -2,7 +2,13 @@ import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestj
 import { RouteConfig } from '@nestjs/platform-fastify'
 import type { FastifyReply } from 'fastify'
 import { TelemetryBatchRequest, batchStatus } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  OWN_BODY_TEXT_CHECKS,
+  parseInput,
+} from '@tessera/service-kit'
 import { IntakeService } from '../intake/intake.service.ts'
 import { RATE_LIMITED } from './rate-limit.ts'
 
@@ -17,7 +23,8 @@ export class TelemetryController {
   @Post('batch')
   @HttpCode(200)
   @UseGuards(ApiKeyGuard)
-  @RouteConfig(RATE_LIMITED)
+  // events are judged one by one, NUL and lone surrogates included (a 207, not a 400)
+  @RouteConfig({ ...RATE_LIMITED, ...OWN_BODY_TEXT_CHECKS })
   async batch(
     @Auth() auth: AuthContext,
     @Body() body: unknown,
