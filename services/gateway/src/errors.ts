@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 
@@ -15,6 +16,7 @@ const CODES: Readonly<Record<number, string>> = {
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   408: 'REQUEST_TIMEOUT',
+  417: 'EXPECTATION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
   414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
@@ -116,4 +118,16 @@ export function clientError(
     )
   }
   socket.destroy(err)
+}
+
+/** Node's `checkExpectation`: an `Expect` header other than `100-continue`. */
+export function expectationFailed(request: IncomingMessage, response: ServerResponse): void {
+  const body: ApiError = {
+    code: codeFor(417),
+    message: 'the only expectation the gateway meets is Expect: 100-continue',
+    details: { expect: request.headers.expect ?? '' },
+  }
+  response
+    .writeHead(417, { 'content-type': 'application/json; charset=utf-8', connection: 'close' })
+    .end(JSON.stringify(body))
 }

@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS, type GatewayLimits } from './config.ts'
 import {
   clientError,
   codeFor,
+  expectationFailed,
   frameworkError,
   notFound,
   toApiError,
@@ -85,6 +86,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   })
   // keyed by request; reply-from types its hooks for any server kind, so by plain object
   const routedTo = new WeakMap<object, ServiceName>()
+
+  // Node answers an `Expect` other than 100-continue itself, with an empty 417; this says why
+  app.server.on('checkExpectation', expectationFailed)
 
   app.get('/health/live', () => ({ status: 'live' }))
 
