@@ -169,6 +169,8 @@ const body = fc.oneof(
   fc.string({ maxLength: 200 }).map((s) => Buffer.from(s)),
   fc.json().map((j) => Buffer.from(j)),
   fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
+  // around the limit, so some are refused
+  fc.integer({ min: BODY_LIMIT - 2, max: 2 * BODY_LIMIT }).map((n) => Buffer.alloc(n, '{')),
 )
 
 const request = fc.record({ method, path, headers: fc.array(header, { maxLength: 3 }), body })

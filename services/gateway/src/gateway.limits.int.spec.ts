@@ -99,6 +99,7 @@ describe('gateway limits', () => {
       message: expect.stringContaining('1048576') as unknown,
       details: { limit: MiB },
     })
+    expect(res.headers.connection).toBe('close')
     expect(upstream.seen.length).toBe(before)
   })
 

@@ -108,6 +108,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const { status, body } = toApiError(error, limits.bodyLimit)
     if (status >= 500) request.log.error({ err: error }, 'gateway error')
+    // the rest of an over-limit or half-sent body is not worth reading: end the connection
+    if (status === 413 || status === 408) void reply.header('connection', 'close')
     return reply.code(status).send(body)
   })
 
