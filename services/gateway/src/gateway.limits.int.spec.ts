@@ -172,6 +172,17 @@ describe('gateway timeouts', () => {
     }
   })
 
+  it('answers 504 UPSTREAM_TIMEOUT when a service takes longer than the upstream timeout', async () => {
+    const { app, base } = await gatewayWith({ upstreamTimeoutMs: 300 })
+    try {
+      const res = await send(base, 'GET', '/v1/orgs?delay=3000')
+      expect(res.status).toBe(504)
+      expect(res.json).toMatchObject({ code: 'UPSTREAM_TIMEOUT', details: { service: 'guardian' } })
+    } finally {
+      await app.close()
+    }
+  })
+
   it('keeps answering others while 150 connections trickle a body', async () => {
     // Four upstream connections for 151 clients: if the gateway streamed bodies upstream, the
     // tricklers would hold all four and the normal request would wait for a timeout.

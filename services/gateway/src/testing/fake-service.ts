@@ -20,7 +20,7 @@ export interface FakeService {
   close(): Promise<void>
 }
 
-/** Echoes every request as JSON; `?status=N` picks the status; POST answers 201. */
+/** Echoes every request as JSON; `?status=N` picks the status, `?delay=ms` waits first; POST answers 201. */
 export async function fakeService(name: string, ready = true): Promise<FakeService> {
   const seen: Seen[] = []
   const server = createServer((req, res) => {
@@ -35,11 +35,14 @@ export async function fakeService(name: string, ready = true): Promise<FakeServi
       }
       const body = Buffer.concat(chunks).toString()
       seen.push({ method: req.method ?? '', url, headers: req.headers, body })
-      const asked = new URL(url, 'http://x').searchParams.get('status')
+      const params = new URL(url, 'http://x').searchParams
+      const asked = params.get('status')
       const status = asked ? Number(asked) : req.method === 'POST' ? 201 : 200
-      res
-        .writeHead(status, json)
-        .end(JSON.stringify({ service: name, method: req.method, url, body }))
+      const answer = () =>
+        res
+          .writeHead(status, json)
+          .end(JSON.stringify({ service: name, method: req.method, url, body }))
+      setTimeout(answer, Number(params.get('delay') ?? 0))
     })
   })
   let open = 0
