@@ -60,12 +60,24 @@ export function toApiError(
       },
     }
   }
-  const details: Record<string, unknown> = status === 413 ? { limit: bodyLimit } : {}
-  const message =
-    status === 413
-      ? `the request body is over the gateway's limit of ${bodyLimit} bytes`
-      : (error.message ?? STATUS_CODES[status] ?? 'bad request')
-  return { status, body: { code: codeFor(status), message, details } }
+  if (status === 413) return { status, body: payloadTooLarge(bodyLimit) }
+  const message = error.message ?? STATUS_CODES[status] ?? 'bad request'
+  return { status, body: { code: codeFor(status), message, details: {} } }
+}
+
+function payloadTooLarge(bodyLimit: number): ApiError {
+  return {
+    code: codeFor(413),
+    message: `the request body is over the gateway's limit of ${bodyLimit} bytes`,
+    details: { limit: bodyLimit },
+  }
+}
+
+/** For `checkContinue`: the announced body is over the limit, so the client need not send it. */
+export function tooLargeToContinue(response: ServerResponse, bodyLimit: number): void {
+  response
+    .writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' })
+    .end(JSON.stringify(payloadTooLarge(bodyLimit)))
 }
 
 /** Fastify's hook for errors met before routing (FST_ERR_BAD_URL, over-long parameters). */

@@ -38,7 +38,10 @@ async function gatewayWith(
 }
 
 /** A request that announces `Expect: 100-continue` and sends its body only once told to. */
-async function sendExpectingContinue(base: string, body: Buffer): Promise<Answer> {
+async function sendExpectingContinue(
+  base: string,
+  body: Buffer,
+): Promise<Answer & { continued: boolean }> {
   const { port } = new URL(base)
   return new Promise((resolve, reject) => {
     const req = request({
@@ -52,14 +55,18 @@ async function sendExpectingContinue(base: string, body: Buffer): Promise<Answer
         'content-length': body.length,
       },
     })
-    req.on('continue', () => req.end(body))
+    let continued = false
+    req.on('continue', () => {
+      continued = true
+      req.end(body)
+    })
     req.on('response', (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString()
         const json = JSON.parse(text) as Record<string, unknown>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json, continued })
       })
     })
     req.on('error', reject)
@@ -84,6 +91,15 @@ describe('gateway limits', () => {
     const seen = upstream.seen.at(-1)
     expect(seen?.body.length).toBe(body.length)
     expect(seen?.headers['expect']).toBeUndefined()
+  })
+
+  it('refuses an announced over-limit body before it is sent', async () => {
+    const before = upstream.seen.length
+    const res = await sendExpectingContinue(gateway.base, Buffer.alloc(2 * MiB, 'a'))
+    expect(res.status).toBe(413)
+    expect(res.json).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limit: MiB } })
+    expect(res.continued).toBe(false)
+    expect(upstream.seen.length).toBe(before)
   })
 
   it('forwards a body of exactly the limit, and answers 413 itself to one byte more', async () => {

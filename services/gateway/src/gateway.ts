@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import httpProxy from '@fastify/http-proxy'
 import Fastify, { LogController } from 'fastify'
 import type {
@@ -19,6 +20,7 @@ import {
   frameworkError,
   notFound,
   toApiError,
+  tooLargeToContinue,
   type ApiError,
 } from './errors.ts'
 import { checkStack } from './readiness.ts'
@@ -89,6 +91,15 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
 
   // Node answers an `Expect` other than 100-continue itself, with an empty 417; this says why
   app.server.on('checkExpectation', expectationFailed)
+  // and says `100 Continue` to every body; one announced over the limit is refused unsent
+  app.server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (Number(request.headers['content-length']) > limits.bodyLimit) {
+      tooLargeToContinue(response, limits.bodyLimit)
+      return
+    }
+    response.writeContinue()
+    app.server.emit('request', request, response)
+  })
 
   app.get('/health/live', () => ({ status: 'live' }))
 
