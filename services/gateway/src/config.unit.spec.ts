@@ -35,4 +35,31 @@ describe('gateway configuration', () => {
     expect(load).toThrow(/PACTS_URL=http:\/\/pacts:8083\/base is not/)
     expect(load).toThrow(/PORT=eighty is not a port/)
   })
+
+  it('limits a client to 1 MiB bodies and bounded waits unless told otherwise', () => {
+    expect(loadConfig({}).limits).toEqual({
+      bodyLimit: 1048576,
+      maxUrlLength: 8192,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      upstreamConnections: 64,
+      upstreamTimeoutMs: 60_000,
+    })
+    const limits = loadConfig({
+      GATEWAY_BODY_LIMIT: '2097152',
+      GATEWAY_UPSTREAM_CONNECTIONS: '8',
+    }).limits
+    expect(limits.bodyLimit).toBe(2097152)
+    expect(limits.upstreamConnections).toBe(8)
+  })
+
+  it('names a bad limit, and headers that may take longer than the whole request', () => {
+    expect(() => loadConfig({ GATEWAY_BODY_LIMIT: '1mb' })).toThrow(
+      /GATEWAY_BODY_LIMIT=1mb is not a positive integer/,
+    )
+    expect(() => loadConfig({ GATEWAY_HEADERS_TIMEOUT_MS: '60000' })).toThrow(
+      /GATEWAY_HEADERS_TIMEOUT_MS=60000 is longer than GATEWAY_REQUEST_TIMEOUT_MS=30000/,
+    )
+  })
 })

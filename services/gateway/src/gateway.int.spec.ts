@@ -1,87 +1,11 @@
-import { createServer, request } from 'node:http'
-import type { IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVICE_NAMES, type ServiceName } from '@tessera/infra-topology'
 import { startTelemetry } from '@tessera/observability'
 import { buildGateway } from './gateway.ts'
+import { deadUrl, fakeService, send, type FakeService } from './testing/fake-service.ts'
 
 // Loopback HTTP only (no Postgres, no NATS): real sockets are what the proxy is about.
-
-interface Seen {
-  method: string
-  url: string
-  headers: IncomingHttpHeaders
-  body: string
-}
-
-interface FakeService {
-  url: string
-  seen: Seen[]
-  close(): Promise<void>
-}
-
-/** Echoes every request as JSON; `?status=N` picks the status; POST answers 201. */
-async function fakeService(name: string, ready = true): Promise<FakeService> {
-  const seen: Seen[] = []
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const url = req.url ?? ''
-      const json = { 'content-type': 'application/json' }
-      if (url === '/health/ready') {
-        res.writeHead(ready ? 200 : 503, json).end(JSON.stringify({ ready }))
-        return
-      }
-      const body = Buffer.concat(chunks).toString()
-      seen.push({ method: req.method ?? '', url, headers: req.headers, body })
-      const asked = new URL(url, 'http://x').searchParams.get('status')
-      const status = asked ? Number(asked) : req.method === 'POST' ? 201 : 200
-      res
-        .writeHead(status, json)
-        .end(JSON.stringify({ service: name, method: req.method, url, body }))
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  }
-}
-
-/** One request over a real socket, the path sent exactly as written (fetch would normalise it). */
-async function send(
-  base: string,
-  method: string,
-  path: string,
-  body?: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const { port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString()
-        resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> })
-      })
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
-
-/** A URL nothing listens on. */
-async function deadUrl(): Promise<string> {
-  const fake = await fakeService('dead')
-  await fake.close()
-  return fake.url
-}
 
 describe('gateway', () => {
   const fakes = {} as Record<ServiceName, FakeService>

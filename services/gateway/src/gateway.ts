@@ -1,16 +1,28 @@
 import { randomUUID } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import httpProxy from '@fastify/http-proxy'
 import Fastify, { LogController } from 'fastify'
 import type {
+  FastifyError,
   FastifyInstance,
   FastifyReply,
-  FastifyRequest,
   FastifyServerOptions,
   RawServerBase,
   RouteGenericInterface,
 } from 'fastify'
 import { isProbePath, meter, renderMetrics } from '@tessera/observability'
 import type { ServiceName } from '@tessera/infra-topology'
+import { DEFAULT_LIMITS, type GatewayLimits } from './config.ts'
+import {
+  clientError,
+  codeFor,
+  expectationFailed,
+  frameworkError,
+  notFound,
+  toApiError,
+  tooLargeToContinue,
+  type ApiError,
+} from './errors.ts'
 import { checkStack } from './readiness.ts'
 import { matchRoute } from './routes.ts'
 
@@ -18,27 +30,54 @@ export interface GatewayOptions {
   serviceUrls: Readonly<Record<ServiceName, string>>
   readinessTimeoutMs?: number
   logger?: FastifyServerOptions['logger']
-}
-
-/** The error body every Tessera API answers with. */
-export interface ApiError {
-  code: string
-  message: string
-  details?: Record<string, unknown>
+  /** Each one unset takes its default from {@link DEFAULT_LIMITS}. */
+  limits?: Partial<GatewayLimits>
 }
 
 /** Never contacted: the handler answers 404 before anything is sent upstream. */
 const UNROUTED = 'http://unrouted.invalid'
 
+/**
+ * Request headers never forwarded: hop-by-hop ones (RFC 9110 §7.6.1), and those the gateway
+ * settles itself. The body is read whole first, so `expect` was already answered and the
+ * length is known; undici refuses requests that carry any of these.
+ */
+const HOP_BY_HOP_REQUEST = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'upgrade',
+  'expect',
+]
+
+/** Response headers that describe the service's connection to the gateway, not the client's. */
+const HOP_BY_HOP_RESPONSE = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding']
+
 /** A Fastify app that forwards each public path to the service named in `routes.ts`. */
 export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstance> {
+  const limits: GatewayLimits = { ...DEFAULT_LIMITS, ...opts.limits }
   const app = Fastify({
     logger: opts.logger ?? false,
     // one line per request, written in onResponse below, with the service it went to
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    // Fastify's 503 while closing has its own body; closing already refuses new connections
+    // and reaps idle ones, so a request that still arrives is served like any other
+    return503OnClosing: false,
+    bodyLimit: limits.bodyLimit,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // Node looks for timed-out requests every 30 s by default, far later than the limits
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    clientErrorHandler: clientError,
+    frameworkErrors: frameworkError,
   })
   const m = meter('@tessera/gateway')
   const requests = m.createCounter('tessera_gateway_requests', {
@@ -49,6 +88,18 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   })
   // keyed by request; reply-from types its hooks for any server kind, so by plain object
   const routedTo = new WeakMap<object, ServiceName>()
+
+  // Node answers an `Expect` other than 100-continue itself, with an empty 417; this says why
+  app.server.on('checkExpectation', expectationFailed)
+  // and says `100 Continue` to every body; one announced over the limit is refused unsent
+  app.server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    if (Number(request.headers['content-length']) > limits.bodyLimit) {
+      tooLargeToContinue(response, limits.bodyLimit)
+      return
+    }
+    response.writeContinue()
+    app.server.emit('request', request, response)
+  })
 
   app.get('/health/live', () => ({ status: 'live' }))
 
@@ -65,21 +116,43 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // before the proxy registers: its encapsulated context copies these when it is created
   app.setNotFoundHandler((request, reply) => reply.code(404).send(notFound(request)))
 
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const status =
-      error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = toApiError(error, limits.bodyLimit)
     if (status >= 500) request.log.error({ err: error }, 'gateway error')
-    const body: ApiError = {
-      code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR',
-      message: status < 500 ? error.message : 'the gateway failed to handle this request',
-    }
+    // the rest of an over-limit or half-sent body is not worth reading: end the connection
+    if (status === 413 || status === 408) void reply.header('connection', 'close')
     return reply.code(status).send(body)
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.length > limits.maxUrlLength) {
+      const body: ApiError = {
+        code: codeFor(414),
+        message: `the request target is over the gateway's limit of ${limits.maxUrlLength} characters`,
+        details: { limit: limits.maxUrlLength },
+      }
+      return reply.code(414).send(body)
+    }
+  })
+
+  // Bodies are read whole (up to bodyLimit, within requestTimeout) before a service is asked:
+  // streamed, a trickling body would hold one of the service's few connections all along.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body)
   })
 
   await app.register(httpProxy, {
     // no fixed upstream: getUpstream picks the service per request from the route table
     upstream: '',
     disableRequestLogging: true,
+    // the parser above reads the body; the proxy's own would pass the socket stream on
+    proxyPayloads: false,
+    undici: {
+      connections: limits.upstreamConnections,
+      headersTimeout: limits.upstreamTimeoutMs,
+      bodyTimeout: limits.upstreamTimeoutMs,
+    },
     replyOptions: {
       getUpstream: (request) => {
         const route = matchRoute(request.url)
@@ -90,18 +163,25 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       // a service answering 503 to a GET means it, not the network; do not retry it 10 times
       retryDelay: () => null,
       rewriteRequestHeaders: (request, headers) => ({
-        ...headers,
+        ...omit(headers, HOP_BY_HOP_REQUEST),
         'x-request-id': request.id,
         'x-forwarded-for': [headers['x-forwarded-for'], request.ip].filter(Boolean).join(', '),
         'x-forwarded-proto': request.protocol,
         'x-forwarded-host': request.headers.host ?? '',
       }),
+      // the client's connection keeps its own terms (a `Connection: close` is honoured by Node)
+      rewriteHeaders: (headers) => omit(headers, HOP_BY_HOP_RESPONSE),
     },
     handler: (request, reply, dest, options) => {
       const service = routedTo.get(request)
       if (service === undefined) return reply.code(404).send(notFound(request))
+      const body = request.body
       return reply.from(dest, {
         ...options,
+        // a read body goes as it came, bytes and type; reply-from would re-encode JSON
+        ...(Buffer.isBuffer(body)
+          ? { body, contentType: request.headers['content-type'] ?? 'application/octet-stream' }
+          : {}),
         onError: (failed, { error }) => {
           upstreamErrors.add(1, { service })
           upstreamFailed(failed, service, error)
@@ -132,11 +212,6 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   return app
 }
 
-function notFound(request: FastifyRequest): ApiError {
-  const path = request.url.split('?', 1)[0] ?? ''
-  return { code: 'NOT_FOUND', message: `no Tessera service serves ${request.method} ${path}` }
-}
-
 /** reply-from hands its error hook a reply typed for any server kind, hence the wide type. */
 type AnyReply = FastifyReply<RouteGenericInterface, RawServerBase>
 
@@ -156,4 +231,10 @@ function upstreamFailed(reply: AnyReply, service: ServiceName, error: Error): An
         details: { service },
       }
   return reply.code(timedOut ? 504 : 502).send(body)
+}
+
+function omit<T extends Record<string, unknown>>(headers: T, names: readonly string[]): T {
+  const kept = { ...headers }
+  for (const name of names) delete kept[name]
+  return kept
 }

@@ -15,6 +15,7 @@ const { buildGateway } = await import('./gateway.ts')
 const app = await buildGateway({
   serviceUrls: config.serviceUrls,
   readinessTimeoutMs: config.readinessTimeoutMs,
+  limits: config.limits,
   logger: {
     level: config.logLevel,
     base: { service: 'gateway' },

@@ -1,9 +1,24 @@
 import { z } from 'zod'
 import { serviceEnv } from '@tessera/service-kit'
 
+/**
+ * The bootstrap token `scripts/start.sh` (scripts/stack/services.ts) uses when none is set:
+ * printed in the README, so anyone can create orgs with it. Fine on loopback, never beyond.
+ */
+export const DEV_BOOTSTRAP_TOKEN = 'dev-bootstrap-token'
+
+/** Addresses only this machine reaches: `localhost`, 127.0.0.0/8 and ::1 (IPv4-mapped too). */
+export function isLoopback(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+}
+
 const PKCS8_PEM = /^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----$/
 
-export const GuardianEnv = serviceEnv('guardian').extend({
+const GuardianEnvShape = serviceEnv('guardian').extend({
   /** Lets the operator create orgs (`POST /v1/orgs`); unset disables org creation. */
   TESSERA_BOOTSTRAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** How often lapsed approvals are recorded as expired (they read as expired at once). */
@@ -30,5 +45,19 @@ export const GuardianEnv = serviceEnv('guardian').extend({
     .transform((pem) => pem.replaceAll('\\n', '\n').trim())
     .refine((pem) => PKCS8_PEM.test(pem), 'must be a PKCS8 PEM (-----BEGIN PRIVATE KEY-----)')
     .optional(),
+})
+
+/** Checks across variables, on top of each variable's own. */
+export const GuardianEnv = GuardianEnvShape.superRefine((env, ctx) => {
+  if (env.TESSERA_BOOTSTRAP_TOKEN === DEV_BOOTSTRAP_TOKEN && !isLoopback(env.HOST)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TESSERA_BOOTSTRAP_TOKEN'],
+      message:
+        `is the development token, which anyone can read in the README, and guardian listens ` +
+        `beyond loopback (HOST=${env.HOST}): set TESSERA_BOOTSTRAP_TOKEN to a secret of at ` +
+        `least 16 characters, or leave it unset to disable org creation`,
+    })
+  }
 })
 export type GuardianEnv = z.infer<typeof GuardianEnv>
