@@ -99,6 +99,22 @@ describe('an approval lets through exactly what was approved', () => {
     expect(stored.inputDigest).toBe(digestOf({ summary: `${head}a` }))
   })
 
+  it('lets no check use an approval filed before binding existed: it fails closed', async () => {
+    const { agentId, sessionId } = await supervised(['db:*'])
+    const check = { agentId, sessionId, toolName: 'db_delete', toolInputSummary: 'legacy' }
+    const first = await a.actions.check(check)
+    const legacyId = first.approvalId ?? ''
+    // what the migration leaves on a row filed by the old code
+    await sql`update ${sql.id(h.schema)}.approvals set capability = null, input_digest = null
+      where approval_id = ${legacyId}`.execute(h.db)
+    const legacy = await a.approvals.approve(legacyId, 'admin@company.com')
+    expect(legacy).toMatchObject({ status: 'approved', capability: null, inputDigest: null })
+    const retry = await a.actions.check(check)
+    expect(retry.decision).toBe('elevation_required')
+    expect(retry.approvalId).not.toBe(legacyId)
+    expect(await a.approvals.get(legacyId)).toMatchObject({ consumedAt: null })
+  })
+
   it('keeps a declared effect from lowering the classified one', async () => {
     const { agentId, sessionId } = await supervised(['db:*', 'web:*'])
     const ask = (toolName: string, actionEffect: ActionEffect) =>
