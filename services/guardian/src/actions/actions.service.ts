@@ -73,7 +73,6 @@ export class ActionsService {
     }
     // filed or used with its row in one transaction (not the group commit): an approval is
     // never used up by a check that is not on record
-    const needed = outcome
     const elevation = await this.approvals.resolve(
       auth,
       {
@@ -92,7 +91,7 @@ export class ActionsService {
       },
       policy.approvalWindowSeconds,
       now,
-      (e) => rowOf(elevated(needed, e), e.approvalId),
+      (e) => rowOf(elevated(outcome, e), e.approvalId),
     )
     return answer(checkId, elevated(outcome, elevation), elevation.approvalId)
   }
