@@ -32,6 +32,7 @@ export {
   Capability,
   CapabilityTokenIssued,
   CapabilityTokenRevoked,
+  KeyId,
   OrgCreated,
   OrgId,
   SessionClosed,
@@ -51,6 +52,8 @@ export {
   ApprovalRequested,
   CheckDecision,
   CheckId,
+  DecidingKey,
+  InputDigest,
 } from './events/action.events.ts'
 export { GuardPolicy, GuardPolicySet, GuardRule } from './events/policy.events.ts'
 export type { ActionCheckResult, Approval, ApprovalStatus } from './http/guard.views.ts'

@@ -1,7 +1,10 @@
 import { z } from 'zod'
-import { AgentId, Capability, OrgId, SessionId } from './guardian.events.ts'
+import { Ulid } from '../telemetry/arden.ts'
+import { AgentId, Capability, KeyId, OrgId, SessionId } from './guardian.events.ts'
 
 export const ApprovalId = z.string().regex(/^apr_[0-9a-z]{26}$/, 'must be an approval id (apr_…)')
+/** SHA-256, lowercase hex, of what a check asked about (see `ApprovalRequested`). */
+export const InputDigest = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex')
 export const CheckId = z.string().regex(/^chk_[0-9a-z]{26}$/, 'must be a check id (chk_…)')
 
 /** How much harm a tool call can do; `destructive` and `admin` may need a human's approval. */
@@ -52,6 +55,15 @@ export const ApprovalRequested = z.object({
   actionName: z.string().min(1).max(200),
   actionEffect: ActionEffect,
   toolInputSummary: z.string().max(200).optional(),
+  /**
+   * What the approval is bound to, with agent, session and effect: the canonical capability
+   * (`transferFunds` and `transfer_funds` are both `transfer:funds`) and the SHA-256 (hex) of the
+   * RFC 8785 JSON of `{summary, params}` as the check sent them (the whole summary, before it is
+   * cut to 200 characters). Only a check with the same ones may use it. Approvals requested
+   * before binding existed have neither, and no check can use them.
+   */
+  capability: Capability.optional(),
+  inputDigest: InputDigest.optional(),
   /** The check that asked for it, and the rule that required elevation. */
   checkId: CheckId,
   rule: z.string().min(1).max(200),
@@ -62,12 +74,23 @@ export const ApprovalRequested = z.object({
 })
 export type ApprovalRequested = z.infer<typeof ApprovalRequested>
 
+/** A free note on who decided (an email, a name); the deciding key is in `decidedByKey`. */
 const DecidedBy = z.string().trim().min(1).max(200)
+
+/** The API key that decided, and the user it acts for when it has one. */
+export const DecidingKey = z.object({
+  keyId: KeyId,
+  userId: Ulid.optional(),
+})
+export type DecidingKey = z.infer<typeof DecidingKey>
 
 export const ApprovalApproved = z.object({
   approvalId: ApprovalId,
   orgId: OrgId,
-  decidedBy: DecidedBy,
+  /** Optional since the deciding key is recorded; events before that have only this. */
+  decidedBy: DecidedBy.optional(),
+  /** Absent only in events recorded before it existed. */
+  decidedByKey: DecidingKey.optional(),
   decidedAt: z.iso.datetime({ offset: true }),
   /** The approved check passes once, if it is retried before this time. */
   usableUntil: z.iso.datetime({ offset: true }),
@@ -77,7 +100,8 @@ export type ApprovalApproved = z.infer<typeof ApprovalApproved>
 export const ApprovalDenied = z.object({
   approvalId: ApprovalId,
   orgId: OrgId,
-  decidedBy: DecidedBy,
+  decidedBy: DecidedBy.optional(),
+  decidedByKey: DecidingKey.optional(),
   reason: z.string().max(500).optional(),
   decidedAt: z.iso.datetime({ offset: true }),
 })

@@ -10,8 +10,10 @@ export const OrgCreated = z.object({
 })
 export type OrgCreated = z.infer<typeof OrgCreated>
 
+export const KeyId = z.string().regex(/^key_[0-9a-z]{26}$/, 'must be a key id (key_…)')
+
 export const ApiKeyIssued = z.object({
-  keyId: z.string().regex(/^key_[0-9a-z]{26}$/),
+  keyId: KeyId,
   orgId: OrgId,
   /** The first characters of the key, safe to show; the key itself is never in an event. */
   prefix: z.string().min(8).max(20),
@@ -33,7 +35,7 @@ export const ApiKeyIssued = z.object({
 export type ApiKeyIssued = z.infer<typeof ApiKeyIssued>
 
 export const ApiKeyRevoked = z.object({
-  keyId: z.string().regex(/^key_[0-9a-z]{26}$/),
+  keyId: KeyId,
   orgId: OrgId,
   revokedAt: z.iso.datetime({ offset: true }),
 })

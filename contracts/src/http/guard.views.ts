@@ -33,6 +33,13 @@ export interface Approval {
   actionName: string
   actionEffect: ActionEffect
   toolInputSummary: string | null
+  /**
+   * What it is bound to, with the agent, session and effect: the canonical capability and the
+   * SHA-256 of the RFC 8785 JSON of `{summary, params}` the check sent. Null on approvals
+   * requested before binding existed; no check can use those.
+   */
+  capability: string | null
+  inputDigest: string | null
   /** The check that asked, and the rule that required elevation. */
   checkId: string
   rule: string
@@ -40,7 +47,10 @@ export interface Approval {
   requestedAt: string
   /** A pending approval lapses at this time. */
   expiresAt: string
+  /** The note the decider gave, if any. */
   decidedBy: string | null
+  /** The API key that decided (and its user); null while undecided or decided before it existed. */
+  decidedByKey: { keyId: string; userId?: string } | null
   decidedAt: string | null
   denyReason: string | null
   /** Approved: the same check passes once if retried before this time. */

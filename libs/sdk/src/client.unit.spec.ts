@@ -46,6 +46,17 @@ describe('requests', () => {
     })
   })
 
+  it('approvals.approve and deny send the note only when given: the key is who decided', async () => {
+    const decided = { approvalId: 'apr_1', decidedByKey: { keyId: 'key_1' }, decidedBy: null }
+    fake.reply({ status: 200, body: decided }, { status: 200, body: decided })
+    expect(await client.approvals.approve('apr_1')).toEqual(decided)
+    expect(fake.last).toMatchObject({ method: 'POST', url: '/v1/approvals/apr_1/approve' })
+    expect(JSON.parse(fake.last.body)).toEqual({})
+    await client.approvals.deny('apr_1', 'on call: bob', 'not now')
+    expect(fake.last).toMatchObject({ method: 'POST', url: '/v1/approvals/apr_1/deny' })
+    expect(JSON.parse(fake.last.body)).toEqual({ decidedBy: 'on call: bob', reason: 'not now' })
+  })
+
   it('agents.list sends only the filters given', async () => {
     fake.reply({ status: 200, body: { items: [agent], nextCursor: null } })
     expect(await client.agents.list()).toEqual({ items: [agent], nextCursor: null })

@@ -236,5 +236,20 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           for each row execute function ${s}.guard_changed('key_hash')`.execute(db)
       },
     },
+    '2026_12_06_1300_approval_binding': {
+      async up(db: Kysely<any>) {
+        // An approval is bound to the canonical capability and a digest of the input, and
+        // records the key that decided. Rows filed before have none of these: no check can
+        // use them (they fail closed), and they lapse or are decided as before.
+        await sql`alter table ${s}.approvals add column capability text,
+          add column input_digest text, add column decided_by_key_id text,
+          add column decided_by_user_id text`.execute(db)
+        // One pending approval per bound action: retries of the same input reuse it.
+        await sql`drop index ${s}.approvals_one_pending`.execute(db)
+        await sql`create unique index approvals_one_pending_bound on ${s}.approvals
+          (org_id, agent_id, coalesce(session_id, ''), capability, action_effect, input_digest)
+          where status = 'pending' and input_digest is not null`.execute(db)
+      },
+    },
   }
 }

@@ -19,8 +19,12 @@ export type ApprovalPage = Page<Approval>
 export class ApprovalsResource {
   constructor(private readonly http: HttpClient) {}
 
-  /** Lets the same check (agent, tool, effect, session) pass once within the org's window. */
-  approve(approvalId: string, decidedBy: string): Promise<Approval> {
+  /**
+   * Lets the same action (agent, session, capability, effect, and the same summary and params)
+   * pass once within the org's window. Guardian records this client's key (and its user) as
+   * `decidedByKey`; `decidedBy` is an optional note kept beside it.
+   */
+  approve(approvalId: string, decidedBy?: string): Promise<Approval> {
     return this.http.request({
       method: 'POST',
       path: `/v1/approvals/${segment(approvalId)}/approve`,
@@ -28,7 +32,8 @@ export class ApprovalsResource {
     })
   }
 
-  deny(approvalId: string, decidedBy: string, reason?: string): Promise<Approval> {
+  /** Records this client's key as `decidedByKey`, with the optional note and reason. */
+  deny(approvalId: string, decidedBy?: string, reason?: string): Promise<Approval> {
     return this.http.request({
       method: 'POST',
       path: `/v1/approvals/${segment(approvalId)}/deny`,

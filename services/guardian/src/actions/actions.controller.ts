@@ -26,19 +26,14 @@ import { ActionsService } from './actions.service.ts'
 import { CachedApiKeyGuard } from './cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
 
-/** Longer summaries are cut to this many characters (code points), as the SDK does. */
-export const MAX_SUMMARY_CHARS = 200
 const MAX_PARAMS_BYTES = 16 * 1024
 
 const CheckBody = z.object({
   agentId: z.string().min(1).max(100),
   action: z.string().trim().min(1).max(100).default('tool_call'),
   toolName: z.string().trim().min(1).max(200),
-  toolInputSummary: z
-    .string()
-    .max(100_000)
-    .transform((s) => Array.from(s).slice(0, MAX_SUMMARY_CHARS).join(''))
-    .optional(),
+  /** Whole here: an approval is bound to its digest; the service keeps the first 200. */
+  toolInputSummary: z.string().max(100_000).optional(),
   sessionId: z.string().min(1).max(100).optional(),
   actionEffect: ActionEffect.optional(),
   /** For org rules only (`/params/amount`); never stored. */

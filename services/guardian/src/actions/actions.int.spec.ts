@@ -181,12 +181,14 @@ describe('supervised sessions and elevation', () => {
     })
     const read = await a.actions.check({ agentId, toolName: 'db_query', sessionId })
     expect(read).toMatchObject({ allowed: true, effect: 'read' })
-    const first = await a.actions.check({
+    // the approval is bound to this very action: the tool's capability, effect and input
+    const deleteUsers = {
       agentId,
       toolName: 'db_delete',
       sessionId,
       toolInputSummary: 'drop table users',
-    })
+    }
+    const first = await a.actions.check(deleteUsers)
     expect(first).toMatchObject({
       allowed: false,
       decision: 'elevation_required',
@@ -197,7 +199,7 @@ describe('supervised sessions and elevation', () => {
     const approvalId = first.approvalId ?? ''
     expect(approvalId).toMatch(/^apr_[0-9a-z]{26}$/)
     // a retry before anyone decides reuses the pending approval
-    const again = await a.actions.check({ agentId, toolName: 'db_delete', sessionId })
+    const again = await a.actions.check(deleteUsers)
     expect(again).toMatchObject({ decision: 'elevation_required', approvalId })
     expect(await a.approvals.get(approvalId)).toMatchObject({
       approvalId,
@@ -222,7 +224,12 @@ describe('supervised sessions and elevation', () => {
     expect(other.decision).toBe('elevation_required')
     expect(other.approvalId).not.toBe(approvalId)
 
-    const retry = await a.actions.check({ agentId, toolName: 'db_delete', sessionId })
+    // nor does another input for the same tool
+    const orders = await a.actions.check({ ...deleteUsers, toolInputSummary: 'drop table orders' })
+    expect(orders.decision).toBe('elevation_required')
+    expect(orders.approvalId).not.toBe(approvalId)
+
+    const retry = await a.actions.check(deleteUsers)
     expect(retry).toMatchObject({
       allowed: true,
       decision: 'allow',
@@ -231,7 +238,7 @@ describe('supervised sessions and elevation', () => {
     })
     expect(await a.approvals.get(approvalId)).toMatchObject({ consumedByCheckId: retry.checkId })
     // single-use: the next identical call needs a new approval
-    const third = await a.actions.check({ agentId, toolName: 'db_delete', sessionId })
+    const third = await a.actions.check(deleteUsers)
     expect(third.decision).toBe('elevation_required')
     expect(third.approvalId).not.toBe(approvalId)
     await expect(a.approvals.approve(approvalId, 'again@company.com')).rejects.toMatchObject({

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { ActionCheckResult, ActionChecked } from '@tessera/contracts'
 import { type AuthContext, NotFound, newTimeOrderedId } from '@tessera/service-kit'
-import { ApprovalsService } from '../approvals/approvals.service.ts'
+import { type Elevation, ApprovalsService } from '../approvals/approvals.service.ts'
+import { inputDigest, keptSummary } from '../domain/action/check-input.ts'
 import {
   type CheckOutcome,
   type CheckRequest,
@@ -15,7 +16,9 @@ import { GuardCache } from './guard-cache.ts'
 /**
  * The hot path. Reads come from the replica's cache (kept exact by NOTIFY), the decision is
  * pure, and the answer waits only for its row in the group-committed decision log. Only a
- * check that needs elevation touches Postgres on its own, to file or use an approval.
+ * check that needs elevation touches Postgres on its own, to file or use an approval, and its
+ * row commits with that. `req.toolInputSummary` is the whole summary as sent: an approval is
+ * bound to its digest, and only the first 200 characters are kept.
  */
 @Injectable()
 export class ActionsService {
@@ -30,10 +33,11 @@ export class ActionsService {
     const session = req.sessionId === undefined ? null : await this.cache.session(req.sessionId)
     const policy = await this.cache.policy(auth.orgId)
     const now = new Date()
+    const summary = keptSummary(req.toolInputSummary)
     let outcome: CheckOutcome
     try {
       outcome = decideCheck(
-        req,
+        { ...req, toolInputSummary: summary },
         agent?.orgId === auth.orgId ? agent : undefined,
         session?.orgId === auth.orgId ? session : undefined,
         policy.compiled,
@@ -45,66 +49,77 @@ export class ActionsService {
       throw err
     }
     const checkId = newTimeOrderedId('chk', now.getTime())
-    let approvalId: string | undefined
-    if (outcome.decision === 'elevation_required') {
-      const elevation = await this.approvals.resolve(
-        auth,
-        {
-          orgId: auth.orgId,
-          agentId: req.agentId,
-          sessionId: req.sessionId,
-          actionName: req.toolName,
-          actionEffect: outcome.effect,
-          action: req.action,
-          toolInputSummary: req.toolInputSummary,
-          checkId,
-          rule: outcome.rule,
-          reason: outcome.reason,
-        },
-        policy.approvalWindowSeconds,
-        now,
-      )
-      approvalId = elevation.approvalId
-      if (elevation.granted) {
-        outcome = {
-          ...outcome,
-          decision: 'allow',
-          rule: 'elevation.approved',
-          reason: `approved elevation ${approvalId} (required by ${outcome.rule}) was used; it lets one call through`,
-        }
-      }
-    }
-    const row: ActionChecked = {
+    const rowOf = (o: CheckOutcome, approvalId?: string): ActionChecked => ({
       checkId,
       orgId: auth.orgId,
       agentId: req.agentId,
       ...(req.sessionId === undefined ? {} : { sessionId: req.sessionId }),
       action: req.action,
       toolName: req.toolName,
-      ...(req.toolInputSummary === undefined ? {} : { toolInputSummary: req.toolInputSummary }),
-      capability: outcome.capability,
-      effect: outcome.effect,
-      effectSource: outcome.effectSource,
-      confidence: outcome.confidence,
-      decision: outcome.decision,
-      reason: outcome.reason,
-      rule: outcome.rule,
+      ...(summary === undefined ? {} : { toolInputSummary: summary }),
+      capability: o.capability,
+      effect: o.effect,
+      effectSource: o.effectSource,
+      confidence: o.confidence,
+      decision: o.decision,
+      reason: o.reason,
+      rule: o.rule,
       ...(approvalId === undefined ? {} : { approvalId }),
       checkedAt: now.toISOString(),
+    })
+    if (outcome.decision !== 'elevation_required') {
+      await this.decisions.record(rowOf(outcome))
+      return answer(checkId, outcome)
     }
-    await this.decisions.record(row)
-    return {
-      allowed: outcome.decision === 'allow',
-      decision: outcome.decision,
-      elevationRequired: outcome.decision === 'elevation_required',
-      reason: outcome.reason,
-      rule: outcome.rule,
-      confidence: outcome.confidence,
-      checkId,
-      ...(approvalId === undefined ? {} : { approvalId }),
-      capability: outcome.capability,
-      effect: outcome.effect,
-      effectSource: outcome.effectSource,
-    }
+    // filed or used with its row in one transaction (not the group commit): an approval is
+    // never used up by a check that is not on record
+    const elevation = await this.approvals.resolve(
+      auth,
+      {
+        orgId: auth.orgId,
+        agentId: req.agentId,
+        sessionId: req.sessionId,
+        capability: outcome.capability,
+        actionEffect: outcome.effect,
+        inputDigest: inputDigest(req.toolInputSummary, req.params),
+        actionName: req.toolName,
+        action: req.action,
+        toolInputSummary: summary,
+        checkId,
+        rule: outcome.rule,
+        reason: outcome.reason,
+      },
+      policy.approvalWindowSeconds,
+      now,
+      (e) => rowOf(elevated(outcome, e), e.approvalId),
+    )
+    return answer(checkId, elevated(outcome, elevation), elevation.approvalId)
+  }
+}
+
+/** An approved elevation that was used turns the check into an allow. */
+function elevated(outcome: CheckOutcome, e: Elevation): CheckOutcome {
+  if (!e.granted) return outcome
+  return {
+    ...outcome,
+    decision: 'allow',
+    rule: 'elevation.approved',
+    reason: `approved elevation ${e.approvalId} (required by ${outcome.rule}) was used; it lets one call through`,
+  }
+}
+
+function answer(checkId: string, o: CheckOutcome, approvalId?: string): ActionCheckResult {
+  return {
+    allowed: o.decision === 'allow',
+    decision: o.decision,
+    elevationRequired: o.decision === 'elevation_required',
+    reason: o.reason,
+    rule: o.rule,
+    confidence: o.confidence,
+    checkId,
+    ...(approvalId === undefined ? {} : { approvalId }),
+    capability: o.capability,
+    effect: o.effect,
+    effectSource: o.effectSource,
   }
 }

@@ -110,7 +110,8 @@ export class DecisionLog implements OnApplicationShutdown {
   }
 }
 
-function appendStatement(s: string): string {
+/** Appends rows and bumps their sessions' counters; `s` is the escaped schema, `$1` the rows' JSON. */
+export function appendStatement(s: string): string {
   return `with input as (
       select * from json_to_recordset($1::json) as x(
         "checkId" text, "orgId" text, "agentId" text, "sessionId" text, action text,

@@ -14,8 +14,11 @@ import { ApiKeyGuard, Auth, type AuthContext, pageQuery, parseInput } from '@tes
 import { ApprovalsService } from './approvals.service.ts'
 
 const DecideBody = z.object({
-  /** Who decided: an email, a user id, a system's name. Recorded in the approval's events. */
-  decidedBy: z.string().trim().min(1).max(200),
+  /**
+   * A note on who decided (an email, a ticket, a system's name), kept with the decision. The
+   * deciding key and its user are recorded whether or not it is given.
+   */
+  decidedBy: z.string().trim().min(1).max(200).optional(),
   reason: z.string().trim().min(1).max(500).optional(),
 })
 
@@ -49,14 +52,14 @@ export class ApprovalsController {
     @Param('approvalId') approvalId: string,
     @Body() body: unknown,
   ) {
-    const { decidedBy } = parseInput(DecideBody, body)
+    const { decidedBy } = parseInput(DecideBody, body ?? {})
     return this.approvals.approve(auth, approvalId, decidedBy)
   }
 
   @Post(':approvalId/deny')
   @HttpCode(200)
   deny(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string, @Body() body: unknown) {
-    const { decidedBy, reason } = parseInput(DecideBody, body)
+    const { decidedBy, reason } = parseInput(DecideBody, body ?? {})
     return this.approvals.deny(auth, approvalId, decidedBy, reason)
   }
 }

@@ -23,12 +23,16 @@ interface ApprovalRow {
   action_name: string
   action_effect: ActionEffect
   tool_input_summary: string | null
+  capability: string | null
+  input_digest: string | null
   check_id: string
   rule: string
   reason: string
   requested_at: Date
   expires_at: Date
   decided_by: string | null
+  decided_by_key_id: string | null
+  decided_by_user_id: string | null
   decided_at: Date | null
   deny_reason: string | null
   usable_until: Date | null
@@ -47,12 +51,21 @@ function toView(r: ApprovalRow, now: Date): Approval {
     actionName: r.action_name,
     actionEffect: r.action_effect,
     toolInputSummary: r.tool_input_summary,
+    capability: r.capability,
+    inputDigest: r.input_digest,
     checkId: r.check_id,
     rule: r.rule,
     reason: r.reason,
     requestedAt: r.requested_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),
     decidedBy: r.decided_by,
+    decidedByKey:
+      r.decided_by_key_id === null
+        ? null
+        : {
+            keyId: r.decided_by_key_id,
+            ...(r.decided_by_user_id === null ? {} : { userId: r.decided_by_user_id }),
+          },
     decidedAt: r.decided_at?.toISOString() ?? null,
     denyReason: r.deny_reason,
     usableUntil: r.usable_until?.toISOString() ?? null,
@@ -63,23 +76,27 @@ function toView(r: ApprovalRow, now: Date): Approval {
 
 export async function insertApproval(db: Db, schema: string, e: ApprovalRequested) {
   await sql`insert into ${sql.id(schema)}.approvals (approval_id, org_id, agent_id, session_id,
-      action, action_name, action_effect, tool_input_summary, check_id, rule, reason, status,
-      requested_at, expires_at)
+      action, action_name, action_effect, tool_input_summary, capability, input_digest, check_id,
+      rule, reason, status, requested_at, expires_at)
     values (${e.approvalId}, ${e.orgId}, ${e.agentId}, ${e.sessionId ?? null}, ${e.action},
-      ${e.actionName}, ${e.actionEffect}, ${e.toolInputSummary ?? null}, ${e.checkId}, ${e.rule},
-      ${e.reason}, 'pending', ${e.requestedAt}, ${e.expiresAt})`.execute(db)
+      ${e.actionName}, ${e.actionEffect}, ${e.toolInputSummary ?? null}, ${e.capability ?? null},
+      ${e.inputDigest ?? null}, ${e.checkId}, ${e.rule}, ${e.reason}, 'pending', ${e.requestedAt},
+      ${e.expiresAt})`.execute(db)
+}
+
+function decided(e: ApprovalApproved | ApprovalDenied) {
+  return sql`decided_by = ${e.decidedBy ?? null}, decided_by_key_id = ${e.decidedByKey?.keyId ?? null},
+    decided_by_user_id = ${e.decidedByKey?.userId ?? null}, decided_at = ${e.decidedAt}`
 }
 
 export async function markApproved(db: Db, schema: string, e: ApprovalApproved) {
-  await sql`update ${sql.id(schema)}.approvals set status = 'approved', decided_by = ${e.decidedBy},
-    decided_at = ${e.decidedAt}, usable_until = ${e.usableUntil}
-    where approval_id = ${e.approvalId}`.execute(db)
+  await sql`update ${sql.id(schema)}.approvals set status = 'approved', ${decided(e)},
+    usable_until = ${e.usableUntil} where approval_id = ${e.approvalId}`.execute(db)
 }
 
 export async function markDenied(db: Db, schema: string, e: ApprovalDenied) {
-  await sql`update ${sql.id(schema)}.approvals set status = 'denied', decided_by = ${e.decidedBy},
-    decided_at = ${e.decidedAt}, deny_reason = ${e.reason ?? null}
-    where approval_id = ${e.approvalId}`.execute(db)
+  await sql`update ${sql.id(schema)}.approvals set status = 'denied', ${decided(e)},
+    deny_reason = ${e.reason ?? null} where approval_id = ${e.approvalId}`.execute(db)
 }
 
 export async function markExpired(db: Db, schema: string, e: ApprovalExpired) {
@@ -104,22 +121,29 @@ export async function findApproval(
   return rows[0] && toView(rows[0], now)
 }
 
-/** What a check needing elevation is about: the same agent, session, tool and effect. */
+/**
+ * What a check needing elevation is about, and all an approval is bound to: the agent, the
+ * session, the canonical capability, the effect and the input's digest. Approvals filed before
+ * binding have no capability or digest, so no check matches them.
+ */
 export interface ElevationKey {
   orgId: string
   agentId: string
   sessionId: string | undefined
-  actionName: string
+  capability: string
   actionEffect: ActionEffect
+  inputDigest: string
 }
+
+const sameAction = (k: ElevationKey) => sql`org_id = ${k.orgId} and agent_id = ${k.agentId}
+  and coalesce(session_id, '') = ${k.sessionId ?? ''} and capability = ${k.capability}
+  and action_effect = ${k.actionEffect} and input_digest = ${k.inputDigest}`
 
 /** The approval a retried check may use: approved, unused and still usable, locked. */
 export async function lockUsableApproval(db: Db, schema: string, k: ElevationKey, now: Date) {
   const { rows } = await sql<{ approval_id: string }>`select approval_id
     from ${sql.id(schema)}.approvals
-    where org_id = ${k.orgId} and agent_id = ${k.agentId}
-      and coalesce(session_id, '') = ${k.sessionId ?? ''} and action_name = ${k.actionName}
-      and action_effect = ${k.actionEffect} and status = 'approved' and consumed_at is null
+    where ${sameAction(k)} and status = 'approved' and consumed_at is null
       and usable_until > ${now}
     order by decided_at limit 1 for update skip locked`.execute(db)
   return rows[0]?.approval_id
@@ -129,9 +153,7 @@ export async function lockUsableApproval(db: Db, schema: string, k: ElevationKey
 export async function findPendingApproval(db: Db, schema: string, k: ElevationKey) {
   const { rows } = await sql<{ approval_id: string; expires_at: Date }>`select approval_id,
       expires_at from ${sql.id(schema)}.approvals
-    where org_id = ${k.orgId} and agent_id = ${k.agentId}
-      and coalesce(session_id, '') = ${k.sessionId ?? ''} and action_name = ${k.actionName}
-      and action_effect = ${k.actionEffect} and status = 'pending'`.execute(db)
+    where ${sameAction(k)} and status = 'pending'`.execute(db)
   return rows[0]
 }
 

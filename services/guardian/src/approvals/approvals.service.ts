@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common'
 import type { Logger } from 'pino'
 import {
+  type ActionChecked,
   type Approval,
   ApprovalApproved,
   ApprovalConsumed,
@@ -46,6 +47,7 @@ import {
   type ApprovalState,
   parseApprovalEvent,
 } from '../domain/approval/approval.state.ts'
+import { appendCheckRows } from '../actions/checks.repository.ts'
 import { GuardCache } from '../actions/guard-cache.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import {
@@ -71,17 +73,32 @@ const approvalLog: DeciderOf<ApprovalCommand, ApprovalEvent, ApprovalState> = {
 /** What a check needing elevation asks for, beyond the key it is filed under. */
 export interface ElevationRequest extends ElevationKey {
   action: string
+  /** The tool as the check spelled it; the approval is bound to its capability. */
+  actionName: string
   toolInputSummary?: string | undefined
   checkId: string
   rule: string
   reason: string
 }
 
+/** How a check needing elevation ends: a pending approval, or an approved one it used. */
+export interface Elevation {
+  approvalId: string
+  granted: boolean
+}
+
+/** The key that decides, and its user: who decided, whatever note the body gives. */
+const decidingKey = (auth: AuthContext) => ({
+  keyId: auth.keyId,
+  ...(auth.userId === undefined ? {} : { userId: auth.userId }),
+})
+
 /**
- * Human elevation. A check that needs it files a pending approval (one per agent, session,
- * tool and effect: retries reuse it); a human approves or denies it; the approved check, when
- * retried, passes exactly once within the window. Pending approvals lapse after the org's
- * window, and a sweeper records that as `ApprovalExpired`.
+ * Human elevation. A check that needs it files a pending approval, bound to the action (agent,
+ * session, capability, effect and input digest: retries of the same action reuse it); a human
+ * approves or denies it; the same action, when retried, passes exactly once within the window.
+ * Pending approvals lapse after the org's window, and a sweeper records that as
+ * `ApprovalExpired`.
  */
 @Injectable()
 export class ApprovalsService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -115,11 +132,12 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     return listApprovals(this.db, this.schema, auth.orgId, filter, new Date())
   }
 
-  async approve(auth: AuthContext, approvalId: string, decidedBy: string) {
+  async approve(auth: AuthContext, approvalId: string, decidedBy: string | undefined) {
     const { approvalWindowSeconds } = await this.cache.policy(auth.orgId)
     const command: ApprovalCommand = {
       type: 'Approve',
       orgId: auth.orgId,
+      decidedByKey: decidingKey(auth),
       decidedBy,
       windowSeconds: approvalWindowSeconds,
       now: new Date(),
@@ -130,10 +148,16 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     return this.get(auth, approvalId)
   }
 
-  async deny(auth: AuthContext, approvalId: string, decidedBy: string, reason?: string) {
+  async deny(
+    auth: AuthContext,
+    approvalId: string,
+    decidedBy: string | undefined,
+    reason?: string,
+  ) {
     const command: ApprovalCommand = {
       type: 'Deny',
       orgId: auth.orgId,
+      decidedByKey: decidingKey(auth),
       decidedBy,
       reason,
       now: new Date(),
@@ -147,20 +171,25 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
   /**
    * For a check that needs elevation: uses up an approved approval for the same action if
    * there is one (`granted`), else returns the pending approval, filing one when there is
-   * none. Concurrent checks of one action end up with one pending approval.
+   * none. Concurrent checks of one action end up with one pending approval. The check's
+   * decision-log row (`rowFor` the outcome) commits in the same transaction: an approval is
+   * never used up by a check that is not on record.
    */
   async resolve(
     auth: AuthContext,
     req: ElevationRequest,
     windowSeconds: number,
     now: Date,
-  ): Promise<{ approvalId: string; granted: boolean }> {
+    rowFor: (elevation: Elevation) => ActionChecked,
+  ): Promise<Elevation> {
     const ctx = apiKeyActor(auth)
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db
-          .transaction()
-          .execute((tx) => this.resolveIn(tx, ctx, req, windowSeconds, now))
+        return await this.db.transaction().execute(async (tx) => {
+          const elevation = await this.resolveIn(tx, ctx, req, windowSeconds, now)
+          await appendCheckRows(tx, this.schema, [rowFor(elevation)])
+          return elevation
+        })
       } catch (err) {
         // another replica filed or used the same approval first: look again
         const raced = err instanceof ConcurrencyError || (err as { code?: string }).code === '23505'
@@ -175,7 +204,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     req: ElevationRequest,
     windowSeconds: number,
     now: Date,
-  ) {
+  ): Promise<Elevation> {
     const usable = await lockUsableApproval(tx, this.schema, req, now)
     if (usable) {
       const command: ApprovalCommand = {
@@ -204,6 +233,8 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
         actionName: req.actionName,
         actionEffect: req.actionEffect,
         ...(req.toolInputSummary === undefined ? {} : { toolInputSummary: req.toolInputSummary }),
+        capability: req.capability,
+        inputDigest: req.inputDigest,
         checkId: req.checkId,
         rule: req.rule,
         reason: req.reason,

@@ -66,18 +66,20 @@ describe('the document an org policy sees', () => {
     })
   })
 
-  it('carries the summary, the params and the declared effect as the caller gave them', () => {
+  it('carries the summary, the params and the declared effect (which may only raise the classified one)', () => {
     const doc = documentFor({
       ...request,
       toolInputSummary: '600 EUR to ACME',
       params: { amount: 600, currency: 'EUR' },
-      actionEffect: 'mutating',
+      actionEffect: 'admin',
     })
     expect(doc).toMatchObject({
       summary: '600 EUR to ACME',
       params: { amount: 600, currency: 'EUR' },
-      effect: 'mutating',
+      effect: 'admin',
     })
+    // a declaration below the classified `destructive` does not lower what rules see
+    expect(documentFor({ ...request, actionEffect: 'mutating' }).effect).toBe('destructive')
   })
 
   it('names the session, its mode and whether it was delegated', () => {

@@ -1,6 +1,6 @@
 import type { ActionEffect, CheckDecision, SessionMode } from '@tessera/contracts'
 import { covers } from '../token/token.decider.ts'
-import { classifyEffect } from './effect-classifier.ts'
+import { type EffectUsed, effectFor } from './effect-classifier.ts'
 import { capabilityFor } from './tool-capability.ts'
 
 /** "May this agent do this, now?", as the caller asks it. */
@@ -59,11 +59,8 @@ export interface OrgPolicy {
   evaluate(doc: PolicyDocument): Verdict | undefined
 }
 
-export interface CheckOutcome extends Verdict {
+export interface CheckOutcome extends Verdict, EffectUsed {
   capability: string
-  effect: ActionEffect
-  effectSource: 'declared' | 'classified'
-  confidence: number
 }
 
 export class CheckedAgentNotFound extends Error {
@@ -90,15 +87,10 @@ export function decideCheck(
     throw new CheckedSessionNotFound(`session ${req.sessionId} not found`)
   }
   const capability = capabilityFor(req.toolName)
-  const classified = req.actionEffect === undefined ? classifyEffect(req.toolName) : undefined
-  const effect = req.actionEffect ?? classified?.effect ?? 'mutating'
-  const outcome = (v: Verdict): CheckOutcome => ({
-    ...v,
-    capability,
-    effect,
-    effectSource: classified ? 'classified' : 'declared',
-    confidence: classified ? classified.confidence : 1,
-  })
+  // a declared effect may raise the classified one, never lower it
+  const used = effectFor(req.toolName, req.actionEffect)
+  const effect = used.effect
+  const outcome = (v: Verdict): CheckOutcome => ({ ...v, capability, ...used })
   const refused = refusal(agent, session, capability, now)
   if (refused) return outcome({ decision: 'deny', ...refused })
 

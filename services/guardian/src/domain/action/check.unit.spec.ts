@@ -1,4 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { ActionEffect } from '@tessera/contracts'
 import {
   type AgentFacts,
   CheckedAgentNotFound,
@@ -10,6 +12,7 @@ import {
   type SessionFacts,
   type Verdict,
 } from './check.ts'
+import { classifyEffect, riskOf } from './effect-classifier.ts'
 
 const orgId = 'org_0123456789abcdefghjkmnpqrs'
 const agentId = 'agt_0123456789abcdefghjkmnpqrs'
@@ -104,9 +107,54 @@ describe('an action check', () => {
   })
 
   describe('the effect', () => {
-    it('is taken as declared, with full confidence, whatever the name says', () => {
-      const out = check(request({ toolName: 'files_delete', actionEffect: 'read' }), agent())
-      expect(out).toMatchObject({ effect: 'read', effectSource: 'declared', confidence: 1 })
+    it('may be raised by a declaration, with full confidence', () => {
+      const out = check(request({ toolName: 'files_read', actionEffect: 'destructive' }), agent())
+      expect(out).toMatchObject({ effect: 'destructive', effectSource: 'declared', confidence: 1 })
+      const same = check(
+        request({ toolName: 'files_delete', actionEffect: 'destructive' }),
+        agent(),
+      )
+      expect(same).toMatchObject({ effect: 'destructive', effectSource: 'declared', confidence: 1 })
+    })
+
+    it.each([
+      ['files_delete', 'read', 'destructive', 0.7],
+      ['db_drop_table', 'read', 'destructive', 0.7],
+      ['grant_role', 'destructive', 'admin', 0.9],
+      ['files_frobnicate', 'read', 'mutating', 0.3],
+    ] as const)(
+      'is never lowered by a declaration: %s declared %s stays %s (classified, at %s)',
+      (toolName, actionEffect, effect, confidence) => {
+        const out = check(request({ toolName, actionEffect }), agent())
+        expect(out).toMatchObject({ effect, effectSource: 'classified', confidence })
+      },
+    )
+
+    it('is never less risky than the classified one, whatever is declared (property)', () => {
+      const words = ['get', 'list', 'send', 'create', 'delete', 'drop', 'pay', 'grant', 'sudo']
+      const toolName = fc.oneof(
+        fc.string({ maxLength: 30 }).filter((t) => t.trim() !== ''),
+        fc
+          .array(fc.oneof(fc.constantFrom(...words), fc.stringMatching(/^[a-z]{1,6}$/)), {
+            minLength: 1,
+            maxLength: 4,
+          })
+          .chain((ws) => fc.constantFrom('_', '-', '.', ' ').map((sep) => ws.join(sep))),
+      )
+      const declared = fc.option(fc.constantFrom(...ActionEffect.options), { nil: undefined })
+      fc.assert(
+        fc.property(toolName, declared, (name, actionEffect) => {
+          const out = check(request({ toolName: name, actionEffect }), agent())
+          const classified = classifyEffect(name)
+          expect(riskOf(out.effect)).toBeGreaterThanOrEqual(riskOf(classified.effect))
+          if (actionEffect !== undefined) {
+            expect(riskOf(out.effect)).toBeGreaterThanOrEqual(riskOf(actionEffect))
+          }
+          // the stronger of the two decides, and says which it was
+          expect(out.effectSource).toBe(out.effect === actionEffect ? 'declared' : 'classified')
+        }),
+        { numRuns: 2_000 },
+      )
     })
 
     it.each([

@@ -52,6 +52,37 @@ const WORDS: Record<ActionEffect, ReadonlySet<string>> = {
 /** Riskiest first: when words of several classes appear, the riskier one decides. */
 const BY_RISK: readonly ActionEffect[] = ['admin', 'destructive', 'mutating', 'read']
 
+/** Higher is riskier: read 0, mutating 1, destructive 2, admin 3. */
+export function riskOf(effect: ActionEffect): number {
+  return BY_RISK.length - 1 - BY_RISK.indexOf(effect)
+}
+
+/** The effect a check goes by, where it came from, and how sure guardian is of it. */
+export interface EffectUsed {
+  effect: ActionEffect
+  effectSource: 'declared' | 'classified'
+  confidence: number
+}
+
+/**
+ * A declared effect may raise the classified one, never lower it: `db_drop_table` declared
+ * `read` stays `destructive` (`classified`, the classifier's confidence), while `web_search`
+ * declared `admin` is `admin` (`declared`, confidence 1). A declaration equal to the
+ * classification is `declared` at 1. The unknown-name default (`mutating`) is a floor too:
+ * an agent cannot talk an unrecognised tool down to `read`.
+ */
+export function effectFor(toolName: string, declared: ActionEffect | undefined): EffectUsed {
+  const classified = classifyEffect(toolName)
+  if (declared === undefined || riskOf(declared) < riskOf(classified.effect)) {
+    return {
+      effect: classified.effect,
+      effectSource: 'classified',
+      confidence: classified.confidence,
+    }
+  }
+  return { effect: declared, effectSource: 'declared', confidence: 1 }
+}
+
 export function toolWords(toolName: string): string[] {
   return toolName
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')

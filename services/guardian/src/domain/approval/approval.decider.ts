@@ -1,4 +1,4 @@
-import type { ApprovalRequested } from '@tessera/contracts'
+import type { ApprovalRequested, DecidingKey } from '@tessera/contracts'
 import { type ApprovalEvent, type ApprovalState, evolve, initialState } from './approval.state.ts'
 
 export type ApprovalCommand =
@@ -9,8 +9,24 @@ export type ApprovalCommand =
       windowSeconds: number
       now: Date
     }
-  | { type: 'Approve'; orgId: string; decidedBy: string; windowSeconds: number; now: Date }
-  | { type: 'Deny'; orgId: string; decidedBy: string; reason?: string | undefined; now: Date }
+  | {
+      type: 'Approve'
+      orgId: string
+      /** The API key that decides (and its user): who decided, on record. */
+      decidedByKey: DecidingKey
+      /** A free note from the decider (an email, a ticket). */
+      decidedBy?: string | undefined
+      windowSeconds: number
+      now: Date
+    }
+  | {
+      type: 'Deny'
+      orgId: string
+      decidedByKey: DecidingKey
+      decidedBy?: string | undefined
+      reason?: string | undefined
+      now: Date
+    }
   | { type: 'Expire'; now: Date }
   | { type: 'Consume'; orgId: string; checkId: string; now: Date }
 
@@ -70,13 +86,21 @@ function decidable(state: ApprovalState, orgId: string, now: Date): asserts stat
     throw new ApprovalAlreadyDecided(`the approval is ${state.status}`)
 }
 
+/** Who decided: the key always, the free note when one was given. */
+function decider(c: { decidedByKey: DecidingKey; decidedBy?: string | undefined }) {
+  return {
+    decidedByKey: c.decidedByKey,
+    ...(c.decidedBy === undefined ? {} : { decidedBy: c.decidedBy }),
+  }
+}
+
 function approve(c: Extract<ApprovalCommand, { type: 'Approve' }>, state: ApprovalState) {
   decidable(state, c.orgId, c.now)
   const usableUntil = new Date(c.now.getTime() + c.windowSeconds * 1000).toISOString()
   const data = {
     approvalId: state.approvalId,
     orgId: c.orgId,
-    decidedBy: c.decidedBy,
+    ...decider(c),
     decidedAt: c.now.toISOString(),
     usableUntil,
   }
@@ -88,7 +112,7 @@ function deny(c: Extract<ApprovalCommand, { type: 'Deny' }>, state: ApprovalStat
   const data = {
     approvalId: state.approvalId,
     orgId: c.orgId,
-    decidedBy: c.decidedBy,
+    ...decider(c),
     ...(c.reason === undefined ? {} : { reason: c.reason }),
     decidedAt: c.now.toISOString(),
   }

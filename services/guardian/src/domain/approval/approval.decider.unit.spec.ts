@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { ApprovalDenied } from '@tessera/contracts'
 import { spec } from '@tessera/testing'
 import {
   ApprovalAlreadyDecided,
@@ -8,7 +9,7 @@ import {
   ApprovalNotFound,
   ApprovalNotUsable,
 } from './approval.decider.ts'
-import type { ApprovalEvent } from './approval.state.ts'
+import { type ApprovalEvent, parseApprovalEvent } from './approval.state.ts'
 
 const orgId = 'org_0123456789abcdefghjkmnpqrs'
 const otherOrgId = 'org_zzzzzzzzzzzzzzzzzzzzzzzzzz'
@@ -19,6 +20,10 @@ const retriedCheckId = 'chk_zzzzzzzzzzzzzzzzzzzzzzzzzz'
 const requestedAt = new Date('2026-11-21T10:00:00.000Z')
 /** Minutes after the request. */
 const at = (minutes: number) => new Date(requestedAt.getTime() + minutes * 60_000)
+const decidedByKey = {
+  keyId: 'key_0123456789abcdefghjkmnpqrs',
+  userId: '01KBXV3Q8N2M4P6R8T0V2X4Z6A',
+}
 const approvalWindow = 15 * 60
 const usableWindow = 5 * 60
 
@@ -32,6 +37,8 @@ const request: ApprovalCommand = {
     actionName: 'payments_transfer',
     actionEffect: 'destructive',
     toolInputSummary: '600 EUR to ACME',
+    capability: 'payments:transfer',
+    inputDigest: 'a'.repeat(64),
     checkId,
     rule: 'org.big_transfers',
     reason: 'transfers above 500 need a human',
@@ -47,16 +54,22 @@ const requested: ApprovalEvent = {
     expiresAt: at(15).toISOString(),
   },
 }
-const approve = (minute: number, org = orgId): ApprovalCommand => ({
+const approve = (minute: number, org = orgId): Extract<ApprovalCommand, { type: 'Approve' }> => ({
   type: 'Approve',
   orgId: org,
+  decidedByKey,
   decidedBy: 'alice@acme.test',
   windowSeconds: usableWindow,
   now: at(minute),
 })
-const deny = (minute: number, reason?: string, org = orgId): ApprovalCommand => ({
+const deny = (
+  minute: number,
+  reason?: string,
+  org = orgId,
+): Extract<ApprovalCommand, { type: 'Deny' }> => ({
   type: 'Deny',
   orgId: org,
+  decidedByKey,
   decidedBy: 'alice@acme.test',
   reason,
   now: at(minute),
@@ -76,13 +89,20 @@ const approved: ApprovalEvent = {
     approvalId,
     orgId,
     decidedBy: 'alice@acme.test',
+    decidedByKey,
     decidedAt: at(5).toISOString(),
     usableUntil: at(10).toISOString(),
   },
 }
 const denied: ApprovalEvent = {
   type: 'ApprovalDenied',
-  data: { approvalId, orgId, decidedBy: 'alice@acme.test', decidedAt: at(5).toISOString() },
+  data: {
+    approvalId,
+    orgId,
+    decidedBy: 'alice@acme.test',
+    decidedByKey,
+    decidedAt: at(5).toISOString(),
+  },
 }
 const expired = (minute: number): ApprovalEvent => ({
   type: 'ApprovalExpired',
@@ -121,6 +141,34 @@ describe('approval decider', () => {
       const state = approvalDecider.evolve(approvalDecider.initialState(), requested)
       const [event] = approvalDecider.decide(deny(5), state)
       expect(event?.data).not.toHaveProperty('reason')
+    })
+
+    it('records the deciding key and its user, and the note only when one was given', () => {
+      const { decidedBy: _note, ...unnoted } = approved.data
+      spec(approvalDecider)
+        .given([requested])
+        .when({ ...approve(5), decidedBy: undefined })
+        .then([{ type: 'ApprovalApproved', data: unnoted }])
+      const keyOnly = { keyId: decidedByKey.keyId }
+      const [event] = approvalDecider.decide(
+        { ...deny(5), decidedByKey: keyOnly },
+        approvalDecider.evolve(approvalDecider.initialState(), requested),
+      )
+      expect(event?.data).toMatchObject({ decidedByKey: keyOnly })
+      expect((event?.data as ApprovalDenied).decidedByKey).not.toHaveProperty('userId')
+    })
+
+    it('reads events recorded before binding and the deciding key existed', () => {
+      const { capability: _c, inputDigest: _d, ...unbound } = requested.data
+      const { decidedByKey: _k, ...noted } = approved.data
+      const history = [
+        parseApprovalEvent({ type: 'ApprovalRequested', data: unbound }),
+        parseApprovalEvent({ type: 'ApprovalApproved', data: noted }),
+      ]
+      spec(approvalDecider)
+        .given(history)
+        .when(consume(9))
+        .then([consumed(9)])
     })
 
     it.each([15, 16])('refuses a decision %i minutes in, once the window is over', (minute) => {
