@@ -28,6 +28,7 @@ import { BaseEnv, loadConfig } from './config.ts'
 import { EventLog } from './event-log.ts'
 import { toProjection } from './event-consumer.ts'
 import { HttpExceptionFilter } from './http-exception.filter.ts'
+import { assertEveryRouteDeclared } from './route-table.ts'
 import { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 
 export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
@@ -92,6 +93,7 @@ export async function runService<E extends z.ZodObject>(
   registerHttpMetrics(app.getHttpAdapter().getInstance())
   await def.configure?.(app, config as z.infer<E>)
   await app.init()
+  assertEveryRouteDeclared(app)
 
   const relay = await startOutboxRelay({
     db,

@@ -8,6 +8,7 @@ import {
   type AuthContext,
   DB,
   NotFound,
+  Roles,
   SERVICE_SCHEMA,
   parseInput,
 } from '@tessera/service-kit'
@@ -26,6 +27,7 @@ const AgentQuery = Page.extend({
 /** Reads of the telemetry log, org-scoped and paginated with opaque cursors. */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@Roles('admin', 'member', 'approver')
 export class TelemetryQueriesController {
   constructor(
     @Inject(DB) private readonly db: SchemaDb,

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestj
 import { RouteConfig } from '@nestjs/platform-fastify'
 import type { FastifyReply } from 'fastify'
 import { TelemetryBatchRequest, batchStatus } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { IntakeService } from '../intake/intake.service.ts'
 import { RATE_LIMITED } from './rate-limit.ts'
 
@@ -17,6 +17,7 @@ export class TelemetryController {
   @Post('batch')
   @HttpCode(200)
   @UseGuards(ApiKeyGuard)
+  @Roles('admin', 'member')
   @RouteConfig(RATE_LIMITED)
   async batch(
     @Auth() auth: AuthContext,
