@@ -13,3 +13,5 @@ export {
 } from './infra.ts'
 export type { TestSchema } from './infra.ts'
 export { InProcessService, startInProcess } from './in-process.ts'
+export { describeRoleMatrix, rolesDocRows, seedRoleKeys } from './role-matrix.ts'
+export type { RoleKeys, RoleMatrixRow } from './role-matrix.ts'
