@@ -4,7 +4,7 @@ import { ApiError } from './errors.ts'
 
 /**
  * Who may call which route (docs/roles.md). Every route declares it, on its method or its
- * controller: `@Roles(...)` for a route behind {@link ApiKeyGuard}, which refuses every other
+ * controller: `@Roles(...)` for a route behind `ApiKeyGuard`, which refuses every other
  * role, or `@NoApiKey(why)` for one answered without a key. A service whose routes do not all
  * declare it refuses to start (route-table.ts).
  */
@@ -38,6 +38,7 @@ export function accessOf(handler: Target, controller: Target): RouteAccess | und
 export function requireRole(role: Role, access: RouteAccess | undefined): void {
   const allowed = access && 'roles' in access ? access.roles : []
   if (!allowed.includes(role)) {
-    throw new ApiError(403, 'AUTH_DENIED', `a ${role} key may not do that`, { role, allowed })
+    const a = /^[aeiou]/.test(role) ? 'an' : 'a'
+    throw new ApiError(403, 'AUTH_DENIED', `${a} ${role} key may not do that`, { role, allowed })
   }
 }

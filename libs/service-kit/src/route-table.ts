@@ -31,14 +31,16 @@ export function routeTable(app: INestApplication): RouteEntry[] {
         const handler = prototype[name]!
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined
         if (method === undefined) continue
-        const entry: RouteEntry = {
-          method: RequestMethod[method],
-          path: joinPath(controller, handler),
-          handler: `${controller.name}.${name}`,
-          access: probes ? { noApiKey: 'probes and metrics' } : accessOf(handler, controller),
-          keyGuarded: [handler, controller].some((t) => guardsOf(t).some(isApiKeyGuard)),
+        for (const path of pathsOf(controller, handler)) {
+          const entry: RouteEntry = {
+            method: RequestMethod[method],
+            path,
+            handler: `${controller.name}.${name}`,
+            access: probes ? { noApiKey: 'probes and metrics' } : accessOf(handler, controller),
+            keyGuarded: [handler, controller].some((t) => guardsOf(t).some(isApiKeyGuard)),
+          }
+          routes.set(`${entry.method} ${entry.path}`, entry)
         }
-        routes.set(`${entry.method} ${entry.path}`, entry)
       }
     }
   }
@@ -69,13 +71,17 @@ export function assertEveryRouteDeclared(app: INestApplication): void {
   }
 }
 
-function joinPath(controller: Target, handler: Target): string {
-  // a controller or route path is a string, or an array of them (the first is used here)
-  const parts = [controller, handler].map(
-    (t) => Reflect.getMetadata(PATH_METADATA, t) as string | string[] | undefined,
+/** Every path a handler answers: a controller's or a route's path may be a list. */
+function pathsOf(controller: Target, handler: Target): string[] {
+  const [prefixes, suffixes] = [controller, handler].map((t) => {
+    const p = Reflect.getMetadata(PATH_METADATA, t) as string | string[] | undefined
+    return Array.isArray(p) ? p : [p ?? '']
+  }) as [string[], string[]]
+  return prefixes.flatMap((prefix) =>
+    suffixes.map((suffix) =>
+      `/${prefix}/${suffix}`.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1'),
+    ),
   )
-  const path = parts.map((p) => (Array.isArray(p) ? p[0] : p) ?? '').join('/')
-  return `/${path}`.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1')
 }
 
 function guardsOf(target: Target): unknown[] {

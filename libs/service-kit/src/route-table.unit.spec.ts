@@ -44,6 +44,9 @@ class ForgottenController {
 class OpenController {
   @Get(':id')
   card() {}
+
+  @Get(['a', 'b'])
+  twoPaths() {}
 }
 
 const kit = [
@@ -93,6 +96,9 @@ describe('the route table', () => {
         },
       ]),
     )
+    expect(table.filter((r) => r.handler === 'OpenController.twoPaths').map((r) => r.path)).toEqual(
+      ['/open/a', '/open/b'],
+    )
     expect(undeclaredRoutes(table)).toEqual([])
   })
 
@@ -119,6 +125,9 @@ describe('requireRole', () => {
         code: 'AUTH_DENIED',
         details: { role: 'member', allowed: ['admin', 'approver'] },
       }),
+    )
+    expect(() => requireRole('approver', { roles: ['admin'] })).toThrow(
+      'an approver key may not do that',
     )
   })
 
