@@ -58,7 +58,7 @@ describe('API keys across the stack', () => {
     expect(member.status).toBe(201)
     const key = String(member.body['apiKey'])
     // guardian knows the key at once; the other services once its ApiKeyIssued reaches them
-    expect((await call('GET', '/v1/keys', key)).status).toBe(200)
+    expect((await call('GET', '/v1/orgs/me', key)).status).toBe(200)
     await eventually(
       async () =>
         JSON.stringify(await statuses(key)) === JSON.stringify(everywhere(200)) ? true : undefined,
@@ -72,7 +72,7 @@ describe('API keys across the stack', () => {
     )
     expect(revoked).toMatchObject({ status: 200, body: { status: 'revoked' } })
     const started = Date.now()
-    expect(await call('GET', '/v1/keys', key)).toMatchObject({
+    expect(await call('GET', '/v1/orgs/me', key)).toMatchObject({
       status: 401,
       body: { code: 'AUTH_FAILED' },
     })

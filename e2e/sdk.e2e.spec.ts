@@ -23,16 +23,20 @@ let client: TesseraClient
 let other: TesseraClient
 let keyA: string
 
-/** Creates an org with the bootstrap token, the one call outside the SDK's surface. */
-async function createOrg(name: string): Promise<string> {
-  const res = await fetch(`${stack.gatewayUrl}/v1/orgs`, {
+/** A call outside the SDK's surface (orgs, keys) that answers a new `apiKey`. */
+async function newKey(path: string, bearer: string, body: object): Promise<string> {
+  const res = await fetch(`${stack.gatewayUrl}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${BOOTSTRAP_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   })
-  if (res.status !== 201) throw new Error(`creating an org: HTTP ${res.status}`)
+  if (res.status !== 201) throw new Error(`POST ${path}: HTTP ${res.status}`)
   return ((await res.json()) as { apiKey: string }).apiKey
 }
+/** Creates an org with the bootstrap token; the answer is its first (admin) key. */
+const createOrg = (name: string) => newKey('/v1/orgs', BOOTSTRAP_TOKEN, { name })
+/** Issues a key of `role` with the admin key `admin`. */
+const issueKey = (admin: string, role: 'member' | 'approver') => newKey('/v1/keys', admin, { role })
 
 // The SDK as a user runs it: against the whole stack, through the gateway.
 beforeAll(async () => {
@@ -182,10 +186,14 @@ describe('the guard, as the README walks through it', () => {
     expect(blocked).toBeInstanceOf(ElevationRequiredError)
     const approvalId = (blocked as ElevationRequiredError).approvalId ?? ''
 
-    // what a human's console shows, and their decision
-    const pending = await client.approvals.list({ status: 'pending' })
+    // what a human's console shows, and their decision, with an approver key (docs/roles.md)
+    const human = new TesseraClient({
+      baseUrl: stack.gatewayUrl,
+      apiKey: await issueKey(keyA, 'approver'),
+    })
+    const pending = await human.approvals.list({ status: 'pending' })
     expect(pending.items.map((p) => p.approvalId)).toContain(approvalId)
-    await client.approvals.approve(approvalId, 'admin@company.com')
+    await human.approvals.approve(approvalId, 'alice@company.com')
 
     const passed = await guard.check('db_delete', 'drop table users', 'destructive')
     expect(passed).toMatchObject({ allowed: true, rule: 'elevation.approved', approvalId })

@@ -29,6 +29,7 @@ export {
   AgentRevoked,
   ApiKeyIssued,
   ApiKeyRevoked,
+  ApiKeyRole,
   Capability,
   CapabilityTokenIssued,
   CapabilityTokenRevoked,

@@ -11,6 +11,12 @@ export const OrgCreated = z.object({
 export type OrgCreated = z.infer<typeof OrgCreated>
 
 export const KeyId = z.string().regex(/^key_[0-9a-z]{26}$/, 'must be a key id (key_…)')
+/**
+ * What a key may do (docs/roles.md): `admin` manages the org, `member` is an agent runtime's,
+ * `approver` is a human's who decides elevations.
+ */
+export const ApiKeyRole = z.enum(['admin', 'member', 'approver'])
+export type ApiKeyRole = z.infer<typeof ApiKeyRole>
 
 export const ApiKeyIssued = z.object({
   keyId: KeyId,
@@ -22,7 +28,7 @@ export const ApiKeyIssued = z.object({
    * the key has 256 random bits, so the hash gives nothing away.
    */
   keyHash: z.string().regex(/^[0-9a-f]{64}$/),
-  role: z.enum(['admin', 'member']),
+  role: ApiKeyRole,
   /**
    * The user the key acts for, a ULID. Arden v1 fills an event's missing `user` from it. Keys
    * issued before it existed have none.

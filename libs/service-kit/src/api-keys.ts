@@ -7,7 +7,7 @@ import {
   createParamDecorator,
 } from '@nestjs/common'
 import { type Migration, sql } from 'kysely'
-import { ApiKeyIssued, ApiKeyRevoked, type AnyEnvelope } from '@tessera/contracts'
+import { ApiKeyIssued, ApiKeyRevoked, type AnyEnvelope, type ApiKeyRole } from '@tessera/contracts'
 import { sha256Hex } from '@tessera/crypto'
 import {
   type AppendContext,
@@ -18,11 +18,12 @@ import {
 import { AuthFailed } from './errors.ts'
 import { DB, SERVICE_SCHEMA } from './tokens.ts'
 import { EventConsumer, On } from './event-consumer.ts'
+import { accessOf, requireRole } from './roles.ts'
 
 export interface AuthContext {
   orgId: string
   keyId: string
-  role: 'admin' | 'member'
+  role: ApiKeyRole
   /** The ULID of the user the key acts for, when it has one. */
   userId?: string
 }
@@ -98,7 +99,11 @@ export class ApiKeyProjection {
 
 const KEY_FORMAT = /^tsk_live_[A-Za-z0-9_-]{20,100}$/
 
-/** Resolves `Authorization: Bearer tsk_live_…` to its org, or fails with 401 AUTH_FAILED. */
+/**
+ * Resolves `Authorization: Bearer tsk_live_…` to its org, or fails with 401 AUTH_FAILED; then
+ * lets through only the roles the route names with `@Roles(...)`, or fails with 403
+ * AUTH_DENIED. This is the one place roles are enforced (docs/roles.md).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -113,6 +118,7 @@ export class ApiKeyGuard implements CanActivate {
     const hash = bearerKeyHash(req.headers['authorization'])
     const auth = hash === null ? null : authFromKeyRow(hash, await this.findKey(hash))
     if (!auth) throw AuthFailed()
+    requireRole(auth.role, accessOf(ctx.getHandler(), ctx.getClass()))
     req.auth = auth
     return true
   }
@@ -147,7 +153,7 @@ export interface ApiKeyRow {
   key_hash: string
   key_id: string
   org_id: string
-  role: 'admin' | 'member'
+  role: ApiKeyRole
   user_id: string | null
   revoked_at: Date | null
 }

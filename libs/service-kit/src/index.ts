@@ -11,6 +11,10 @@ export {
   sha256Hex,
 } from './api-keys.ts'
 export type { ApiKeyRow, AuthContext } from './api-keys.ts'
+export { NoApiKey, ROLES, Roles, accessOf, requireRole } from './roles.ts'
+export type { Role, RouteAccess } from './roles.ts'
+export { assertEveryRouteDeclared, routeTable, undeclaredRoutes } from './route-table.ts'
+export type { RouteEntry } from './route-table.ts'
 export { BaseEnv, ConfigError, loadConfig, serviceEnv } from './config.ts'
 export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './errors.ts'
 export { EventConsumer, On, toProjection } from './event-consumer.ts'

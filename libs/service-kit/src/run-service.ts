@@ -29,6 +29,7 @@ import { EventLog } from './event-log.ts'
 import { toProjection } from './event-consumer.ts'
 import { HttpExceptionFilter } from './http-exception.filter.ts'
 import { clientErrorHandler, frameworkErrors, registerInputRules } from './input-rules.ts'
+import { assertEveryRouteDeclared } from './route-table.ts'
 import { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 
 export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
@@ -97,6 +98,7 @@ export async function runService<E extends z.ZodObject>(
   registerHttpMetrics(app.getHttpAdapter().getInstance())
   await def.configure?.(app, config as z.infer<E>)
   await app.init()
+  assertEveryRouteDeclared(app)
 
   const relay = await startOutboxRelay({
     db,

@@ -14,3 +14,5 @@ export {
 export type { TestSchema } from './infra.ts'
 export { InProcessService, startInProcess } from './in-process.ts'
 export { ErrorBody, hostileText, loneSurrogate } from './hostile.ts'
+export { describeRoleMatrix, rolesDocRows, seedRoleKeys } from './role-matrix.ts'
+export type { RoleKeys, RoleMatrixRow } from './role-matrix.ts'

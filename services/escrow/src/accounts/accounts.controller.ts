@@ -1,7 +1,14 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common'
 import { sql } from 'kysely'
 import type { SchemaDb } from '@tessera/event-store'
-import { ApiKeyGuard, Auth, type AuthContext, DB, SERVICE_SCHEMA } from '@tessera/service-kit'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  DB,
+  Roles,
+  SERVICE_SCHEMA,
+} from '@tessera/service-kit'
 
 @Controller('v1/accounts')
 export class AccountsController {
@@ -13,6 +20,7 @@ export class AccountsController {
   /** The caller's org's accounts; balances are µUSDC as decimal strings. Empty until provisioned. */
   @Get()
   @UseGuards(ApiKeyGuard)
+  @Roles('admin', 'member')
   async list(@Auth() auth: AuthContext) {
     // numeric comes back from pg as a string, so no balance ever passes through a float.
     const { rows } = await sql<{ account_id: string; currency: string; balance: string }>`

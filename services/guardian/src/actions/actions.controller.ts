@@ -17,6 +17,7 @@ import {
   type AuthContext,
   DB,
   NotFound,
+  Roles,
   SERVICE_SCHEMA,
   QueryTime,
   pageQuery,
@@ -66,6 +67,7 @@ export class ActionsController {
 
   /** `{allowed, decision, reason, rule, confidence, checkId, approvalId?}`; a deny is a 200. */
   @Post('check')
+  @Roles('admin', 'member')
   @HttpCode(200)
   check(@Auth() auth: AuthContext, @Body() body: unknown) {
     return this.actions.check(auth, parseInput(CheckBody, body))
@@ -73,6 +75,7 @@ export class ActionsController {
 
   /** The decision log, newest first; filter by agent, session, decision, rule or time. */
   @Get('checks')
+  @Roles('admin', 'member', 'approver')
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { cursor, ...filter } = parseInput(ListQuery, query)
     return listChecks(this.db, this.schema, auth.orgId, {
@@ -82,6 +85,7 @@ export class ActionsController {
   }
 
   @Get('checks/:checkId')
+  @Roles('admin', 'member', 'approver')
   async get(@Auth() auth: AuthContext, @Param('checkId') checkId: string) {
     const record = await findCheck(this.db, this.schema, auth.orgId, checkId)
     if (!record) throw NotFound('check', checkId)

@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common'
 import type { FastifyReply } from 'fastify'
+import { NoApiKey } from '@tessera/service-kit'
 import { AgentCardsService } from './agent-cards.service.ts'
 
 /**
@@ -7,6 +8,7 @@ import { AgentCardsService } from './agent-cards.service.ts'
  * other systems, so it and the key that signed it are open to anyone, from any origin.
  */
 @Controller('a2a')
+@NoApiKey('public by design: published cards and the key that signs them')
 export class A2aController {
   constructor(@Inject(AgentCardsService) private readonly cards: AgentCardsService) {}
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common'
 import { z } from 'zod'
 import { Capability } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { AgentCardsService } from './agent-cards.service.ts'
 
 const Line = (max: number) => z.string().trim().min(1).max(max)
@@ -28,6 +28,7 @@ const CardBody = z.object({
 /** An agent's A2A card, for its org: preview, publish, take down. Another org's agent is a 404. */
 @Controller('v1/agents')
 @UseGuards(ApiKeyGuard)
+@Roles('admin')
 export class AgentCardsController {
   constructor(@Inject(AgentCardsService) private readonly cards: AgentCardsService) {}
 

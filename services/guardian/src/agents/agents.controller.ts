@@ -12,7 +12,14 @@ import {
 } from '@nestjs/common'
 import { z } from 'zod'
 import { Capability } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, pageQuery, parseInput } from '@tessera/service-kit'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  Roles,
+  pageQuery,
+  parseInput,
+} from '@tessera/service-kit'
 import { parseEd25519PublicKey } from '../domain/agent/agent-key.ts'
 import { AgentsService } from './agents.service.ts'
 import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
@@ -59,6 +66,7 @@ export class AgentsController {
   constructor(@Inject(AgentsService) private readonly agents: AgentsService) {}
 
   @Post()
+  @Roles('admin')
   @HttpCode(201)
   register(@Auth() auth: AuthContext, @Body() body: unknown) {
     return this.agents.register(auth, parseInput(RegisterBody, body))
@@ -66,17 +74,20 @@ export class AgentsController {
 
   /** Newest first; `nextCursor` is null on the last page. */
   @Get()
+  @Roles('admin', 'member', 'approver')
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { status, limit, cursor } = parseInput(ListQuery, query)
     return this.agents.list(auth, { status, limit, after: cursor })
   }
 
   @Get(':id')
+  @Roles('admin', 'member', 'approver')
   get(@Auth() auth: AuthContext, @Param('id') id: string) {
     return this.agents.get(auth, id)
   }
 
   @Post(':id/revoke')
+  @Roles('admin')
   @HttpCode(200)
   revoke(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown) {
     const { reason } = parseInput(RevokeBody, body)

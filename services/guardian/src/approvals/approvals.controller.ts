@@ -10,7 +10,14 @@ import {
   UseGuards,
 } from '@nestjs/common'
 import { z } from 'zod'
-import { ApiKeyGuard, Auth, type AuthContext, pageQuery, parseInput } from '@tessera/service-kit'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  Roles,
+  pageQuery,
+  parseInput,
+} from '@tessera/service-kit'
 import { ApprovalsService } from './approvals.service.ts'
 
 const DecideBody = z.object({
@@ -35,17 +42,20 @@ export class ApprovalsController {
 
   /** Newest first; `?status=pending` is what waits for a decision now. */
   @Get()
+  @Roles('admin', 'member', 'approver')
   list(@Auth() auth: AuthContext, @Query() query: unknown) {
     const { cursor, ...filter } = parseInput(ListQuery, query)
     return this.approvals.list(auth, { ...filter, before: cursor })
   }
 
   @Get(':approvalId')
+  @Roles('admin', 'member', 'approver')
   get(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string) {
     return this.approvals.get(auth, approvalId)
   }
 
   @Post(':approvalId/approve')
+  @Roles('admin', 'approver')
   @HttpCode(200)
   approve(
     @Auth() auth: AuthContext,
@@ -57,6 +67,7 @@ export class ApprovalsController {
   }
 
   @Post(':approvalId/deny')
+  @Roles('admin', 'approver')
   @HttpCode(200)
   deny(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string, @Body() body: unknown) {
     const { decidedBy, reason } = parseInput(DecideBody, body ?? {})

@@ -12,7 +12,14 @@ import {
 } from '@nestjs/common'
 import { z } from 'zod'
 import { AgentId, Capability, DelegationId, SessionMode } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, pageQuery, parseInput } from '@tessera/service-kit'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  Roles,
+  pageQuery,
+  parseInput,
+} from '@tessera/service-kit'
 import { MAX_DELEGATION_TTL_SECONDS } from '../domain/delegation/delegation.decider.ts'
 import { DelegationsService } from './delegations.service.ts'
 import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
@@ -43,6 +50,7 @@ const ListQuery = pageQuery().extend({
  */
 @Controller('v1/delegations')
 @UseGuards(ApiKeyGuard)
+@Roles('admin', 'member')
 @UseInterceptors(CacheBarrierInterceptor)
 export class DelegationsController {
   constructor(@Inject(DelegationsService) private readonly delegations: DelegationsService) {}

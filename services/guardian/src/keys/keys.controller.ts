@@ -11,23 +11,25 @@ import {
   UseInterceptors,
 } from '@nestjs/common'
 import { z } from 'zod'
-import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
-import { KeysService, requireAdmin } from './keys.service.ts'
+import { ApiKeyRole } from '@tessera/contracts'
+import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
+import { KeysService } from './keys.service.ts'
 import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
 
 const IssueBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  role: z.enum(['admin', 'member']).default('member'),
+  role: ApiKeyRole.default('member'),
 })
 
 const ListQuery = z.object({ status: z.enum(['active', 'revoked']).optional() })
 
 /**
- * The org's API keys. Admin keys issue and revoke them; any key of the org may list them,
- * since the list never holds a key or its hash. Another org's key is a 404.
+ * The org's API keys: only admin keys issue, list and revoke them (docs/roles.md); the org's
+ * log decides again that the key asking is an active admin key. Another org's key is a 404.
  */
 @Controller('v1/keys')
 @UseGuards(ApiKeyGuard)
+@Roles('admin')
 @UseInterceptors(CacheBarrierInterceptor)
 export class KeysController {
   constructor(@Inject(KeysService) private readonly keys: KeysService) {}
@@ -36,7 +38,6 @@ export class KeysController {
   @Post()
   @HttpCode(201)
   issue(@Auth() auth: AuthContext, @Body() body: unknown) {
-    requireAdmin(auth)
     return this.keys.issue(auth, parseInput(IssueBody, body ?? {}))
   }
 
@@ -48,7 +49,6 @@ export class KeysController {
   @Post(':keyId/revoke')
   @HttpCode(200)
   revoke(@Auth() auth: AuthContext, @Param('keyId') keyId: string) {
-    requireAdmin(auth)
     return this.keys.revoke(auth, keyId)
   }
 }

@@ -55,9 +55,9 @@ describe('API keys', () => {
     expect(await works(admin.apiKey)).toBe(200)
   })
 
-  it('are listed, newest first, to any key of the org, never with the key or its hash', async () => {
+  it('are listed, newest first, to admin keys, never with the key or its hash', async () => {
     const member = await issue(orgA.apiKey, { name: 'lister' })
-    const items = await listed(member.apiKey)
+    const items = await listed(orgA.apiKey)
     expect(items[0]).toEqual({
       keyId: member.keyId,
       prefix: member.apiKey.slice(0, 12),
@@ -80,18 +80,45 @@ describe('API keys', () => {
     expect(JSON.stringify(rows)).not.toContain(member.apiKey)
   })
 
-  it('are not issued or revoked by a member key: 403 AUTH_DENIED', async () => {
-    const member = await issue(orgA.apiKey)
-    const other = await issue(orgA.apiKey)
-    for (const res of [
-      await call('POST', '/v1/keys', member.apiKey, { role: 'admin' }),
-      await call('POST', '/v1/keys', member.apiKey, { role: 'nonsense' }),
-      await call('POST', `/v1/keys/${other.keyId}/revoke`, member.apiKey),
-      await call('POST', `/v1/keys/${member.keyId}/revoke`, member.apiKey),
-    ]) {
-      expect(res).toMatchObject({ status: 403, body: { code: 'AUTH_DENIED', details: {} } })
-    }
-    expect(await works(other.apiKey)).toBe(200)
+  it.each(['member', 'approver'])(
+    'are not issued, listed or revoked by a %s key: 403 AUTH_DENIED',
+    async (role) => {
+      const own = await issue(orgA.apiKey, { role })
+      const other = await issue(orgA.apiKey)
+      for (const res of [
+        await call('POST', '/v1/keys', own.apiKey, { role: 'admin' }),
+        await call('POST', '/v1/keys', own.apiKey, { role: 'nonsense' }),
+        await call('GET', '/v1/keys', own.apiKey),
+        await call('POST', `/v1/keys/${other.keyId}/revoke`, own.apiKey),
+        await call('POST', `/v1/keys/${own.keyId}/revoke`, own.apiKey),
+      ]) {
+        expect(res).toMatchObject({
+          status: 403,
+          body: { code: 'AUTH_DENIED', details: { role, allowed: ['admin'] } },
+        })
+      }
+      expect(await works(other.apiKey)).toBe(200)
+      expect(await works(own.apiKey)).toBe(200)
+    },
+  )
+
+  it('issue approver keys, for the humans who decide elevations', async () => {
+    const approver = await issue(orgA.apiKey, { name: 'alice@company.com', role: 'approver' })
+    expect(approver.role).toBe('approver')
+    expect(await works(approver.apiKey)).toBe(200)
+    expect((await listed(orgA.apiKey)).find((k) => k['keyId'] === approver.keyId)).toMatchObject({
+      role: 'approver',
+      name: 'alice@company.com',
+      status: 'active',
+    })
+    const { rows } = await sql<{ data: Json }>`select data from ${sql.id(h.schema)}.events
+      where type = 'ApiKeyIssued' and data->>'keyId' = ${approver.keyId}`.execute(h.db)
+    expect(rows[0]?.data).toMatchObject({ role: 'approver' })
+    // an approver key is not an admin key: it never keeps the org's last admin key company
+    const org = await createOrg('Keys approver lockout')
+    await issue(org.apiKey, { role: 'approver' })
+    const self = await call('POST', `/v1/keys/${org.keyId}/revoke`, org.apiKey)
+    expect(self).toMatchObject({ status: 409, body: { code: 'LAST_ADMIN_KEY' } })
   })
 
   it('are revoked at once: the next request with the key is a 401 AUTH_FAILED', async () => {

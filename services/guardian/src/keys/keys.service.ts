@@ -55,11 +55,6 @@ export interface IssuedKey {
   createdAt: string
 }
 
-/** Refuses a member key before anything else is looked at; the org's log decides again. */
-export function requireAdmin(auth: AuthContext): void {
-  if (auth.role !== 'admin') throw AuthDenied('only admin keys may manage API keys')
-}
-
 /**
  * The org's API keys. The org's stream is the truth (its keys are few, so listing folds it);
  * `api_keys` is written in the same transaction, so a new key works and a revoked one fails

@@ -13,7 +13,9 @@ import {
   DB,
   EVENT_LOG,
   type EventLog,
+  NoApiKey,
   NotFound,
+  Roles,
   SERVICE_SCHEMA,
   newId,
   newSecret,
@@ -40,6 +42,7 @@ export class OrgsController {
 
   /** Creates an org and its first admin key. Only the operator's bootstrap token may. */
   @Post()
+  @NoApiKey("the operator's bootstrap token")
   @HttpCode(201)
   async create(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
     this.requireBootstrapToken(authorization)
@@ -75,6 +78,7 @@ export class OrgsController {
   /** The caller's org, with the trust score scoring last published for it. */
   @Get('me')
   @UseGuards(ApiKeyGuard)
+  @Roles('admin', 'member', 'approver')
   async me(@Auth() auth: AuthContext) {
     const { rows } = await sql<{
       org_id: string

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Inject, Put, UseGuards, UseInterceptors } from '@nestjs/common'
 import { GuardPolicy } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { DEFAULT_APPROVAL_WINDOW_SECONDS } from '../domain/policy/org-policy.ts'
 import { PoliciesService } from './policies.service.ts'
 import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
@@ -20,11 +20,13 @@ export class PoliciesController {
   constructor(@Inject(PoliciesService) private readonly policies: PoliciesService) {}
 
   @Get()
+  @Roles('admin', 'member', 'approver')
   get(@Auth() auth: AuthContext) {
     return this.policies.get(auth)
   }
 
   @Put()
+  @Roles('admin')
   set(@Auth() auth: AuthContext, @Body() body: unknown) {
     return this.policies.set(auth, parseInput(PolicyBody, body))
   }

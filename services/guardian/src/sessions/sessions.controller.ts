@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common'
 import { z } from 'zod'
 import { Capability, SessionMode } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { SessionsService } from './sessions.service.ts'
 import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
 
@@ -30,6 +30,7 @@ export class SessionsController {
   constructor(@Inject(SessionsService) private readonly sessions: SessionsService) {}
 
   @Post()
+  @Roles('admin', 'member')
   @HttpCode(201)
   init(@Auth() auth: AuthContext, @Body() body: unknown) {
     return this.sessions.start(auth, parseInput(InitBody, body))
@@ -37,6 +38,7 @@ export class SessionsController {
 
   /** The session with its counters: total and denied calls. */
   @Get(':sessionId')
+  @Roles('admin', 'member', 'approver')
   get(@Auth() auth: AuthContext, @Param('sessionId') sessionId: string) {
     return this.sessions.get(auth, sessionId)
   }

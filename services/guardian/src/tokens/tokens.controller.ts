@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common'
 import { z } from 'zod'
 import { Capability } from '@tessera/contracts'
-import { ApiKeyGuard, Auth, type AuthContext, parseInput } from '@tessera/service-kit'
+import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { MAX_TOKEN_TTL_SECONDS } from '../domain/token/token.decider.ts'
 import { TokensService } from './tokens.service.ts'
 
@@ -20,6 +20,7 @@ const IntrospectBody = z.object({
 /** Capability tokens: opaque, short-lived (at most a day), introspected server-side. */
 @Controller('v1/tokens')
 @UseGuards(ApiKeyGuard)
+@Roles('admin', 'member')
 export class TokensController {
   constructor(@Inject(TokensService) private readonly tokens: TokensService) {}
 

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Inject, Post, Req, Res } from '@nestjs/commo
 import { RouteConfig } from '@nestjs/platform-fastify'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { batchStatus, splitArdenBody } from '@tessera/contracts'
-import { ApiError, OWN_BODY_TEXT_CHECKS } from '@tessera/service-kit'
+import { ApiError, NoApiKey, OWN_BODY_TEXT_CHECKS } from '@tessera/service-kit'
 import { IntakeService } from '../intake/intake.service.ts'
 import { RATE_LIMITED } from './rate-limit.ts'
 import { RequestKeys } from './request-key.ts'
@@ -20,6 +20,7 @@ export class ArdenController {
   ) {}
 
   @Post()
+  @NoApiKey('Arden v1 as published: the key is optional and only fills a missing user')
   // events are judged one by one, NUL and lone surrogates included (a 207, not a 400)
   @RouteConfig({ ...RATE_LIMITED, ...OWN_BODY_TEXT_CHECKS })
   async send(

@@ -9,6 +9,7 @@ import {
   DB,
   NotFound,
   QueryTime,
+  Roles,
   SERVICE_SCHEMA,
   parseInput,
 } from '@tessera/service-kit'
@@ -27,6 +28,7 @@ const AgentQuery = Page.extend({
 /** Reads of the telemetry log, org-scoped and paginated with opaque cursors. */
 @Controller('v1')
 @UseGuards(ApiKeyGuard)
+@Roles('admin', 'member', 'approver')
 export class TelemetryQueriesController {
   constructor(
     @Inject(DB) private readonly db: SchemaDb,

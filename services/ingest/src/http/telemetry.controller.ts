@@ -7,6 +7,7 @@ import {
   Auth,
   type AuthContext,
   OWN_BODY_TEXT_CHECKS,
+  Roles,
   parseInput,
 } from '@tessera/service-kit'
 import { IntakeService } from '../intake/intake.service.ts'
@@ -23,6 +24,7 @@ export class TelemetryController {
   @Post('batch')
   @HttpCode(200)
   @UseGuards(ApiKeyGuard)
+  @Roles('admin', 'member')
   // events are judged one by one, NUL and lone surrogates included (a 207, not a 400)
   @RouteConfig({ ...RATE_LIMITED, ...OWN_BODY_TEXT_CHECKS })
   async batch(

@@ -10,6 +10,7 @@ import {
   EVENT_LOG,
   type EventLog,
   NotFound,
+  Roles,
   SERVICE_SCHEMA,
   apiKeyActor,
   parseInput,
@@ -41,6 +42,7 @@ export class RedactionController {
    */
   @Put('redaction')
   @UseGuards(ApiKeyGuard)
+  @Roles('admin')
   async setRedaction(@Auth() auth: AuthContext, @Body() body: unknown) {
     const { dropKeys, hashKeys } = parseInput(PolicyBody, body)
     const command = { type: 'SetPolicy' as const, orgId: auth.orgId, dropKeys, hashKeys }
@@ -57,6 +59,7 @@ export class RedactionController {
   /** The caller's org's redaction policy; 404 until ingest has provisioned the org. */
   @Get('redaction')
   @UseGuards(ApiKeyGuard)
+  @Roles('admin', 'member', 'approver')
   async redaction(@Auth() auth: AuthContext) {
     const { rows } = await sql<{ org_id: string; drop_keys: string[]; hash_keys: string[] }>`
       select org_id, drop_keys, hash_keys from ${sql.id(this.schema)}.redaction_policies

@@ -165,4 +165,24 @@ describe('redaction of stored telemetry', () => {
     )
     expect((await rowOf(h, res.body.eventIds[0]!)).data['params']).toEqual(params)
   })
+
+  it('is changed by admin keys only: a member key (a runtime) gets 403 and the policy stays', async () => {
+    const org = await h.org()
+    await setPolicy(org.apiKey, policy)
+    for (const role of ['member', 'approver'] as const) {
+      const other = await h.key(org.orgId, role)
+      const res = await put(
+        h,
+        '/v1/telemetry/redaction',
+        { dropKeys: [], hashKeys: [] },
+        other.apiKey,
+      )
+      expect(res).toMatchObject({
+        status: 403,
+        body: { code: 'AUTH_DENIED', details: { role, allowed: ['admin'] } },
+      })
+      // it may still read which keys are dropped or hashed
+      expect((await h.get('/v1/telemetry/redaction', other.apiKey)).body).toMatchObject(policy)
+    }
+  })
 })

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { jetstream } from '@nats-io/jetstream'
 import { sql } from 'kysely'
 import { ulid } from 'ulid'
-import type { Envelope } from '@tessera/contracts'
+import type { ApiKeyRole, Envelope } from '@tessera/contracts'
 import { publishEnvelopes } from '@tessera/bus'
 import { newId, newSecret, sha256Hex } from '@tessera/service-kit'
 import { InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
@@ -41,18 +41,30 @@ export class IngestHarness extends InProcessService {
     await publishEnvelopes(jetstream(this.nc), 'guardian', envelopes, this.prefix)
   }
 
-  /** A new org with an API key that acts for a user, once ingest has learned both. */
+  /** A new org with an admin API key that acts for a user, once ingest has learned both. */
   async org(): Promise<TestKey> {
     const orgId = newId('org')
-    const apiKey = newSecret('tsk_live_')
-    const userId = ulid()
-    const now = new Date().toISOString()
     await this.guardian([
       {
         type: 'OrgCreated',
         streamId: `org-${orgId}`,
-        data: { orgId, name: 'Test org', createdAt: now },
+        data: { orgId, name: 'Test org', createdAt: new Date().toISOString() },
       },
+    ])
+    const key = await this.key(orgId, 'admin')
+    await eventually(
+      async () => (await this.count('redaction_policies', sql`org_id = ${orgId}`)) > 0 || undefined,
+      { what: 'policy' },
+    )
+    return key
+  }
+
+  /** Another API key of `orgId`, with `role`, once ingest has learned it. */
+  async key(orgId: string, role: ApiKeyRole): Promise<TestKey> {
+    const apiKey = newSecret('tsk_live_')
+    const keyHash = sha256Hex(apiKey)
+    const userId = ulid()
+    await this.guardian([
       {
         type: 'ApiKeyIssued',
         streamId: `org-${orgId}`,
@@ -60,20 +72,16 @@ export class IngestHarness extends InProcessService {
           keyId: newId('key'),
           orgId,
           prefix: apiKey.slice(0, 12),
-          keyHash: sha256Hex(apiKey),
-          role: 'admin',
+          keyHash,
+          role,
           userId,
-          issuedAt: now,
+          issuedAt: new Date().toISOString(),
         },
       },
     ])
     await eventually(
-      async () => (await this.count('api_keys', sql`org_id = ${orgId}`)) > 0 || undefined,
+      async () => (await this.count('api_keys', sql`key_hash = ${keyHash}`)) > 0 || undefined,
       { what: 'key' },
-    )
-    await eventually(
-      async () => (await this.count('redaction_policies', sql`org_id = ${orgId}`)) > 0 || undefined,
-      { what: 'policy' },
     )
     return { orgId, apiKey, userId }
   }

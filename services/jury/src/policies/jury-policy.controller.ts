@@ -7,6 +7,7 @@ import {
   type AuthContext,
   DB,
   NotFound,
+  Roles,
   SERVICE_SCHEMA,
 } from '@tessera/service-kit'
 
@@ -20,6 +21,7 @@ export class JuryPolicyController {
   /** The caller's org's jury policy; 404 until jury has provisioned the org. */
   @Get('policy')
   @UseGuards(ApiKeyGuard)
+  @Roles('admin', 'member')
   async policy(@Auth() auth: AuthContext) {
     const { rows } = await sql<{ org_id: string; judges: number; trimmed_per_side: number }>`
       select org_id, judges, trimmed_per_side from ${sql.id(this.schema)}.jury_policies

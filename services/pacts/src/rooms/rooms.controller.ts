@@ -1,7 +1,14 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common'
 import { sql } from 'kysely'
 import type { SchemaDb } from '@tessera/event-store'
-import { ApiKeyGuard, Auth, type AuthContext, DB, SERVICE_SCHEMA } from '@tessera/service-kit'
+import {
+  ApiKeyGuard,
+  Auth,
+  type AuthContext,
+  DB,
+  Roles,
+  SERVICE_SCHEMA,
+} from '@tessera/service-kit'
 
 @Controller('v1/rooms')
 export class RoomsController {
@@ -13,6 +20,7 @@ export class RoomsController {
   /** The caller's org's rooms, oldest first. Empty until pacts has provisioned the org. */
   @Get()
   @UseGuards(ApiKeyGuard)
+  @Roles('admin', 'member')
   async list(@Auth() auth: AuthContext) {
     const { rows } = await sql<{ room_id: string; name: string }>`
       select room_id, name from ${sql.id(this.schema)}.rooms

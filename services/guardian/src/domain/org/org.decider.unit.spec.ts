@@ -11,7 +11,7 @@ import {
   type MintedKey,
   type OrgCommand,
 } from './org.decider.ts'
-import type { OrgEvent } from './org.state.ts'
+import type { ApiKeyRole, OrgEvent } from './org.state.ts'
 
 const now = new Date('2026-11-21T10:00:00.000Z')
 const at = now.toISOString()
@@ -28,7 +28,7 @@ const created: OrgEvent[] = [
   { type: 'OrgCreated', data: { orgId, name: 'Acme', createdAt: at } },
   { type: 'ApiKeyIssued', data: { ...adminKey, orgId, role: 'admin', issuedAt: at } },
 ]
-const issued = (key: MintedKey, role: 'admin' | 'member'): OrgEvent => ({
+const issued = (key: MintedKey, role: ApiKeyRole): OrgEvent => ({
   type: 'ApiKeyIssued',
   data: { ...key, orgId, role, issuedAt: at },
 })
@@ -36,13 +36,14 @@ const revoked = (keyId: string): OrgEvent => ({
   type: 'ApiKeyRevoked',
   data: { keyId, orgId, revokedAt: at },
 })
-const issue = (by: string, key: MintedKey, role: 'admin' | 'member', name?: string) =>
+const issue = (by: string, key: MintedKey, role: ApiKeyRole, name?: string) =>
   ({ type: 'IssueApiKey', orgId, by, key, role, name, now }) satisfies OrgCommand
 const revoke = (by: string, keyId: string) =>
   ({ type: 'RevokeApiKey', orgId, by, keyId, now }) satisfies OrgCommand
 
 const member = minted(2)
 const secondAdmin = minted(3)
+const approver = minted(5)
 
 describe('org decider: creating', () => {
   it('creates an org with its first admin key', () => {
@@ -86,6 +87,21 @@ describe('org decider: issuing keys', () => {
       .when(issue(minted(9).keyId, minted(4), 'member'))
       .thenThrows(NotAnAdminKey)
   })
+  it('issues an approver key, for a human who decides elevations; an approver key issues none', () => {
+    spec(orgDecider)
+      .given(created)
+      .when(issue(adminKey.keyId, approver, 'approver', 'alice'))
+      .then([
+        {
+          type: 'ApiKeyIssued',
+          data: { ...approver, orgId, role: 'approver', name: 'alice', issuedAt: at },
+        },
+      ])
+    spec(orgDecider)
+      .given([...created, issued(approver, 'approver')])
+      .when(issue(approver.keyId, minted(4), 'approver'))
+      .thenThrows(NotAnAdminKey)
+  })
   it('refuses in an org that does not exist', () => {
     spec(orgDecider)
       .given([])
@@ -120,11 +136,21 @@ describe('org decider: revoking keys', () => {
       .when(revoke(adminKey.keyId, adminKey.keyId))
       .thenThrows(LastAdminKey)
   })
-  it('refuses a member key', () => {
+  it('refuses a member key and an approver key', () => {
     spec(orgDecider)
       .given(withMember)
       .when(revoke(member.keyId, member.keyId))
       .thenThrows(NotAnAdminKey)
+    spec(orgDecider)
+      .given([...withMember, issued(approver, 'approver')])
+      .when(revoke(approver.keyId, member.keyId))
+      .thenThrows(NotAnAdminKey)
+  })
+  it('counts only admin keys towards the last admin key, not approver keys', () => {
+    spec(orgDecider)
+      .given([...created, issued(approver, 'approver')])
+      .when(revoke(adminKey.keyId, adminKey.keyId))
+      .thenThrows(LastAdminKey)
   })
   it('tells an unknown key from one already revoked', () => {
     spec(orgDecider)
