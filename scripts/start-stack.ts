@@ -1,8 +1,8 @@
 /**
  * Runs Tessera on this machine: the six services and the gateway as child processes, waits
- * until each is ready, makes sure a demo org exists, prints where everything is, and stops
- * it all on Ctrl-C. Started by scripts/start.sh, which first installs dependencies and
- * brings up Postgres and NATS.
+ * until each is ready, makes sure a demo org exists, prints where everything is, restarts a
+ * service that dies (scripts/stack/supervisor.ts), and stops it all on Ctrl-C. Started by
+ * scripts/start.sh, which first installs dependencies and brings up Postgres and NATS.
  */
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
@@ -18,6 +18,7 @@ import {
   redact,
 } from './stack/preflight.ts'
 import { stackConfig } from './stack/services.ts'
+import { Supervisor } from './stack/supervisor.ts'
 import { StartError, waitUntilReady } from './stack/wait-ready.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -26,7 +27,7 @@ const DEMO_FILE = join(STATE_DIR, 'demo.json')
 const STOP_GRACE_MS = 10_000
 
 const say = (line: string) => process.stdout.write(`${line}\n`)
-const children: Child[] = []
+const services: Supervisor<Child>[] = []
 let stopping: Promise<void> | undefined
 
 async function main(): Promise<number> {
@@ -45,17 +46,23 @@ async function main(): Promise<number> {
   say(`[start] starting ${config.processes.map((p) => p.name).join(', ')}; logs in .tessera/logs/`)
   const nameWidth = Math.max(...config.processes.map((p) => p.name.length), 'start'.length)
   for (const spec of config.processes) {
-    children.push(
-      new Child(spec, {
-        root: ROOT,
-        logFile: join(STATE_DIR, 'logs', `${spec.name}.log`),
-        nameWidth,
-        print: say,
-      }),
+    const options = {
+      root: ROOT,
+      logFile: join(STATE_DIR, 'logs', `${spec.name}.log`),
+      nameWidth,
+      print: say,
+    }
+    services.push(
+      new Supervisor({ name: spec.name, start: () => new Child(spec, options), print: say }),
     )
   }
 
-  await waitUntilReady(children, { timeoutMs: config.readyTimeoutMs, print: say })
+  // a service dying before it is ready is a start-up error (port, config, schema): no restarts
+  await waitUntilReady(
+    services.map((s) => s.current),
+    { timeoutMs: config.readyTimeoutMs, print: say },
+  )
+  for (const s of services) s.supervise()
 
   const guardian = config.processes.find((p) => p.name === 'guardian')
   const scoring = config.processes.find((p) => p.name === 'scoring')
@@ -75,27 +82,28 @@ async function main(): Promise<number> {
   })
   say(banner(config.processes, demo, config.bootstrapToken, '.tessera/demo.json'))
 
-  // runs until a signal stops everything, or a service dies under us
-  const died = await Promise.race(
-    children.map(async (child) => ({ child, info: await child.exited })),
-  )
+  // runs until a signal stops everything, or a service keeps dying however often it restarts
+  const gaveUp = await Promise.race(services.map((s) => s.gaveUp))
   if (stopping) return stoppedBySignal()
-  say(`[start] ${died.child.name} exited with ${describeExit(died.info)}; stopping Tessera`)
-  for (const line of died.child.tail.last(20)) say(`[start]   ${line}`)
+  say(
+    `[start] ${gaveUp.name} exited with ${describeExit(gaveUp.exit)}: ${gaveUp.quickExits} exits ` +
+      `in a row, each within ${gaveUp.withinMs / 1000} s of starting; giving up and stopping ` +
+      `Tessera. Its last lines:`,
+  )
+  for (const line of gaveUp.tail) say(`[start]   ${line}`)
   await stopAll()
   return 1
 }
 
 /** Gateway first, so nothing new comes in, then the services together. */
 function stopAll(): Promise<void> {
-  const stop = async (child: Child) => {
-    if (!child.running) return
-    const info = await child.stop(STOP_GRACE_MS)
-    say(`[start] ${child.name} stopped (${describeExit(info)})`)
+  const stop = async (service: Supervisor<Child>) => {
+    const info = await service.stop(STOP_GRACE_MS)
+    if (info) say(`[start] ${service.name} stopped (${describeExit(info)})`)
   }
   stopping ??= (async () => {
-    await Promise.all(children.filter((c) => c.name === 'gateway').map(stop))
-    await Promise.all(children.filter((c) => c.name !== 'gateway').map(stop))
+    await Promise.all(services.filter((s) => s.name === 'gateway').map(stop))
+    await Promise.all(services.filter((s) => s.name !== 'gateway').map(stop))
   })()
   return stopping
 }
@@ -121,7 +129,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   })
 }
 // whatever happens to us, our children do not outlive us
-process.on('exit', () => children.forEach((c) => c.kill()))
+process.on('exit', () => services.forEach((s) => s.kill()))
 
 main().then(
   (code) => process.exit(code),

@@ -3,7 +3,8 @@
 #
 # Installs dependencies when needed, makes sure PostgreSQL and NATS (JetStream) are up, creates
 # the database, then starts the six services and the gateway, creates or reuses a demo org,
-# and prints where everything is. Ctrl-C stops it all.
+# and prints where everything is. A service that dies is restarted with backoff (README.md,
+# "Requirements"); Ctrl-C stops it all.
 #
 # Settings (environment): TESSERA_DB_NAME (default tessera), DATABASE_URL, NATS_URL,
 # PGHOST/PGPORT/PGUSER, TESSERA_HOST, GATEWAY_PORT and <SERVICE>_PORT (e.g. GUARDIAN_PORT),

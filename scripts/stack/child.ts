@@ -29,6 +29,7 @@ export class Child {
   readonly tail = new LogTail(40)
   readonly exited: Promise<ExitInfo>
   private readonly proc: ChildProcess
+  private readonly logClosed: Promise<void>
   private readonly log: WriteStream
   private exitInfo: ExitInfo | undefined
 
@@ -68,10 +69,16 @@ export class Child {
         void Promise.race([drained, sleep(500)]).then(() => resolve(info))
       })
     })
+    // stopped or dead on its own, a run closes its log: a restart opens the file anew
+    this.logClosed = this.exited.then(() => new Promise<void>((r) => this.log.end(r)))
   }
 
   get name(): string {
     return this.spec.name
+  }
+
+  get pid(): number | undefined {
+    return this.proc.pid
   }
 
   get running(): boolean {
@@ -85,7 +92,7 @@ export class Child {
     const timer = setTimeout(() => this.signal('SIGKILL'), graceMs)
     const info = await this.exited
     clearTimeout(timer)
-    await new Promise<void>((resolve) => this.log.end(resolve))
+    await this.logClosed
     return info
   }
 

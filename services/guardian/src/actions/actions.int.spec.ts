@@ -171,6 +171,28 @@ describe('action checks', () => {
   })
 })
 
+describe('one org cannot fail another', () => {
+  it("answers other orgs' checks when one org's check cannot be recorded", async () => {
+    const agentA = await newAgent()
+    const agentB = (
+      await b.agents.create({ name: 'b', framework: 't', capabilities: ['web:search'] })
+    ).id
+    // Postgres cannot store a NUL: these rows are refused if the API lets them through at all
+    const refused = () =>
+      a.actions.check({ agentId: agentA, toolName: 'web_search', toolInputSummary: 'a\u0000b' })
+    const fine = () => b.actions.check({ agentId: agentB, toolName: 'web_search' })
+    // interleaved and sent at once, so they share the decision log's group commits
+    const calls = Array.from({ length: 40 }, (_, i) => (i % 8 === 3 ? refused() : fine()))
+    const results = await Promise.allSettled(calls)
+    results.forEach((r, i) => {
+      if (i % 8 === 3) expect(r.status).toBe('rejected')
+      else expect(r).toMatchObject({ status: 'fulfilled', value: { allowed: true } })
+    })
+    const page = await b.actions.listChecks({ agentId: agentB, limit: 100 })
+    expect(page.items).toHaveLength(35)
+  })
+})
+
 describe('supervised sessions and elevation', () => {
   it('need approval for a destructive call; approved, the retry passes exactly once', async () => {
     const agentId = await newAgent()

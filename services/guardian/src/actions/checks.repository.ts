@@ -1,22 +1,7 @@
-import { CompiledQuery, sql } from 'kysely'
-import pg from 'pg'
+import { sql } from 'kysely'
 import type { ActionChecked, CheckDecision } from '@tessera/contracts'
-import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import type { SchemaDb } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
-import { appendStatement } from './decision-log.ts'
-
-/**
- * The group commit's statement (rows and session counters) run on `db`, for a row that must
- * commit with other writes: an elevated check's row with the approval it filed or used.
- */
-export async function appendCheckRows(
-  db: SchemaDb | SchemaTx,
-  schema: string,
-  rows: ActionChecked[],
-) {
-  const statement = appendStatement(pg.escapeIdentifier(schema))
-  await db.executeQuery(CompiledQuery.raw(statement, [JSON.stringify(rows)]))
-}
 
 interface CheckRow {
   check_id: string

@@ -1,15 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common'
+import { CompiledQuery } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import type { ActionChecked } from '@tessera/contracts'
+import { GroupCommitQueue, GroupFailure, type SchemaDb } from '@tessera/event-store'
 import { CONFIG, LOGGER, SERVICE_SCHEMA } from '@tessera/service-kit'
 import type { GuardianEnv } from '../guardian.env.ts'
-
-interface Waiting {
-  row: ActionChecked
-  resolve: () => void
-  reject: (err: unknown) => void
-}
 
 /** Rows per statement; more wait for the next one. */
 const MAX_BATCH = 500
@@ -18,7 +14,8 @@ const MAX_BATCH = 500
  * Guardian's decision log, group-committed: checks that arrive while a write is in flight go
  * together in the next one, one statement that appends their rows and bumps their sessions'
  * counters. `record` resolves when its row is committed, so no answer is sent that is not on
- * record, and under load a commit costs a fraction of a check.
+ * record, and under load a commit costs a fraction of a check. A row Postgres refuses fails
+ * its own check only: the group is then written again one row at a time.
  *
  * It writes on a connection of its own: writes are serial anyway, the statement is prepared
  * once on it (planning the CTE cost more than running it for small batches), and the
@@ -26,60 +23,47 @@ const MAX_BATCH = 500
  */
 @Injectable()
 export class DecisionLog implements OnApplicationShutdown {
-  private queue: Waiting[] = []
-  private writing = false
   private client: Promise<pg.Client> | undefined
-  private readonly statement: string
+  private readonly queue: GroupCommitQueue<ActionChecked>
 
   constructor(
     @Inject(CONFIG) private readonly config: GuardianEnv,
-    @Inject(SERVICE_SCHEMA) schema: string,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
-    this.statement = appendStatement(pg.escapeIdentifier(schema))
+    this.queue = new GroupCommitQueue({
+      maxGroupSize: MAX_BATCH,
+      commit: async (rows) => {
+        await this.write(rows)
+        return rows.map(() => undefined)
+      },
+    })
   }
 
   record(row: ActionChecked): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject })
-      if (!this.writing) void this.drain()
-    })
+    return this.queue.submit(row)
   }
 
   async onApplicationShutdown() {
     // answers waiting for their rows get them written first
-    while (this.writing) await new Promise((r) => setTimeout(r, 5))
+    await this.queue.idle()
     const client = await this.client?.catch(() => undefined)
     await client?.end().catch(() => undefined)
   }
 
-  private async drain() {
-    this.writing = true
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH)
-      try {
-        await this.write(batch.map((w) => w.row))
-        for (const w of batch) w.resolve()
-      } catch (err) {
-        for (const w of batch) w.reject(err)
-      }
-    }
-    this.writing = false
-  }
-
-  /** One statement, so it commits or fails whole: rows and counters never disagree. */
   private async write(rows: ActionChecked[]) {
-    const client = await this.connection()
+    const client = await this.connection().catch((err: unknown) => {
+      throw new GroupFailure(err)
+    })
     try {
-      await client.query({
-        name: 'decision-log-append',
-        text: this.statement,
-        values: [JSON.stringify(rows)],
-      })
+      await appendCheckRows(client, this.schema, rows)
     } catch (err) {
-      // a broken connection is replaced for the next batch; this one fails (and its checks 5xx)
-      if (!(err as { code?: string }).code) this.client = undefined
-      throw err
+      // Postgres refused the statement, so nothing of it was written: the queue retries the
+      // rows one by one. Anything else (the connection broke) may have committed: the group
+      // fails whole, and a new connection serves the next one.
+      if (err instanceof pg.DatabaseError) throw err
+      this.client = undefined
+      throw new GroupFailure(err)
     }
   }
 
@@ -110,8 +94,39 @@ export class DecisionLog implements OnApplicationShutdown {
   }
 }
 
-/** Appends rows and bumps their sessions' counters; `s` is the escaped schema, `$1` the rows' JSON. */
-export function appendStatement(s: string): string {
+/**
+ * Appends checks' rows to the decision log and bumps their sessions' counters, in one
+ * statement, so it commits or fails whole: rows and counters never disagree. `db` is a pg
+ * client (the log's own connection, where the statement stays prepared) or a kysely db or
+ * transaction (a row that must commit with other writes).
+ */
+export async function appendCheckRows(
+  db: pg.ClientBase | SchemaDb,
+  schema: string,
+  rows: readonly ActionChecked[],
+): Promise<void> {
+  const { name, text } = appendStatement(schema)
+  const values = [JSON.stringify(rows)]
+  if ('executeQuery' in db) await db.executeQuery(CompiledQuery.raw(text, values))
+  else await db.query({ name, text, values })
+}
+
+/** The statement per schema, and a prepared-statement name that is this text's alone. */
+const statements = new Map<string, { name: string; text: string }>()
+
+function appendStatement(schema: string): { name: string; text: string } {
+  let statement = statements.get(schema)
+  if (!statement) {
+    statement = {
+      name: `decision-log-append-${statements.size + 1}`,
+      text: appendSql(pg.escapeIdentifier(schema)),
+    }
+    statements.set(schema, statement)
+  }
+  return statement
+}
+
+function appendSql(s: string): string {
   return `with input as (
       select * from json_to_recordset($1::json) as x(
         "checkId" text, "orgId" text, "agentId" text, "sessionId" text, action text,

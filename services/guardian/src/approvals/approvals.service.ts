@@ -47,7 +47,7 @@ import {
   type ApprovalState,
   parseApprovalEvent,
 } from '../domain/approval/approval.state.ts'
-import { appendCheckRows } from '../actions/checks.repository.ts'
+import { appendCheckRows } from '../actions/decision-log.ts'
 import { GuardCache } from '../actions/guard-cache.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import {

@@ -4,6 +4,7 @@ import type pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 import { v7 as uuidv7 } from 'uuid'
 import type { TelemetryRecord } from '@tessera/contracts'
+import { GroupCommitQueue, GroupFailure } from '@tessera/event-store'
 
 /** A record before its group commits; the commit stamps `receivedAt`. */
 export type PendingRecord = Omit<TelemetryRecord, 'receivedAt'>
@@ -30,8 +31,6 @@ export interface CommittedGroup {
 interface Item {
   records: PendingRecord[]
   claim?: BatchClaim
-  resolve(o: StoreOutcome): void
-  reject(e: unknown): void
 }
 
 export interface GroupCommitOptions {
@@ -44,75 +43,43 @@ export interface GroupCommitOptions {
 
 /**
  * Group commit: every submission waits for a transaction that also carries the submissions of
- * other concurrent requests, so one multi-row INSERT and one fsync serve many of them. A
- * submission resolves only after its commit, which is when ingest may answer 2xx.
+ * other concurrent requests, so one COPY and one fsync serve many of them. A submission
+ * resolves only after its commit, which is when ingest may answer 2xx. One request's bad row
+ * fails that request alone (GroupCommitQueue retries each alone).
  */
 export class GroupCommitter {
-  private queue: Item[] = []
-  private inFlight = 0
-  private scheduled = false
-  private readonly maxInFlight: number
-  private readonly maxGroupRecords: number
+  private readonly queue: GroupCommitQueue<Item, StoreOutcome>
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
     private readonly opts: GroupCommitOptions,
   ) {
-    this.maxInFlight = opts.maxInFlight ?? 2
-    this.maxGroupRecords = opts.maxGroupRecords ?? 5000
+    this.queue = new GroupCommitQueue({
+      maxInFlight: opts.maxInFlight ?? 2,
+      maxGroupSize: opts.maxGroupRecords ?? 5000,
+      size: (item) => item.records.length,
+      commit: (items) => this.commit(items),
+    })
   }
 
   submit(records: PendingRecord[], claim?: BatchClaim): Promise<StoreOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ records, ...(claim ? { claim } : {}), resolve, reject })
-      this.schedule()
-    })
+    return this.queue.submit({ records, ...(claim ? { claim } : {}) })
   }
 
   /** Resolves once nothing is queued or committing. */
-  async idle(): Promise<void> {
-    while (this.queue.length || this.inFlight) await new Promise((r) => setTimeout(r, 5))
+  idle(): Promise<void> {
+    return this.queue.idle()
   }
 
-  private schedule() {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return
-    this.scheduled = true
-    // setImmediate: requests parsed in the same turn of the event loop join this group.
-    setImmediate(() => {
-      this.scheduled = false
-      if (this.inFlight >= this.maxInFlight) return
-      const group = this.take()
-      if (group.length === 0) return
-      this.inFlight++
-      void this.commit(group).finally(() => {
-        this.inFlight--
-        this.schedule()
-      })
-      this.schedule()
-    })
-  }
-
-  private take(): Item[] {
-    let n = 0
-    let count = 0
-    while (
-      n < this.queue.length &&
-      (count === 0 || count + this.queue[n]!.records.length <= this.maxGroupRecords)
-    ) {
-      count += this.queue[n]!.records.length
-      n++
-    }
-    return this.queue.splice(0, n)
-  }
-
-  private async commit(items: Item[]) {
+  private async commit(items: Item[]): Promise<StoreOutcome[]> {
     const groupId = uuidv7()
     const receivedAt = new Date()
-    let client: pg.PoolClient | undefined
+    const client = await this.pool.connect().catch((err: unknown) => {
+      throw new GroupFailure(err)
+    })
     let committing = false
     try {
-      client = await this.pool.connect()
       await client.query('begin')
       const losers = await this.claim(client, items)
       const winners = items.filter((i) => !losers.has(i))
@@ -121,9 +88,6 @@ export class GroupCommitter {
       committing = true
       await client.query('commit')
       const existing = await this.existing(client, [...losers])
-      for (const i of winners) i.resolve({ stored: true, groupId, receivedAt })
-      for (const i of losers)
-        i.resolve({ stored: false, existing: existing.get(claimKey(i.claim!))! })
       if (records.length) {
         const iso = receivedAt.toISOString()
         this.opts.onCommitted({
@@ -132,19 +96,17 @@ export class GroupCommitter {
           records: records.map((r) => ({ ...r, receivedAt: iso })),
         })
       }
+      return items.map((i) =>
+        losers.has(i)
+          ? { stored: false, existing: existing.get(claimKey(i.claim!))! }
+          : { stored: true, groupId, receivedAt },
+      )
     } catch (err) {
-      await client?.query('rollback').catch(() => undefined)
-      client?.release()
-      client = undefined
-      // One request's bad row must not fail the others it shared the group with: each is
-      // retried alone. Not when COMMIT itself failed, since it may have committed after all.
-      if (items.length > 1 && !committing) {
-        for (const i of items) await this.commit([i])
-      } else {
-        for (const i of items) i.reject(err)
-      }
+      await client.query('rollback').catch(() => undefined)
+      // Once COMMIT was sent the group may have committed: a retry could store it twice.
+      throw committing ? new GroupFailure(err) : err
     } finally {
-      client?.release()
+      client.release()
     }
   }
 
