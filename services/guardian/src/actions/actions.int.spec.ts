@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '@tessera/sdk'
 import { GuardianHarness, callJson } from '../testing/guardian-harness.ts'
+import { TRANSFER_FUNDS_SPELLINGS } from '../testing/tool-spellings.ts'
 
 const TOKEN = 'actions-int-bootstrap-token'
 let h: GuardianHarness
@@ -328,6 +329,33 @@ describe('org policies', () => {
           })
         ).allowed,
       ).toBe(true)
+    } finally {
+      await a.guardPolicy.set({ rules: [] })
+    }
+  })
+
+  it('deny transfer_funds however the tool name is spelled, and by capability', async () => {
+    const agentId = await newAgent(['transfer:funds'])
+    try {
+      await a.guardPolicy.set({
+        rules: [{ name: 'no-transfers', decision: 'deny', tools: ['transfer_funds'] }],
+      })
+      for (const toolName of TRANSFER_FUNDS_SPELLINGS) {
+        expect(await a.actions.check({ agentId, toolName }), toolName).toMatchObject({
+          decision: 'deny',
+          rule: 'policy:no-transfers',
+        })
+      }
+      // a rule may name the capability instead: every spelling needs it
+      await a.guardPolicy.set({
+        rules: [{ name: 'no-funds', decision: 'deny', capabilities: ['transfer:*'] }],
+      })
+      for (const toolName of TRANSFER_FUNDS_SPELLINGS) {
+        expect(await a.actions.check({ agentId, toolName }), toolName).toMatchObject({
+          decision: 'deny',
+          rule: 'policy:no-funds',
+        })
+      }
     } finally {
       await a.guardPolicy.set({ rules: [] })
     }

@@ -1,7 +1,7 @@
 import type { ActionEffect, CheckDecision, SessionMode } from '@tessera/contracts'
 import { covers } from '../token/token.decider.ts'
 import { classifyEffect } from './effect-classifier.ts'
-import { capabilityFor } from './tool-capability.ts'
+import { capabilityFor, normaliseToolName } from './tool-capability.ts'
 
 /** "May this agent do this, now?", as the caller asks it. */
 export interface CheckRequest {
@@ -37,6 +37,7 @@ export interface SessionFacts {
 export interface PolicyDocument {
   agent: { id: string; capabilities: readonly string[] }
   action: string
+  /** The normalised name (`normaliseToolName`): `transferFunds` is `transfer_funds`. */
   tool: string
   capability: string
   effect: ActionEffect
@@ -169,7 +170,7 @@ function policyDocument(
   return {
     agent: { id: agent.agentId, capabilities: agent.capabilities },
     action: req.action,
-    tool: req.toolName,
+    tool: normaliseToolName(req.toolName),
     capability,
     effect,
     summary: req.toolInputSummary ?? null,

@@ -7,6 +7,7 @@ import {
   evaluate,
 } from '@tessera/conditions'
 import type { OrgPolicy, PolicyDocument, Verdict } from '../action/check.ts'
+import { normaliseToolGlob } from '../action/tool-capability.ts'
 
 export const DEFAULT_APPROVAL_WINDOW_SECONDS = 300
 
@@ -44,11 +45,24 @@ export function compileOrgPolicy(policy: {
   }
 }
 
-/** The condition a rule stands for; what `when` is evaluated against is a PolicyDocument. */
+/**
+ * The condition a rule stands for; what `when` is evaluated against is a PolicyDocument. Its
+ * `/tool` is the normalised name, so the tool globs are normalised the same way; capabilities
+ * are lowercase, so capability globs are lowercased.
+ */
 export function ruleCondition(rule: GuardRule): Condition {
   const parts: Condition[] = []
-  if (rule.tools?.length) {
-    parts.push({ any: rule.tools.map((pattern) => ({ path: '/tool', op: 'glob', pattern })) })
+  const globs = (path: string, patterns: readonly string[]): Condition => ({
+    any: patterns.map((pattern) => ({ path, op: 'glob', pattern })),
+  })
+  if (rule.tools?.length) parts.push(globs('/tool', rule.tools.map(normaliseToolGlob)))
+  if (rule.capabilities?.length) {
+    parts.push(
+      globs(
+        '/capability',
+        rule.capabilities.map((c) => c.toLowerCase()),
+      ),
+    )
   }
   if (rule.effects?.length) parts.push({ path: '/effect', op: 'in', values: [...rule.effects] })
   if (rule.when) parts.push(rule.when)
@@ -69,6 +83,7 @@ function defaultReason(rule: GuardRule): string {
   const what = rule.decision === 'deny' ? 'denied' : 'needs approval'
   const on = [
     rule.tools?.length ? `tool ${rule.tools.join(' or ')}` : undefined,
+    rule.capabilities?.length ? `capability ${rule.capabilities.join(' or ')}` : undefined,
     rule.effects?.length ? `effect ${rule.effects.join(' or ')}` : undefined,
     rule.when ? `when ${describeCondition(rule.when)}` : undefined,
   ].filter(Boolean)

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import type { GuardRule } from '@tessera/contracts'
+import { type AgentFacts, decideCheck } from '../action/check.ts'
+import { capabilityFor } from '../action/tool-capability.ts'
+import { compileOrgPolicy } from './org-policy.ts'
+import { TRANSFER_FUNDS_SPELLINGS } from '../../testing/tool-spellings.ts'
+
+const agentId = 'agt_0123456789abcdefghjkmnpqrs'
+const now = new Date('2026-11-21T10:00:00.000Z')
+const agentHolding = (capabilities: string[]): AgentFacts => ({
+  agentId,
+  orgId: 'org_0123456789abcdefghjkmnpqrs',
+  status: 'active',
+  capabilities,
+})
+const policyOf = (rules: GuardRule[]) => compileOrgPolicy({ timezone: 'UTC', rules })
+
+/** What a check answers, for the tool spelled `toolName`. */
+function decisionFor(toolName: string, rules: GuardRule[], capabilities: string[]) {
+  const { decision, rule } = decideCheck(
+    { agentId, action: 'tool_call', toolName },
+    agentHolding(capabilities),
+    undefined,
+    policyOf(rules),
+    now,
+  )
+  return { decision, rule }
+}
+
+// Words of a tool name, each spelled lower, UPPER or Title, joined by a separator or by a
+// camelCase boundary: `transfer_funds`, `Transfer.Funds`, `transferFunds`, `TRANSFER FUNDS`.
+const word = fc.stringMatching(/^[a-z]{1,6}[0-9]{0,2}$/)
+const style = fc.constantFrom('lower', 'upper', 'title')
+const gap = fc.constantFrom('_', '-', '.', '/', ' ', ':', '__', ' - ', 'camel')
+type Style = 'lower' | 'upper' | 'title'
+const styled = (w: string, s: Style) =>
+  s === 'upper' ? w.toUpperCase() : s === 'title' ? w[0]!.toUpperCase() + w.slice(1) : w
+
+/**
+ * One spelling of `words`. A camel gap is a lower→Upper boundary, so it titles the next word,
+ * and needs the text before it to end in a-z or 0-9 (else it is `_`).
+ */
+const spelling = (words: readonly string[]) =>
+  fc
+    .tuple(
+      fc.array(style, { minLength: words.length, maxLength: words.length }),
+      fc.array(gap, { minLength: words.length, maxLength: words.length }),
+    )
+    .map(([styles, gaps]) => {
+      let name = ''
+      words.forEach((w, i) => {
+        const camel = i > 0 && gaps[i] === 'camel' && /[a-z0-9]$/.test(name)
+        const text = styled(w, camel ? 'title' : styles[i]!)
+        name += i === 0 || camel ? text : `${gaps[i] === 'camel' ? '_' : gaps[i]}${text}`
+      })
+      return name
+    })
+
+const wordsAndSpellings = fc
+  .array(word, { minLength: 2, maxLength: 4 })
+  .chain((words) => fc.tuple(fc.constant(words), spelling(words), spelling(words), spelling(words)))
+
+describe('org rules and the spelling of a tool name', () => {
+  it.each(TRANSFER_FUNDS_SPELLINGS)('deny %j under a deny rule on transfer_funds', (toolName) => {
+    const rules: GuardRule[] = [
+      { name: 'no-transfers', decision: 'deny', tools: ['transfer_funds'] },
+    ]
+    expect(decisionFor(toolName, rules, ['transfer:funds'])).toEqual({
+      decision: 'deny',
+      rule: 'policy:no-transfers',
+    })
+  })
+
+  it('give every spelling that maps to one capability one decision', () => {
+    fc.assert(
+      fc.property(wordsAndSpellings, ([, one, other, ruled]) => {
+        fc.pre(capabilityFor(one) === capabilityFor(other))
+        const capabilities = [capabilityFor(one)]
+        for (const rules of [
+          [], // the agent's capabilities decide alone
+          [{ name: 'by-tool', decision: 'deny', tools: [ruled] }],
+          [
+            {
+              name: 'by-prefix',
+              decision: 'elevation_required',
+              tools: [`${ruled.slice(0, -1)}*`],
+            },
+          ],
+          [{ name: 'by-capability', decision: 'deny', capabilities: [capabilityFor(ruled)] }],
+        ] satisfies GuardRule[][]) {
+          expect(decisionFor(one, rules, capabilities)).toEqual(
+            decisionFor(other, rules, capabilities),
+          )
+        }
+      }),
+      { numRuns: 1_000 },
+    )
+  })
+
+  it('match a rule written in any spelling against a tool in any other', () => {
+    fc.assert(
+      fc.property(wordsAndSpellings, ([, one, , ruled]) => {
+        const rules: GuardRule[] = [{ name: 'by-tool', decision: 'deny', tools: [ruled] }]
+        // the agent holds everything, so only the rule can refuse
+        expect(decisionFor(one, rules, [capabilityFor(one)])).toEqual({
+          decision: 'deny',
+          rule: 'policy:by-tool',
+        })
+      }),
+      { numRuns: 1_000 },
+    )
+  })
+
+  it('match capability globs however they are cased', () => {
+    const rules: GuardRule[] = [
+      { name: 'payments', decision: 'deny', capabilities: ['Payments:*'] },
+    ]
+    expect(decisionFor('paymentsRefund', rules, ['payments:*']).rule).toBe('policy:payments')
+    expect(decisionFor('web_search', rules, ['web:*']).rule).toBe('agent.capabilities')
+  })
+})
