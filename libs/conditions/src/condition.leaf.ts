@@ -1,14 +1,18 @@
 import { MAX_TESTED_LENGTH } from '@tessera/contracts'
 import type { LeafCondition } from '@tessera/contracts'
+import type { CostMeter } from './condition.budget.ts'
 import { InvalidConditionError } from './condition.errors.ts'
-import { type PatternMatcher, PatternSyntaxError, compileRegex } from './pattern.regex.ts'
+import { type PatternMatcher, PatternSyntaxError, compileRegexWithCost } from './pattern.regex.ts'
 import { compileGlob } from './pattern.glob.ts'
 
 /** A leaf's test of a value that is present; a missing value is decided before it is called. */
 type Predicate = (value: unknown) => boolean
 
-/** Builds a leaf's predicate once; `at` locates the leaf in the condition for errors. */
-export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
+/**
+ * Builds a leaf's predicate once, charging what it costs to `meter` before the costly part;
+ * `at` locates the leaf in the condition for errors.
+ */
+export function leafPredicate(leaf: LeafCondition, at: string, meter: CostMeter): Predicate {
   switch (leaf.op) {
     case 'eq': {
       const wanted = leaf.value // a finite number or a string, so === is the whole rule
@@ -27,10 +31,12 @@ export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
         ? ordered(leaf.op, leaf.value, isFiniteNumber)
         : ordered(leaf.op, leaf.value, isString)
     case 'in': {
+      meter.charge('values', leaf.values.length, `${at}/values`)
       const values = new Set<unknown>(leaf.values) // holds only JSON scalars, so NaN and ±Infinity miss
       return (value) => values.has(value)
     }
     case 'notIn': {
+      meter.charge('values', leaf.values.length, `${at}/values`)
       const values = new Set<unknown>(leaf.values)
       return (value) => isScalar(value) && !values.has(value)
     }
@@ -40,8 +46,9 @@ export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
         Number.isFinite(value) && (value as number) >= min && (value as number) <= max
     }
     case 'matches':
-      return testsString(pattern(() => compileRegex(leaf.regex, leaf.flags === 'i'), `${at}/regex`))
+      return testsString(regex(leaf.regex, leaf.flags === 'i', `${at}/regex`, meter))
     case 'glob':
+      meter.charge('globLength', Math.max(1, codePoints(leaf.pattern)), `${at}/pattern`)
       return testsString(pattern(() => compileGlob(leaf.pattern), `${at}/pattern`))
     case 'maxLength': {
       const max = leaf.value
@@ -88,13 +95,31 @@ const isComparable = (value: unknown): boolean => isString(value) || isFiniteNum
 const isScalar = (value: unknown): boolean =>
   isComparable(value) || typeof value === 'boolean' || value === null
 
-function pattern(compile: () => PatternMatcher, at: string): PatternMatcher {
+function pattern<T>(compile: () => T, at: string): T {
   try {
     return compile()
   } catch (err) {
     if (err instanceof PatternSyntaxError) throw new InvalidConditionError(at, err.message)
     throw err
   }
+}
+
+/** A regex is counted before it is compiled (so a policy over budget stops compiling), then measured. */
+function regex(source: string, caseInsensitive: boolean, at: string, meter: CostMeter) {
+  meter.charge('regexes', 1, at)
+  const compiled = pattern(
+    () => compileRegexWithCost(source, caseInsensitive, meter.budget.dfaBytesPerRegex),
+    at,
+  )
+  meter.charge('regexInstructions', compiled.instructions, at)
+  meter.charge('regexClassRanges', compiled.classRanges, at)
+  return compiled.matcher
+}
+
+function codePoints(text: string): number {
+  let count = 0
+  for (const _ of text) count++
+  return count
 }
 
 /** Strings over MAX_TESTED_LENGTH do not match: the cap that keeps one test bounded. */

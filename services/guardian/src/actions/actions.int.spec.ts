@@ -398,6 +398,52 @@ describe('org policies', () => {
   })
 })
 
+describe('the cost of a policy', () => {
+  // issue 9: 900 regexes of \p{L}{…} (55 KB) took 6 s to compile per PUT, and one check over a
+  // 4,000-character string ran guardian out of a 1 GB heap.
+  const letters = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      path: '/params/text',
+      op: 'matches' as const,
+      regex: `\\p{L}{${1000 - (i % 100)}}`,
+    }))
+
+  it('refuse a policy over its cost budget with 422 POLICY_TOO_COSTLY, naming the rule, quickly', async () => {
+    const started = performance.now()
+    const refused = await a.guardPolicy
+      .set({
+        rules: [
+          { name: 'small', decision: 'deny', tools: ['db_*'] },
+          { name: 'letters', decision: 'deny', when: { any: letters(900) } },
+        ],
+      })
+      .catch((e: unknown) => e)
+    // the old code compiled all 900 regexes (seconds), the budget stops at the first; 3 s is a
+    // generous bound for a busy 2-core machine
+    expect(performance.now() - started).toBeLessThan(3_000)
+    expect(refused).toMatchObject({
+      status: 422,
+      code: 'POLICY_TOO_COSTLY',
+      details: { rule: 'letters', budget: 'regexClassRanges', limit: 20_000 },
+    })
+    // nothing was kept
+    expect((await a.guardPolicy.get()).rules).toEqual([])
+  })
+
+  it('refuse a policy over 256 KiB of JSON with 413', async () => {
+    const rules = Array.from({ length: 200 }, (_, i) => ({
+      name: `r${i}`,
+      decision: 'deny' as const,
+      tools: Array.from({ length: 8 }, (_, j) => `tool_${j}_${'x'.repeat(160)}`),
+    }))
+    await expect(a.guardPolicy.set({ rules })).rejects.toMatchObject({
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      details: { limit: 262_144 },
+    })
+  })
+})
+
 describe('TesseraGuard', () => {
   it('throws ActionDeniedError and ElevationRequiredError, and returns when blockOnDeny is off', async () => {
     const { TesseraGuard } = await import('@tessera/sdk')

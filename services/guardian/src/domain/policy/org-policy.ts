@@ -1,7 +1,11 @@
 import type { GuardRule } from '@tessera/contracts'
 import {
+  type BudgetedResource,
   type CompiledCondition,
   type Condition,
+  ConditionTooCostlyError,
+  CostMeter,
+  InvalidConditionError,
   compileCondition,
   describeCondition,
   evaluate,
@@ -10,6 +14,35 @@ import type { OrgPolicy, PolicyDocument, Verdict } from '../action/check.ts'
 import { normaliseToolGlob } from '../action/tool-capability.ts'
 
 export const DEFAULT_APPROVAL_WINDOW_SECONDS = 300
+
+/** A rule that does not compile; `path` points into its condition (ruleCondition). */
+export class InvalidRule extends Error {
+  readonly code = 'VALIDATION_ERROR'
+  constructor(
+    readonly rule: string,
+    readonly path: string,
+    message: string,
+  ) {
+    super(`rule ${rule}: ${message}`)
+  }
+}
+
+/** The rules up to `rule` (in the order written) go over the policy's cost budget. */
+export class PolicyTooCostly extends Error {
+  readonly code = 'POLICY_TOO_COSTLY'
+  constructor(
+    readonly rule: string,
+    readonly path: string,
+    readonly budget: BudgetedResource,
+    readonly limit: number,
+    readonly used: number,
+  ) {
+    super(
+      `the policy is over its ${budget} budget at rule ${rule} (${used} > ${limit}); ` +
+        'see docs/guardian/action-checks.md#policy-budget',
+    )
+  }
+}
 
 interface CompiledRule {
   name: string
@@ -20,14 +53,16 @@ interface CompiledRule {
 
 /**
  * An org's rules as one condition each: the tool globs, the effects and `when`, all of which
- * must hold. Compiled once per policy version; evaluating it allocates nothing but the verdict.
+ * must hold. Compiled once per policy version, within one cost budget for the whole policy
+ * (DEFAULT_BUDGET of @tessera/conditions); evaluating it allocates nothing but the verdict.
  * Deny rules are tried first, then elevation rules, each in the order the org wrote them.
+ * Throws InvalidRule or PolicyTooCostly, naming the rule.
  */
-export function compileOrgPolicy(policy: {
-  timezone: string
-  rules: readonly GuardRule[]
-}): OrgPolicy {
-  const compiled = policy.rules.map(compileRule)
+export function compileOrgPolicy(
+  policy: { timezone: string; rules: readonly GuardRule[] },
+  meter: CostMeter = new CostMeter(),
+): OrgPolicy {
+  const compiled = policy.rules.map((rule) => compileRule(rule, meter))
   const ordered = [
     ...compiled.filter((r) => r.decision === 'deny'),
     ...compiled.filter((r) => r.decision === 'elevation_required'),
@@ -42,6 +77,28 @@ export function compileOrgPolicy(policy: {
       }
       return undefined
     },
+  }
+}
+
+/**
+ * A policy as stored: one set before the cost budget existed may be over it. Compiling that
+ * would cost what the budget prevents, so it is not compiled and every check is denied until
+ * an admin sets a policy within budget: a guard that cannot run its rules fails closed.
+ */
+export function compileStoredPolicy(policy: {
+  timezone: string
+  rules: readonly GuardRule[]
+}): OrgPolicy {
+  try {
+    return compileOrgPolicy(policy)
+  } catch (err) {
+    if (!(err instanceof PolicyTooCostly)) throw err
+    const verdict: Verdict = {
+      decision: 'deny',
+      rule: 'policy.too_costly',
+      reason: `the org's guard policy is over its cost budget (${err.budget}); an admin must set it again`,
+    }
+    return { timezone: policy.timezone, evaluate: () => verdict }
   }
 }
 
@@ -69,13 +126,25 @@ export function ruleCondition(rule: GuardRule): Condition {
   return { all: parts }
 }
 
-function compileRule(rule: GuardRule): CompiledRule {
-  const condition = ruleCondition(rule)
+function compileRule(rule: GuardRule, meter: CostMeter): CompiledRule {
   return {
     name: rule.name,
     decision: rule.decision,
-    match: compileCondition(condition),
+    match: compileMatch(rule, meter),
     reason: rule.reason ?? defaultReason(rule),
+  }
+}
+
+function compileMatch(rule: GuardRule, meter: CostMeter): CompiledCondition {
+  try {
+    return compileCondition(ruleCondition(rule), meter)
+  } catch (err) {
+    if (err instanceof InvalidConditionError)
+      throw new InvalidRule(rule.name, err.path, err.message)
+    if (err instanceof ConditionTooCostlyError) {
+      throw new PolicyTooCostly(rule.name, err.path, err.budget, err.limit, err.used)
+    }
+    throw err
   }
 }
 

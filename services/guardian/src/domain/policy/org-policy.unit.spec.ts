@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import type { GuardRule } from '@tessera/contracts'
 import { type AgentFacts, decideCheck } from '../action/check.ts'
 import { capabilityFor } from '../action/tool-capability.ts'
-import { compileOrgPolicy } from './org-policy.ts'
+import { PolicyTooCostly, compileOrgPolicy, compileStoredPolicy } from './org-policy.ts'
 import { TRANSFER_FUNDS_SPELLINGS } from '../../testing/tool-spellings.ts'
 
 const agentId = 'agt_0123456789abcdefghjkmnpqrs'
@@ -118,5 +118,53 @@ describe('org rules and the spelling of a tool name', () => {
     ]
     expect(decisionFor('paymentsRefund', rules, ['payments:*']).rule).toBe('policy:payments')
     expect(decisionFor('web_search', rules, ['web:*']).rule).toBe('agent.capabilities')
+  })
+})
+
+describe('the cost budget of a policy', () => {
+  const letters = (name: string, n: number): GuardRule => ({
+    name,
+    decision: 'deny',
+    when: {
+      any: Array.from({ length: n }, () => ({
+        path: '/summary',
+        op: 'matches',
+        regex: '\\p{L}{9}',
+      })),
+    },
+  })
+
+  it('is shared by all rules: the rule that goes over is named', () => {
+    // each \p{L}{9} costs about 6,200 class ranges: three fit in 20,000, four do not
+    expect(() => policyOf([letters('one', 1), letters('two', 2)])).not.toThrow()
+    const err = (() => {
+      try {
+        policyOf([letters('one', 1), letters('two', 2), letters('three', 1)])
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(err).toBeInstanceOf(PolicyTooCostly)
+    expect(err).toMatchObject({
+      code: 'POLICY_TOO_COSTLY',
+      rule: 'three',
+      budget: 'regexClassRanges',
+      limit: 20_000,
+    })
+  })
+
+  it('denies every check under a stored policy over budget, rather than compile it', () => {
+    const stored = compileStoredPolicy({
+      timezone: 'UTC',
+      rules: [letters('one', 1), letters('two', 3)],
+    })
+    const { decision, rule } = decideCheck(
+      { agentId, action: 'tool_call', toolName: 'web_search' },
+      agentHolding(['web:search']),
+      undefined,
+      stored,
+      now,
+    )
+    expect({ decision, rule }).toEqual({ decision: 'deny', rule: 'policy.too_costly' })
   })
 })
