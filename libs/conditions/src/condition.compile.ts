@@ -24,7 +24,8 @@ export interface CompiledCondition {
 
 /**
  * Validates a condition (the schema, then what only compiling finds: regexes and globs this lib
- * cannot run) and prepares it: pointers parsed, patterns compiled, descriptions written.
+ * cannot run) and prepares it: pointers parsed, patterns compiled (descriptions are written
+ * when `explain` first asks: a policy of thousands of nodes would spend most of its compile on them).
  * Throws InvalidConditionError naming the offending node, or ConditionTooCostlyError when the
  * condition goes over the budget of `meter`: share one meter across the conditions of a policy
  * to budget them together (a fresh meter has DEFAULT_BUDGET).
@@ -43,7 +44,6 @@ export function compileCondition(
 
 function compileNode(node: Condition, at: string, meter: CostMeter): CompiledNode {
   meter.charge('nodes', 1, at)
-  const description = describeCondition(node)
   if ('all' in node || 'any' in node) {
     const kind = 'all' in node ? 'all' : 'any'
     const list = 'all' in node ? node.all : node.any
@@ -59,14 +59,29 @@ function compileNode(node: Condition, at: string, meter: CostMeter): CompiledNod
             for (let i = 0; i < tests.length; i++) if (tests[i]!(doc)) return true
             return false
           }
-    return { kind, at, description, test, children }
+    return described(node, { kind, at, test, children })
   }
   if ('not' in node) {
     const child = compileNode(node.not, `${at}/not`, meter)
     const inner = child.test
-    return { kind: 'not', at, description, test: (doc) => !inner(doc), child }
+    return described(node, { kind: 'not', at, test: (doc) => !inner(doc), child })
   }
-  return { kind: 'leaf', at, description, test: leafTest(node, at, meter) }
+  return described(node, { kind: 'leaf', at, test: leafTest(node, at, meter) })
+}
+
+type Undescribed = CompiledNode extends infer N
+  ? N extends N
+    ? Omit<N, 'description'>
+    : never
+  : never
+
+/** Adds `description`, written once on first read. */
+function described(node: Condition, compiled: Undescribed): CompiledNode {
+  let description: string | undefined
+  return Object.defineProperty(compiled, 'description', {
+    enumerable: true,
+    get: () => (description ??= describeCondition(node)),
+  }) as CompiledNode
 }
 
 /**
