@@ -111,8 +111,8 @@ function regex(source: string, caseInsensitive: boolean, at: string, meter: Cost
     () => compileRegexWithCost(source, caseInsensitive, meter.budget.dfaBytesPerRegex),
     at,
   )
-  meter.charge('regexInstructions', compiled.instructions, at)
   meter.charge('regexClassRanges', compiled.classRanges, at)
+  meter.charge('regexInstructions', compiled.instructions, at)
   return compiled.matcher
 }
 
