@@ -26,6 +26,14 @@ export interface ConditionBudget {
    * classes blow up (`\p{L}` is about 680 ranges, `(?i)` folding adds more).
    */
   readonly regexClassRanges: number
+  /**
+   * Steps one evaluation of everything compiled may take at worst, each about a glob character
+   * comparison (~4 ns here): a step per node and per pointer token, a glob's characters after
+   * a `*` (+1) per character of the longest string it can meet, 4 per regex instruction per
+   * such character (an NFA transition, when re2js's DFA gives up, is ~15–20 ns), and up to
+   * `value + 1` per `maxLength`. What bounds one check's time; the README gives the numbers.
+   */
+  readonly evaluationSteps: number
   /** Each regex's DFA state cache, in re2js's own accounting (re2js's default is 8 MiB). */
   readonly dfaBytesPerRegex: number
 }
@@ -41,8 +49,19 @@ export const DEFAULT_BUDGET: ConditionBudget = {
   regexes: 128,
   regexInstructions: 200,
   regexClassRanges: 20_000,
+  evaluationSteps: 500_000,
   dfaBytesPerRegex: 128 * 1024,
 }
+
+/** Steps charged per regex instruction per character tested: an NFA transition (see above). */
+export const REGEX_STEP_COST = 4
+
+/**
+ * The longest string (in code points) a path of the documents evaluated can hold, when the
+ * caller knows it (guardian: its tool name, its summary), else undefined: unknown. Patterns
+ * never test more than MAX_TESTED_LENGTH, whatever this says.
+ */
+export type LongestString = (path: string) => number | undefined
 
 /**
  * Conditions over budget. `path` points into the condition being compiled when the budget
@@ -76,9 +95,17 @@ export class CostMeter {
     regexes: 0,
     regexInstructions: 0,
     regexClassRanges: 0,
+    evaluationSteps: 0,
   }
 
-  constructor(readonly budget: ConditionBudget = DEFAULT_BUDGET) {}
+  /**
+   * `longestString` tells what the budget may assume of the documents (by default nothing:
+   * every string may be as long as anything tests).
+   */
+  constructor(
+    readonly budget: ConditionBudget = DEFAULT_BUDGET,
+    private readonly longestString: LongestString = () => undefined,
+  ) {}
 
   /** Adds `amount` of `resource`, spent by the node at `path`; throws when over budget. */
   charge(resource: BudgetedResource, amount: number, path: string): void {
@@ -93,12 +120,13 @@ export class CostMeter {
     return { ...this.spent }
   }
 
-  /**
-   * An upper bound on the steps of evaluating everything charged so far once: a step per
-   * node and list entry, and per pattern unit per character of the longest string tested.
-   */
-  worstCaseSteps(): number {
-    const s = this.spent
-    return s.nodes + s.values + (s.globLength + s.regexInstructions) * MAX_TESTED_LENGTH
+  /** The longest string a pattern at document `path` tests: what its steps are multiplied by. */
+  testedLength(path: string): number {
+    return Math.min(MAX_TESTED_LENGTH, this.longestString(path) ?? MAX_TESTED_LENGTH)
+  }
+
+  /** The longest string at document `path`, or Infinity when unknown. */
+  longestAt(path: string): number {
+    return this.longestString(path) ?? Number.POSITIVE_INFINITY
   }
 }

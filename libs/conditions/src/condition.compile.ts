@@ -44,6 +44,7 @@ export function compileCondition(
 
 function compileNode(node: Condition, at: string, meter: CostMeter): CompiledNode {
   meter.charge('nodes', 1, at)
+  meter.charge('evaluationSteps', 1, at)
   if ('all' in node || 'any' in node) {
     const kind = 'all' in node ? 'all' : 'any'
     const list = 'all' in node ? node.all : node.any
@@ -90,6 +91,7 @@ function described(node: Condition, compiled: Undescribed): CompiledNode {
  */
 function leafTest(leaf: LeafCondition, at: string, meter: CostMeter): (doc: unknown) => boolean {
   const pointer = parsePointer(leaf.path)
+  meter.charge('evaluationSteps', pointer.tokens.length, `${at}/path`) // a lookup per token
   const predicate = leafPredicate(leaf, at, meter)
   const whenMissing = leaf.op === 'absent'
   return (doc) => {

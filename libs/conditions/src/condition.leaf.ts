@@ -1,9 +1,9 @@
 import { MAX_TESTED_LENGTH } from '@tessera/contracts'
 import type { LeafCondition } from '@tessera/contracts'
-import type { CostMeter } from './condition.budget.ts'
+import { type CostMeter, REGEX_STEP_COST } from './condition.budget.ts'
 import { InvalidConditionError } from './condition.errors.ts'
 import { type PatternMatcher, PatternSyntaxError, compileRegexWithCost } from './pattern.regex.ts'
-import { compileGlob } from './pattern.glob.ts'
+import { compileGlob, globStepsPerCharacter } from './pattern.glob.ts'
 
 /** A leaf's test of a value that is present; a missing value is decided before it is called. */
 type Predicate = (value: unknown) => boolean
@@ -46,12 +46,23 @@ export function leafPredicate(leaf: LeafCondition, at: string, meter: CostMeter)
         Number.isFinite(value) && (value as number) >= min && (value as number) <= max
     }
     case 'matches':
-      return testsString(regex(leaf.regex, leaf.flags === 'i', `${at}/regex`, meter))
-    case 'glob':
-      meter.charge('globLength', Math.max(1, codePoints(leaf.pattern)), `${at}/pattern`)
-      return testsString(pattern(() => compileGlob(leaf.pattern), `${at}/pattern`))
+      return testsString(regex(leaf, `${at}/regex`, meter))
+    case 'glob': {
+      const length = codePoints(leaf.pattern)
+      meter.charge('globLength', Math.max(1, length), `${at}/pattern`)
+      const matcher = pattern(() => compileGlob(leaf.pattern), `${at}/pattern`)
+      const perCharacter = globStepsPerCharacter(leaf.pattern)
+      meter.charge(
+        'evaluationSteps',
+        length + perCharacter * meter.testedLength(leaf.path),
+        `${at}/pattern`,
+      )
+      return testsString(matcher)
+    }
     case 'maxLength': {
       const max = leaf.value
+      // counting stops after max + 1 code points, or at the string's end
+      meter.charge('evaluationSteps', Math.min(max + 1, meter.longestAt(leaf.path)), `${at}/value`)
       return (value) =>
         typeof value === 'string'
           ? codePointsAtMost(value, max)
@@ -104,15 +115,20 @@ function pattern<T>(compile: () => T, at: string): T {
   }
 }
 
-/** A regex is counted before it is compiled (so a policy over budget stops compiling), then measured. */
-function regex(source: string, caseInsensitive: boolean, at: string, meter: CostMeter) {
+/**
+ * A regex is counted before it is compiled (so a policy over budget stops compiling), then
+ * measured: its evaluation steps are an NFA transition per instruction per character tested.
+ */
+function regex(leaf: LeafCondition & { op: 'matches' }, at: string, meter: CostMeter) {
   meter.charge('regexes', 1, at)
   const compiled = pattern(
-    () => compileRegexWithCost(source, caseInsensitive, meter.budget.dfaBytesPerRegex),
+    () => compileRegexWithCost(leaf.regex, leaf.flags === 'i', meter.budget.dfaBytesPerRegex),
     at,
   )
   meter.charge('regexClassRanges', compiled.classRanges, at)
   meter.charge('regexInstructions', compiled.instructions, at)
+  const steps = compiled.instructions * REGEX_STEP_COST * meter.testedLength(leaf.path)
+  meter.charge('evaluationSteps', steps, at)
   return compiled.matcher
 }
 
