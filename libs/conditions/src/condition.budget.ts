@@ -49,7 +49,7 @@ export const DEFAULT_BUDGET: ConditionBudget = {
   regexes: 128,
   regexInstructions: 200,
   regexClassRanges: 20_000,
-  evaluationSteps: 500_000,
+  evaluationSteps: 300_000,
   dfaBytesPerRegex: 128 * 1024,
 }
 

@@ -21,18 +21,18 @@ import {
   pageQuery,
   parseInput,
 } from '@tessera/service-kit'
+import { CHECK_LIMITS } from '../domain/action/check.ts'
 import { ActionsService } from './actions.service.ts'
 import { CachedApiKeyGuard } from './cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
 
-/** Longer summaries are cut to this many characters (code points), as the SDK does. */
-export const MAX_SUMMARY_CHARS = 200
-const MAX_PARAMS_BYTES = 16 * 1024
+const { actionChars, toolNameChars, summaryCodePoints: MAX_SUMMARY_CHARS } = CHECK_LIMITS
+const MAX_PARAMS_BYTES = CHECK_LIMITS.paramsJsonChars
 
 const CheckBody = z.object({
   agentId: z.string().min(1).max(100),
-  action: z.string().trim().min(1).max(100).default('tool_call'),
-  toolName: z.string().trim().min(1).max(200),
+  action: z.string().trim().min(1).max(actionChars).default('tool_call'),
+  toolName: z.string().trim().min(1).max(toolNameChars),
   toolInputSummary: z
     .string()
     .max(100_000)

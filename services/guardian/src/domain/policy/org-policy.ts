@@ -5,12 +5,13 @@ import {
   type Condition,
   ConditionTooCostlyError,
   CostMeter,
+  DEFAULT_BUDGET,
   InvalidConditionError,
   compileCondition,
   describeCondition,
   evaluate,
 } from '@tessera/conditions'
-import type { OrgPolicy, PolicyDocument, Verdict } from '../action/check.ts'
+import { CHECK_LIMITS, type OrgPolicy, type PolicyDocument, type Verdict } from '../action/check.ts'
 import { normaliseToolGlob } from '../action/tool-capability.ts'
 
 export const DEFAULT_APPROVAL_WINDOW_SECONDS = 300
@@ -44,6 +45,32 @@ export class PolicyTooCostly extends Error {
   }
 }
 
+/**
+ * The longest string (in code points) at a path of a PolicyDocument, where the check request's
+ * limits bound it: a pattern over the tool name costs a tenth of one over a parameter. Normalising
+ * a tool name at most doubles it (camelCase gains a `_` per capital; `İ` lowercases to `i` and a
+ * combining dot, which becomes `_`), and a capability is that or `tool:` and it. A string in
+ * `params` is shorter than their JSON.
+ */
+export function longestPolicyString(path: string): number | undefined {
+  const { actionChars, toolNameChars, summaryCodePoints, paramsJsonChars } = CHECK_LIMITS
+  switch (path) {
+    case '/action':
+      return actionChars
+    case '/tool':
+      return 2 * toolNameChars
+    case '/capability':
+      return 2 * toolNameChars + 'tool:'.length
+    case '/summary':
+      return summaryCodePoints
+    default:
+      return path.startsWith('/params/') ? paramsJsonChars : undefined
+  }
+}
+
+/** A meter with the policy budget, knowing what a check's document may hold. */
+export const policyMeter = (): CostMeter => new CostMeter(DEFAULT_BUDGET, longestPolicyString)
+
 interface CompiledRule {
   name: string
   decision: 'deny' | 'elevation_required'
@@ -60,7 +87,7 @@ interface CompiledRule {
  */
 export function compileOrgPolicy(
   policy: { timezone: string; rules: readonly GuardRule[] },
-  meter: CostMeter = new CostMeter(),
+  meter: CostMeter = policyMeter(),
 ): OrgPolicy {
   const compiled = policy.rules.map((rule) => compileRule(rule, meter))
   const ordered = [

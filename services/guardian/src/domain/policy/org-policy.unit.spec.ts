@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { GuardRule } from '@tessera/contracts'
-import { type AgentFacts, decideCheck } from '../action/check.ts'
+import { type AgentFacts, CHECK_LIMITS, type PolicyDocument, decideCheck } from '../action/check.ts'
 import { capabilityFor } from '../action/tool-capability.ts'
-import { PolicyTooCostly, compileOrgPolicy, compileStoredPolicy } from './org-policy.ts'
+import {
+  PolicyTooCostly,
+  compileOrgPolicy,
+  compileStoredPolicy,
+  longestPolicyString,
+} from './org-policy.ts'
 import { TRANSFER_FUNDS_SPELLINGS } from '../../testing/tool-spellings.ts'
 
 const agentId = 'agt_0123456789abcdefghjkmnpqrs'
@@ -166,5 +171,59 @@ describe('the cost budget of a policy', () => {
       now,
     )
     expect({ decision, rule }).toEqual({ decision: 'deny', rule: 'policy.too_costly' })
+  })
+
+  const costly = (name: string, path: string): GuardRule => ({
+    name,
+    decision: 'deny',
+    when: { path, op: 'matches', regex: '(?i)\\bdrop\\s+table\\b' },
+  })
+
+  it('charges a pattern by the longest string it can meet: a parameter, or the summary', () => {
+    // 15 instructions × 4 steps × 4,096 characters: one fits in 300,000 steps, two do not
+    const overParams = ['a', 'b'].map((name) => costly(name, '/params/query'))
+    expect(() => policyOf(overParams.slice(0, 1))).not.toThrow()
+    expect(() => policyOf(overParams)).toThrow(
+      expect.objectContaining({ rule: 'b', budget: 'evaluationSteps', limit: 300_000 }),
+    )
+    // the summary is at most 200 code points: 12,000 steps each
+    const overSummary = ['a', 'b', 'c'].map((name) => costly(name, '/summary'))
+    expect(() => policyOf(overSummary)).not.toThrow()
+  })
+
+  it('knows how long the strings of a check document can be', () => {
+    const unit = fc.constantFrom('a', 'B', '7', 'İ', 'K', 'é', '-', ' ', '_', ':')
+    const doc = (toolName: string, summary: string) => {
+      let seen: PolicyDocument | undefined
+      const spy = { timezone: 'UTC', evaluate: (d: PolicyDocument) => void (seen = d) }
+      decideCheck(
+        {
+          agentId,
+          action: 'x'.repeat(CHECK_LIMITS.actionChars),
+          toolName,
+          toolInputSummary: summary,
+        },
+        agentHolding([capabilityFor(toolName)]),
+        undefined,
+        spy,
+        now,
+      )
+      return seen!
+    }
+    const within = (d: PolicyDocument) =>
+      (['action', 'tool', 'capability', 'summary'] as const).every(
+        (key) => Array.from(d[key] ?? '').length <= longestPolicyString(`/${key}`)!,
+      )
+    // İ lowercases to i and a combining dot: the normalised name is `i_i_…`, twice as long
+    expect(doc('İ'.repeat(200), '').tool).toHaveLength(399)
+    expect(within(doc('İ'.repeat(200), 'é'.repeat(200)))).toBe(true)
+    fc.assert(
+      fc.property(
+        fc.string({ unit, minLength: 1, maxLength: CHECK_LIMITS.toolNameChars }),
+        fc.string({ unit, maxLength: CHECK_LIMITS.summaryCodePoints }),
+        (toolName, summary) => within(doc(toolName, summary)),
+      ),
+      { numRuns: 300 },
+    )
   })
 })
