@@ -10,9 +10,11 @@
  *   npx tsx bench/policy-budget.bench.ts [--checks N] [--compiles N] [--help]
  */
 import os from 'node:os'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { performance } from 'node:perf_hooks'
 import { GuardPolicy, type GuardRule } from '@tessera/contracts'
-import { CostMeter, DEFAULT_BUDGET, MAX_NODES, MAX_TESTED_LENGTH } from '@tessera/conditions'
+import { DEFAULT_BUDGET, MAX_NODES, MAX_TESTED_LENGTH } from '@tessera/conditions'
 // guardian's pure decision and policy compiler; its entry point starts the service, so the
 // modules are imported by path (as guard.bench.ts does)
 // eslint-disable-next-line no-restricted-imports -- see above
@@ -21,7 +23,10 @@ import {
   decideCheck,
 } from '@tessera/guardian-service/src/domain/action/check.ts'
 // eslint-disable-next-line no-restricted-imports -- see above
-import { compileOrgPolicy } from '@tessera/guardian-service/src/domain/policy/org-policy.ts'
+import {
+  compileOrgPolicy,
+  policyMeter,
+} from '@tessera/guardian-service/src/domain/policy/org-policy.ts'
 // eslint-disable-next-line no-restricted-imports -- see above
 import { MAX_POLICY_BYTES } from '@tessera/guardian-service/src/policies/policies.controller.ts'
 import { parseOptions, percentile, progress, round } from './src/cli.ts'
@@ -36,80 +41,69 @@ type Leaf = NonNullable<GuardRule['when']>
 const B = DEFAULT_BUDGET
 
 /**
- * The worst accepted policy. Every leaf is false on the document below, so a check runs them
- * all: regexes that keep the DFA from settling (`\p{L}` classes and bounded repeats over a
- * string of letters with no digit), globs that backtrack most (`*a*a…*b` over `aaa…`), and the
- * rest of the body filled with cheap leaves. Each budget is filled to its limit or as near
- * as the body bound lets it.
+ * The worst accepted policy, built from DEFAULT_BUDGET. Every leaf is false on the document
+ * below, so a check runs them all. First cheap leaves, as many as the body bound and the nodes
+ * budget leave room for; then the evaluation-steps budget is filled with what costs most per
+ * step: regexes of Unicode classes with no literal for re2js's prefilter, which hold more DFA
+ * states than a regex's cache (so re2js walks its NFA), over a 4,096-letter parameter with no
+ * digit; then the globs that backtrack most (`*aaa…ab` over `aaa…`), each as long as the steps
+ * left allow; then the same regexes over the summary.
  */
 function worstPolicy() {
-  const leaves: Leaf[] = []
-  const meter = new CostMeter()
+  const expensive: Leaf[] = []
+  const meter = policyMeter()
+  const rule = (when: Leaf): GuardRule => ({ name: 'p', decision: 'deny', when })
   const tryAdd = (leaf: Leaf) => {
-    const probe = new CostMeter()
+    const probe = policyMeter()
     for (const [k, v] of Object.entries(meter.used)) probe.charge(k as never, v, '')
     try {
-      compileOrgPolicy(
-        { timezone: 'UTC', rules: [{ name: 'p', decision: 'deny', when: leaf }] },
-        probe,
-      )
+      compileOrgPolicy({ timezone: 'UTC', rules: [rule(leaf)] }, probe)
     } catch {
       return false
     }
-    compileOrgPolicy(
-      { timezone: 'UTC', rules: [{ name: 'p', decision: 'deny', when: leaf }] },
-      meter,
-    )
-    leaves.push(leaf)
+    compileOrgPolicy({ timezone: 'UTC', rules: [rule(leaf)] }, meter)
+    expensive.push(leaf)
     return true
   }
-  const matches = (regex: string): Leaf => ({ path: '/params/letters', op: 'matches', regex })
-  const glob = (pattern: string): Leaf => ({ path: '/params/as', op: 'glob', pattern })
-  // Unicode classes and bounded repeats with no literal for re2js's prefilter to find, which
-  // hold more DFA states than a regex's cache, until the instruction budget;
-  // the longest backtracking glob until the glob budget
-  const made: Record<string, number> = {}
-  for (const leaf of [
-    matches('\\p{L}.{0,24}\\d'),
-    matches('.{0,60}\\d'),
-    matches('.{0,6}\\d'),
-    glob(`${'*a'.repeat(127)}b`),
-    glob('*a*b'),
-  ]) {
-    const key = 'regex' in leaf ? leaf.regex : 'pattern' in leaf ? leaf.pattern.slice(0, 12) : ''
-    made[key] = 0
-    while (tryAdd(leaf)) made[key]++
-  }
-  const rules = (fill: number): GuardRule[] => {
-    const all = [
-      ...leaves,
-      ...Array.from({ length: fill }, (): Leaf => ({ path: '/params/n', op: 'gt', value: 1 })),
-    ]
+  const cheap = (n: number) =>
+    Array.from({ length: n }, (): Leaf => ({ path: '/params/n', op: 'gt', value: 1 }))
+  const rules = (leaves: Leaf[]): GuardRule[] => {
     // ruleCondition wraps `when` in all: [...], so a rule holds MAX_NODES - 2 leaves
     const out: GuardRule[] = []
-    for (let i = 0; i < all.length; i += MAX_NODES - 2) {
+    for (let i = 0; i < leaves.length; i += MAX_NODES - 2) {
       out.push({
         name: `w${out.length}`,
         decision: 'deny',
-        when: { any: all.slice(i, i + MAX_NODES - 2) },
+        when: { any: leaves.slice(i, i + MAX_NODES - 2) },
       })
     }
     return out
   }
-  // cheap leaves up to the body bound (a policy's nodes budget is out of reach under it)
+  // cheap leaves up to the body bound (less 8 KiB for the costly ones) or the nodes budget
   let fill = 0
-  while (JSON.stringify({ rules: rules(fill + 500), timezone: 'UTC' }).length <= MAX_POLICY_BYTES)
-    fill += 500
-  const final = rules(fill)
-  const check = new CostMeter()
-  compileOrgPolicy({ timezone: 'UTC', rules: final }, check)
-  return {
-    rules: final,
-    leaves: { ...made, cheapLeaves: fill },
-    used: check.used,
-    steps: check.worstCaseSteps(),
+  const fits = (n: number) =>
+    JSON.stringify({ rules: rules(cheap(n)), timezone: 'UTC' }).length <= MAX_POLICY_BYTES - 8192 &&
+    n + 2 * Math.ceil(n / (MAX_NODES - 2)) + 500 <= B.nodes
+  while (fits(fill + 100)) fill += 100
+  compileOrgPolicy({ timezone: 'UTC', rules: rules(cheap(fill)) }, meter)
+  const made: Record<string, number> = {}
+  const families: [string, (k: number) => Leaf, number][] = [
+    ['\\p{L}{k}\\d over /params', (k) => matches(`\\p{L}{${k}}\\d`, '/params/letters'), 64],
+    ['*a{k}b over /params', (k) => glob(`*${'a'.repeat(k)}b`, '/params/as'), 254],
+    ['\\p{L}{k}\\d over /summary', (k) => matches(`\\p{L}{${k}}\\d`, '/summary'), 64],
+  ]
+  for (const [family, make, longest] of families) {
+    made[family] = 0
+    for (let k = longest; k >= 1; k--) while (tryAdd(make(k))) made[family]++
   }
+  const final = rules([...expensive, ...cheap(fill)])
+  const check = policyMeter()
+  compileOrgPolicy({ timezone: 'UTC', rules: final }, check)
+  return { rules: final, leaves: { ...made, cheapLeaves: fill }, used: check.used }
 }
+
+const matches = (regex: string, path: string): Leaf => ({ path, op: 'matches', regex })
+const glob = (pattern: string, path: string): Leaf => ({ path, op: 'glob', pattern })
 
 /** The docs' example: large transfers, and db tools after hours. */
 const TYPICAL: GuardRule[] = [
@@ -142,11 +136,18 @@ const request: CheckRequest = {
   agentId: 'agt_bench',
   action: 'tool_call',
   toolName: 'web_search',
+  toolInputSummary: 'é'.repeat(200),
   params: {
     letters: 'é'.repeat(MAX_TESTED_LENGTH),
     as: 'a'.repeat(MAX_TESTED_LENGTH),
     n: 0,
   },
+}
+
+/** A full GC, through V8's flag (tsx runs the bench, so `node --expose-gc` is out of reach). */
+function collectGarbage() {
+  v8.setFlagsFromString('--expose-gc')
+  ;(vm.runInNewContext('gc') as () => void)()
 }
 
 function measure(name: string, rules: GuardRule[], p: Record<keyof typeof OPTIONS, number>) {
@@ -162,15 +163,20 @@ function measure(name: string, rules: GuardRule[], p: Record<keyof typeof OPTION
     parseMs.push(t1 - t0)
     compileMs.push(performance.now() - t1)
   }
+  collectGarbage() // the garbage of building and compiling is not a check's to pay
   const heapBefore = process.memoryUsage().heapUsed
   const t0 = performance.now()
   const first = decideCheck(request, agent, undefined, policy, new Date())
   const coldMs = performance.now() - t0
   const checkMs: number[] = []
+  const cpuMs: number[] = [] // this process's CPU time: what the check cost, less the machine's load
   for (let i = 0; i < p.checks; i++) {
+    const cpu = process.cpuUsage()
     const t = performance.now()
     decideCheck(request, agent, undefined, policy, new Date())
     checkMs.push(performance.now() - t)
+    const spent = process.cpuUsage(cpu)
+    cpuMs.push((spent.user + spent.system) / 1000)
   }
   const heapAfter = process.memoryUsage().heapUsed
   progress(`${name}: check p99 ${round(percentile(Float64Array.from(checkMs).sort(), 99), 3)} ms`)
@@ -182,6 +188,7 @@ function measure(name: string, rules: GuardRule[], p: Record<keyof typeof OPTION
     compileMs: latencySummary(compileMs),
     firstCheckMs: round(coldMs, 3),
     checkMs: latencySummary(checkMs),
+    checkCpuMs: latencySummary(cpuMs),
     heapMiB: {
       beforeChecks: round(heapBefore / 2 ** 20, 1),
       afterChecks: round(heapAfter / 2 ** 20, 1),
@@ -230,7 +237,6 @@ function main() {
     worstAccepted: {
       leaves: worst.leaves,
       budgetUsed: worst.used,
-      worstCaseSteps: worst.steps,
       ...measure('worst accepted', worst.rules, p),
     },
     typical: measure('typical 2-rule', TYPICAL, p),

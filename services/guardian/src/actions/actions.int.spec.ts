@@ -430,6 +430,31 @@ describe('the cost of a policy', () => {
     expect((await a.guardPolicy.get()).rules).toEqual([])
   })
 
+  it('refuse a policy whose worst check would take too many steps, naming the budget', async () => {
+    // one regex of 15 instructions over a parameter (4,096 characters tested) costs 245,764
+    // steps of the 300,000: the second goes over; the same over the summary would not
+    const sql = (name: string) => ({
+      name,
+      decision: 'deny' as const,
+      when: { path: '/params/query', op: 'matches' as const, regex: '(?i)\\bdrop\\s+table\\b' },
+    })
+    const refused = await a.guardPolicy
+      .set({ rules: [sql('a'), sql('b')] })
+      .catch((e: unknown) => e)
+    expect(refused).toMatchObject({
+      status: 422,
+      code: 'POLICY_TOO_COSTLY',
+      details: {
+        rule: 'b',
+        path: '/all/0/regex',
+        budget: 'evaluationSteps',
+        limit: 300_000,
+        used: 2 * 245_764,
+      },
+    })
+    expect((await a.guardPolicy.get()).rules).toEqual([])
+  })
+
   it('refuse a policy over 256 KiB of JSON with 413', async () => {
     const rules = Array.from({ length: 200 }, (_, i) => ({
       name: `r${i}`,
