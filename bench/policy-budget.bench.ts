@@ -233,7 +233,7 @@ function main() {
     },
     parameters: p,
     budget: { ...B, maxPolicyBytes: MAX_POLICY_BYTES, maxTestedLength: MAX_TESTED_LENGTH },
-    what: 'putParseMs: JSON.parse and zod parse of the PUT body; compileMs: compileOrgPolicy; a PUT does both (and a replica compiles once more when it loads the version). checkMs: decideCheck in-process, one check = every leaf of every rule evaluated (all false), on 4,096-character worst-case strings.',
+    what: "putParseMs: JSON.parse and zod parse of the PUT body; compileMs: compileOrgPolicy; a PUT does both (and a replica compiles once more when it loads the version). checkMs: decideCheck in-process, wall time, one check = every leaf of every rule evaluated (all false), on 4,096-character worst-case strings, after a forced GC; checkCpuMs: the same checks in this process's CPU time (GC threads included), less other jobs' share of a loaded machine.",
     worstAccepted: {
       leaves: worst.leaves,
       budgetUsed: worst.used,
