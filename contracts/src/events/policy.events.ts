@@ -5,8 +5,10 @@ import { OrgId } from './guardian.events.ts'
 
 /**
  * One of an org's own rules for action checks. It applies when the tool matches one of
- * `tools` (globs, `db_*`), the effect is one of `effects` and `when` holds over the check's
- * policy document (docs/guardian/action-checks.md); an omitted part always matches.
+ * `tools` (globs, `db_*`, matched against the normalised tool name, so any spelling of it),
+ * the capability one of `capabilities` (globs, `payments:*`), the effect is one of `effects`
+ * and `when` holds over the check's policy document (docs/guardian/action-checks.md); an
+ * omitted part always matches.
  */
 export const GuardRule = z.object({
   name: z
@@ -14,6 +16,7 @@ export const GuardRule = z.object({
     .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'must be 1–64 of a-z 0-9 _ . - (it names decisions)'),
   decision: z.enum(['deny', 'elevation_required']),
   tools: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
+  capabilities: z.array(z.string().min(1).max(200)).min(1).max(50).optional(),
   effects: z.array(ActionEffect).min(1).optional(),
   when: Condition.optional(),
   /** Shown as the decision's reason; generated from the rule when omitted. */

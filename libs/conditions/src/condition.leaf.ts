@@ -1,14 +1,18 @@
 import { MAX_TESTED_LENGTH } from '@tessera/contracts'
 import type { LeafCondition } from '@tessera/contracts'
+import { type CostMeter, REGEX_STEP_COST } from './condition.budget.ts'
 import { InvalidConditionError } from './condition.errors.ts'
-import { type PatternMatcher, PatternSyntaxError, compileRegex } from './pattern.regex.ts'
-import { compileGlob } from './pattern.glob.ts'
+import { type PatternMatcher, PatternSyntaxError, compileRegexWithCost } from './pattern.regex.ts'
+import { compileGlob, globStepsPerCharacter } from './pattern.glob.ts'
 
 /** A leaf's test of a value that is present; a missing value is decided before it is called. */
 type Predicate = (value: unknown) => boolean
 
-/** Builds a leaf's predicate once; `at` locates the leaf in the condition for errors. */
-export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
+/**
+ * Builds a leaf's predicate once, charging what it costs to `meter` before the costly part;
+ * `at` locates the leaf in the condition for errors.
+ */
+export function leafPredicate(leaf: LeafCondition, at: string, meter: CostMeter): Predicate {
   switch (leaf.op) {
     case 'eq': {
       const wanted = leaf.value // a finite number or a string, so === is the whole rule
@@ -27,10 +31,12 @@ export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
         ? ordered(leaf.op, leaf.value, isFiniteNumber)
         : ordered(leaf.op, leaf.value, isString)
     case 'in': {
+      meter.charge('values', leaf.values.length, `${at}/values`)
       const values = new Set<unknown>(leaf.values) // holds only JSON scalars, so NaN and ±Infinity miss
       return (value) => values.has(value)
     }
     case 'notIn': {
+      meter.charge('values', leaf.values.length, `${at}/values`)
       const values = new Set<unknown>(leaf.values)
       return (value) => isScalar(value) && !values.has(value)
     }
@@ -40,11 +46,23 @@ export function leafPredicate(leaf: LeafCondition, at: string): Predicate {
         Number.isFinite(value) && (value as number) >= min && (value as number) <= max
     }
     case 'matches':
-      return testsString(pattern(() => compileRegex(leaf.regex, leaf.flags === 'i'), `${at}/regex`))
-    case 'glob':
-      return testsString(pattern(() => compileGlob(leaf.pattern), `${at}/pattern`))
+      return testsString(regex(leaf, `${at}/regex`, meter))
+    case 'glob': {
+      const length = codePoints(leaf.pattern)
+      meter.charge('globLength', Math.max(1, length), `${at}/pattern`)
+      const matcher = pattern(() => compileGlob(leaf.pattern), `${at}/pattern`)
+      const perCharacter = globStepsPerCharacter(leaf.pattern)
+      meter.charge(
+        'evaluationSteps',
+        length + perCharacter * meter.testedLength(leaf.path),
+        `${at}/pattern`,
+      )
+      return testsString(matcher)
+    }
     case 'maxLength': {
       const max = leaf.value
+      // counting stops after max + 1 code points, or at the string's end
+      meter.charge('evaluationSteps', Math.min(max + 1, meter.longestAt(leaf.path)), `${at}/value`)
       return (value) =>
         typeof value === 'string'
           ? codePointsAtMost(value, max)
@@ -88,13 +106,36 @@ const isComparable = (value: unknown): boolean => isString(value) || isFiniteNum
 const isScalar = (value: unknown): boolean =>
   isComparable(value) || typeof value === 'boolean' || value === null
 
-function pattern(compile: () => PatternMatcher, at: string): PatternMatcher {
+function pattern<T>(compile: () => T, at: string): T {
   try {
     return compile()
   } catch (err) {
     if (err instanceof PatternSyntaxError) throw new InvalidConditionError(at, err.message)
     throw err
   }
+}
+
+/**
+ * A regex is counted before it is compiled (so a policy over budget stops compiling), then
+ * measured: its evaluation steps are an NFA transition per instruction per character tested.
+ */
+function regex(leaf: LeafCondition & { op: 'matches' }, at: string, meter: CostMeter) {
+  meter.charge('regexes', 1, at)
+  const compiled = pattern(
+    () => compileRegexWithCost(leaf.regex, leaf.flags === 'i', meter.budget.dfaBytesPerRegex),
+    at,
+  )
+  meter.charge('regexClassRanges', compiled.classRanges, at)
+  meter.charge('regexInstructions', compiled.instructions, at)
+  const steps = compiled.instructions * REGEX_STEP_COST * meter.testedLength(leaf.path)
+  meter.charge('evaluationSteps', steps, at)
+  return compiled.matcher
+}
+
+function codePoints(text: string): number {
+  let count = 0
+  for (const _ of text) count++
+  return count
 }
 
 /** Strings over MAX_TESTED_LENGTH do not match: the cap that keeps one test bounded. */

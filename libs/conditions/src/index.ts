@@ -4,6 +4,12 @@ export { evaluate, explain } from './condition.evaluate.ts'
 export { describeCondition } from './condition.describe.ts'
 export { InvalidConditionError } from './condition.errors.ts'
 export {
+  ConditionTooCostlyError,
+  CostMeter,
+  DEFAULT_BUDGET,
+  REGEX_STEP_COST,
+} from './condition.budget.ts'
+export {
   MAX_DEPTH,
   MAX_NODES,
   MAX_PATTERN_LENGTH,
@@ -13,4 +19,5 @@ export {
 
 export type { AllCondition, AnyCondition, LeafCondition, NotCondition } from '@tessera/contracts'
 export type { CompiledCondition } from './condition.compile.ts'
+export type { BudgetedResource, ConditionBudget, LongestString } from './condition.budget.ts'
 export type { Explanation } from './condition.evaluate.ts'

@@ -23,16 +23,18 @@ import {
   pageQuery,
   parseInput,
 } from '@tessera/service-kit'
+import { CHECK_LIMITS } from '../domain/action/check.ts'
 import { ActionsService } from './actions.service.ts'
 import { CachedApiKeyGuard } from './cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
 
-const MAX_PARAMS_BYTES = 16 * 1024
+const { actionChars, toolNameChars } = CHECK_LIMITS
+const MAX_PARAMS_BYTES = CHECK_LIMITS.paramsJsonChars
 
 const CheckBody = z.object({
   agentId: z.string().min(1).max(100),
-  action: z.string().trim().min(1).max(100).default('tool_call'),
-  toolName: z.string().trim().min(1).max(200),
+  action: z.string().trim().min(1).max(actionChars).default('tool_call'),
+  toolName: z.string().trim().min(1).max(toolNameChars),
   /** Whole here: an approval is bound to its digest; the service keeps the first 200. */
   toolInputSummary: z.string().max(100_000).optional(),
   sessionId: z.string().min(1).max(100).optional(),

@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '@tessera/sdk'
 import { GuardianHarness, callJson } from '../testing/guardian-harness.ts'
+import { TRANSFER_FUNDS_SPELLINGS } from '../testing/tool-spellings.ts'
 
 const TOKEN = 'actions-int-bootstrap-token'
 let h: GuardianHarness
@@ -362,6 +363,33 @@ describe('org policies', () => {
     }
   })
 
+  it('deny transfer_funds however the tool name is spelled, and by capability', async () => {
+    const agentId = await newAgent(['transfer:funds'])
+    try {
+      await a.guardPolicy.set({
+        rules: [{ name: 'no-transfers', decision: 'deny', tools: ['transfer_funds'] }],
+      })
+      for (const toolName of TRANSFER_FUNDS_SPELLINGS) {
+        expect(await a.actions.check({ agentId, toolName }), toolName).toMatchObject({
+          decision: 'deny',
+          rule: 'policy:no-transfers',
+        })
+      }
+      // a rule may name the capability instead: every spelling needs it
+      await a.guardPolicy.set({
+        rules: [{ name: 'no-funds', decision: 'deny', capabilities: ['transfer:*'] }],
+      })
+      for (const toolName of TRANSFER_FUNDS_SPELLINGS) {
+        expect(await a.actions.check({ agentId, toolName }), toolName).toMatchObject({
+          decision: 'deny',
+          rule: 'policy:no-funds',
+        })
+      }
+    } finally {
+      await a.guardPolicy.set({ rules: [] })
+    }
+  })
+
   it('require elevation for db_* outside business hours, in the org time zone', async () => {
     const agentId = await newAgent()
     const hour = new Date().getUTCHours()
@@ -396,6 +424,77 @@ describe('org policies', () => {
     await expect(a.guardPolicy.set({ rules: [], timezone: 'Mars/Olympus' })).rejects.toBeInstanceOf(
       ValidationError,
     )
+  })
+})
+
+describe('the cost of a policy', () => {
+  // issue 9: 900 regexes of \p{L}{…} (55 KB) took 6 s to compile per PUT, and one check over a
+  // 4,000-character string ran guardian out of a 1 GB heap.
+  const letters = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      path: '/params/text',
+      op: 'matches' as const,
+      regex: `\\p{L}{${1000 - (i % 100)}}`,
+    }))
+
+  it('refuse a policy over its cost budget with 422 POLICY_TOO_COSTLY, naming the rule, quickly', async () => {
+    const started = performance.now()
+    const refused = await a.guardPolicy
+      .set({
+        rules: [
+          { name: 'small', decision: 'deny', tools: ['db_*'] },
+          { name: 'letters', decision: 'deny', when: { any: letters(900) } },
+        ],
+      })
+      .catch((e: unknown) => e)
+    // the old code compiled all 900 regexes (seconds), the budget stops at the first; 3 s is a
+    // generous bound for a busy 2-core machine
+    expect(performance.now() - started).toBeLessThan(3_000)
+    expect(refused).toMatchObject({
+      status: 422,
+      code: 'POLICY_TOO_COSTLY',
+      details: { rule: 'letters', budget: 'regexClassRanges', limit: 20_000 },
+    })
+    // nothing was kept
+    expect((await a.guardPolicy.get()).rules).toEqual([])
+  })
+
+  it('refuse a policy whose worst check would take too many steps, naming the budget', async () => {
+    // one regex of 15 instructions over a parameter (4,096 characters tested) costs 245,764
+    // steps of the 300,000: the second goes over; the same over the summary would not
+    const sql = (name: string) => ({
+      name,
+      decision: 'deny' as const,
+      when: { path: '/params/query', op: 'matches' as const, regex: '(?i)\\bdrop\\s+table\\b' },
+    })
+    const refused = await a.guardPolicy
+      .set({ rules: [sql('a'), sql('b')] })
+      .catch((e: unknown) => e)
+    expect(refused).toMatchObject({
+      status: 422,
+      code: 'POLICY_TOO_COSTLY',
+      details: {
+        rule: 'b',
+        path: '/all/0/regex',
+        budget: 'evaluationSteps',
+        limit: 300_000,
+        used: 2 * 245_764,
+      },
+    })
+    expect((await a.guardPolicy.get()).rules).toEqual([])
+  })
+
+  it('refuse a policy over 256 KiB of JSON with 413', async () => {
+    const rules = Array.from({ length: 200 }, (_, i) => ({
+      name: `r${i}`,
+      decision: 'deny' as const,
+      tools: Array.from({ length: 8 }, (_, j) => `tool_${j}_${'x'.repeat(160)}`),
+    }))
+    await expect(a.guardPolicy.set({ rules })).rejects.toMatchObject({
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      details: { limit: 262_144 },
+    })
   })
 })
 

@@ -2,7 +2,10 @@ import { sql } from 'kysely'
 import type { GuardPolicySet, GuardRule } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import type { OrgPolicy } from '../domain/action/check.ts'
-import { DEFAULT_APPROVAL_WINDOW_SECONDS, compileOrgPolicy } from '../domain/policy/org-policy.ts'
+import {
+  DEFAULT_APPROVAL_WINDOW_SECONDS,
+  compileStoredPolicy,
+} from '../domain/policy/org-policy.ts'
 
 type Db = SchemaDb | SchemaTx
 
@@ -24,7 +27,7 @@ export interface GuardPolicy extends GuardPolicyView {
 /** The org's policy with its rules compiled once, as the check cache keeps it. */
 export async function loadGuardPolicy(db: Db, schema: string, orgId: string): Promise<GuardPolicy> {
   const view = await findGuardPolicy(db, schema, orgId)
-  return { ...view, compiled: compileOrgPolicy(view) }
+  return { ...view, compiled: compileStoredPolicy(view) }
 }
 
 export async function findGuardPolicy(

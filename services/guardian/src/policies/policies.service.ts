@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common'
 import { type GuardPolicy, GuardPolicySet } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import {
+  ApiError,
   type AuthContext,
   AuthDenied,
   DB,
@@ -17,6 +18,7 @@ import {
   type GuardPolicyEvent,
   type GuardPolicyState,
   InvalidRule,
+  PolicyTooCostly,
   guardPolicyDecider,
   guardPolicyStreamId,
   parseGuardPolicyEvent,
@@ -67,6 +69,10 @@ export class PoliciesService {
       .catch((err: unknown) => {
         if (err instanceof InvalidRule) {
           throw ValidationFailed(err.message, { rule: err.rule, path: err.path })
+        }
+        if (err instanceof PolicyTooCostly) {
+          const { rule, path, budget, limit, used } = err
+          throw new ApiError(422, err.code, err.message, { rule, path, budget, limit, used })
         }
         throw err
       })

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto'
-import canonicalize from 'canonicalize'
+import { canonicalJson, sha256Hex } from '@tessera/crypto'
+import { CHECK_LIMITS } from './check.ts'
 
 /** Longer summaries are cut to this many characters (code points), as the SDK does. */
-export const MAX_SUMMARY_CHARS = 200
+export const MAX_SUMMARY_CHARS = CHECK_LIMITS.summaryCodePoints
 
 /** The summary as guardian keeps it: at most 200 code points, so no surrogate pair is split. */
 export function keptSummary(summary: string | undefined): string | undefined {
@@ -25,7 +25,5 @@ export function inputDigest(
     ...(summary === undefined ? {} : { summary }),
     ...(params === undefined ? {} : { params }),
   }
-  return createHash('sha256')
-    .update(canonicalize(input) ?? '{}')
-    .digest('hex')
+  return sha256Hex(canonicalJson(input))
 }

@@ -1,7 +1,19 @@
 import type { ActionEffect, CheckDecision, SessionMode } from '@tessera/contracts'
 import { covers } from '../token/token.decider.ts'
 import { type EffectUsed, effectFor } from './effect-classifier.ts'
-import { capabilityFor } from './tool-capability.ts'
+import { capabilityFor, normaliseToolName } from './tool-capability.ts'
+
+/**
+ * What a check request may hold, as POST /v1/actions/check enforces it (actions.controller.ts).
+ * The policy budget counts on them: a pattern over a short field costs less (longestPolicyString).
+ */
+export const CHECK_LIMITS = {
+  actionChars: 100,
+  toolNameChars: 200,
+  /** Longer summaries are cut to this many code points, as the SDK does. */
+  summaryCodePoints: 200,
+  paramsJsonChars: 16 * 1024,
+} as const
 
 /** "May this agent do this, now?", as the caller asks it. */
 export interface CheckRequest {
@@ -37,6 +49,7 @@ export interface SessionFacts {
 export interface PolicyDocument {
   agent: { id: string; capabilities: readonly string[] }
   action: string
+  /** The normalised name (`normaliseToolName`): `transferFunds` is `transfer_funds`. */
   tool: string
   capability: string
   effect: ActionEffect
@@ -161,7 +174,7 @@ function policyDocument(
   return {
     agent: { id: agent.agentId, capabilities: agent.capabilities },
     action: req.action,
-    tool: req.toolName,
+    tool: normaliseToolName(req.toolName),
     capability,
     effect,
     summary: req.toolInputSummary ?? null,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { capabilityFor } from './tool-capability.ts'
+import { capabilityFor, normaliseToolGlob, normaliseToolName } from './tool-capability.ts'
+import { TRANSFER_FUNDS_SPELLINGS } from '../../testing/tool-spellings.ts'
 
 /** What a capability may look like (the shape agents are registered with). */
 const CAPABILITY = /^[a-z0-9_.-]+:[a-z0-9_.*-]+$/
@@ -41,9 +42,9 @@ describe('the capability a tool needs', () => {
   })
 
   it.each([
-    ['webSearch_all', 'websearch:all'],
+    ['webSearch_all', 'web:search_all'],
     ['web_searchAll', 'web:search_all'],
-  ])('with a separator in %j, splits camelCase only after it: %s', (tool, capability) => {
+  ])('with a separator in %j, splits camelCase on both sides of it: %s', (tool, capability) => {
     expect(capabilityFor(tool)).toBe(capability)
   })
 
@@ -77,13 +78,13 @@ describe('the capability a tool needs', () => {
 
   it.each([
     ['web_se@rch!', 'web:se_rch'],
-    ['mail$send', 'tool:mail_send'],
-    ['créer_fichier', 'cr_er:fichier'],
+    ['mail$send', 'mail:send'],
+    ['créer_fichier', 'cr:er_fichier'],
     ['files:read*', 'files:read'],
     ['payments:*', 'tool:payments'],
-    ['web\tsearch', 'tool:web_search'],
+    ['web\tsearch', 'web:search'],
     ['web_se\ud800arch', 'web:se_arch'],
-  ])('replaces what a capability may not hold in %j: %s', (tool, capability) => {
+  ])('reads what a capability may not hold in %j as a separator: %s', (tool, capability) => {
     expect(capabilityFor(tool)).toBe(capability)
   })
 
@@ -113,6 +114,43 @@ describe('the capability a tool needs', () => {
         const capability = capabilityFor(tool)
         return capabilityFor(capability) === capability
       }),
+      { numRuns: 500 },
+    )
+  })
+})
+
+describe('the normalised tool name org rules match', () => {
+  it.each([...TRANSFER_FUNDS_SPELLINGS, 'TransferFunds', '  transfer__funds_ ', 'transfer\tfunds'])(
+    'is transfer_funds for %j',
+    (tool) => {
+      expect(normaliseToolName(tool)).toBe('transfer_funds')
+      expect(capabilityFor(tool)).toBe('transfer:funds')
+    },
+  )
+
+  it.each([
+    ['transfer_funds', 'transfer_funds'],
+    ['Transfer-Funds', 'transfer_funds'],
+    ['db_*', 'db_*'],
+    ['DB-*', 'db_*'],
+    ['db*', 'db*'],
+    ['*Funds', '*funds'],
+    ['*.funds', '*_funds'],
+    ['transferF*', 'transfer_f*'],
+    ['db.?rop', 'db_?rop'],
+    ['*', '*'],
+    ['*-*', '*_*'],
+    ['_db*', 'db*'],
+    ['db.', 'db'],
+    ['db\\*x', 'db_x'],
+  ])('normalises the glob %j to %j', (glob, normalised) => {
+    expect(normaliseToolGlob(glob)).toBe(normalised)
+  })
+
+  it('normalises a glob without wildcards exactly as a name', () => {
+    const nameish = fc.string({ unit: fc.constantFrom(...'aZ9_-./: \t!é'.split('')) })
+    fc.assert(
+      fc.property(nameish, (name) => normaliseToolGlob(name) === normaliseToolName(name)),
       { numRuns: 500 },
     )
   })

@@ -1,6 +1,7 @@
 import { type GuardPolicy, GuardPolicySet, eventParser } from '@tessera/contracts'
-import { InvalidConditionError } from '@tessera/conditions'
 import { compileOrgPolicy } from './org-policy.ts'
+
+export { InvalidRule, PolicyTooCostly } from './org-policy.ts'
 
 export type GuardPolicyEvent = { type: 'GuardPolicySet'; data: GuardPolicySet }
 export type GuardPolicyState = { version: number }
@@ -9,17 +10,6 @@ export type GuardPolicyCommand = {
   orgId: string
   policy: GuardPolicy
   now: Date
-}
-
-export class InvalidRule extends Error {
-  readonly code = 'VALIDATION_ERROR'
-  constructor(
-    readonly rule: string,
-    readonly path: string,
-    message: string,
-  ) {
-    super(`rule ${rule}: ${message}`)
-  }
 }
 
 export const initialState = (): GuardPolicyState => ({ version: 0 })
@@ -42,17 +32,12 @@ export function decide(command: GuardPolicyCommand, state: GuardPolicyState): Gu
   }
 }
 
-/** Every rule must compile (regexes, depth) before it is accepted: checks never see a bad one. */
+/**
+ * Every rule must compile (regexes, depth), and the whole policy within its cost budget, before
+ * it is accepted: checks never see a bad or costly one. Throws InvalidRule or PolicyTooCostly.
+ */
 function set(c: GuardPolicyCommand, state: GuardPolicyState): GuardPolicyEvent[] {
-  for (const rule of c.policy.rules) {
-    try {
-      compileOrgPolicy({ timezone: c.policy.timezone, rules: [rule] })
-    } catch (err) {
-      if (err instanceof InvalidConditionError)
-        throw new InvalidRule(rule.name, err.path, err.message)
-      throw err
-    }
-  }
+  compileOrgPolicy(c.policy)
   const data = {
     ...c.policy,
     orgId: c.orgId,
