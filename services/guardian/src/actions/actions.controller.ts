@@ -24,7 +24,7 @@ import {
   parseInput,
 } from '@tessera/service-kit'
 import { ActionsService } from './actions.service.ts'
-import { CachedApiKeyGuard } from './cached-api-key.guard.ts'
+import { CachedApiKeyGuard } from '../guard-cache/cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
 
 const MAX_PARAMS_BYTES = 16 * 1024

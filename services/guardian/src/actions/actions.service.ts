@@ -11,7 +11,7 @@ import {
   decideCheck,
 } from '../domain/action/check.ts'
 import { DecisionLog } from './decision-log.ts'
-import { GuardCache } from './guard-cache.ts'
+import { GuardCache } from '../guard-cache/guard-cache.ts'
 
 /**
  * The hot path. Reads come from the replica's cache (kept exact by NOTIFY), the decision is

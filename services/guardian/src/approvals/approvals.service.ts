@@ -48,7 +48,7 @@ import {
   parseApprovalEvent,
 } from '../domain/approval/approval.state.ts'
 import { appendCheckRows } from '../actions/checks.repository.ts'
-import { GuardCache } from '../actions/guard-cache.ts'
+import { GuardCache } from '../guard-cache/guard-cache.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import {
   type ApprovalFilter,

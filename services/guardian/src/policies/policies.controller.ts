@@ -3,7 +3,7 @@ import { GuardPolicy } from '@tessera/contracts'
 import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { DEFAULT_APPROVAL_WINDOW_SECONDS } from '../domain/policy/org-policy.ts'
 import { PoliciesService } from './policies.service.ts'
-import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
+import { CacheBarrierInterceptor } from '../guard-cache/cache-barrier.interceptor.ts'
 
 const PolicyBody = GuardPolicy.extend({
   timezone: GuardPolicy.shape.timezone.default('UTC'),
