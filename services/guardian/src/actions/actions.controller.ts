@@ -25,7 +25,7 @@ import {
 } from '@tessera/service-kit'
 import { CHECK_LIMITS } from '../domain/action/check.ts'
 import { ActionsService } from './actions.service.ts'
-import { CachedApiKeyGuard } from './cached-api-key.guard.ts'
+import { CachedApiKeyGuard } from '../guard-cache/cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
 
 const { actionChars, toolNameChars } = CHECK_LIMITS

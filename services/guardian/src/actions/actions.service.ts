@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { ActionCheckResult, ActionChecked } from '@tessera/contracts'
 import { type AuthContext, NotFound, newTimeOrderedId } from '@tessera/service-kit'
-import { type Elevation, ApprovalsService } from '../approvals/approvals.service.ts'
+import { ApprovalsService } from '../approvals/approvals.service.ts'
 import { inputDigest, keptSummary } from '../domain/action/check-input.ts'
 import {
   type CheckOutcome,
@@ -10,14 +10,15 @@ import {
   CheckedSessionNotFound,
   decideCheck,
 } from '../domain/action/check.ts'
+import { applyElevation } from '../domain/action/elevation.ts'
 import { DecisionLog } from './decision-log.ts'
-import { GuardCache } from './guard-cache.ts'
+import { GuardCache } from '../guard-cache/guard-cache.ts'
 
 /**
  * The hot path. Reads come from the replica's cache (kept exact by NOTIFY), the decision is
- * pure, and the answer waits only for its row in the group-committed decision log. Only a
- * check that needs elevation touches Postgres on its own, to file or use an approval, and its
- * row commits with that. `req.toolInputSummary` is the whole summary as sent: an approval is
+ * pure (`decideCheck`, then `applyElevation` once an approval is known), and the answer waits
+ * only for its row in the group-committed decision log. Only a check that needs elevation
+ * touches Postgres on its own, to file or use an approval, and its row commits with that. `req.toolInputSummary` is the whole summary as sent: an approval is
  * bound to its digest, and only the first 200 characters are kept.
  */
 @Injectable()
@@ -91,20 +92,9 @@ export class ActionsService {
       },
       policy.approvalWindowSeconds,
       now,
-      (e) => rowOf(elevated(outcome, e), e.approvalId),
+      (e) => rowOf(applyElevation(outcome, e), e.approvalId),
     )
-    return answer(checkId, elevated(outcome, elevation), elevation.approvalId)
-  }
-}
-
-/** An approved elevation that was used turns the check into an allow. */
-function elevated(outcome: CheckOutcome, e: Elevation): CheckOutcome {
-  if (!e.granted) return outcome
-  return {
-    ...outcome,
-    decision: 'allow',
-    rule: 'elevation.approved',
-    reason: `approved elevation ${e.approvalId} (required by ${outcome.rule}) was used; it lets one call through`,
+    return answer(checkId, applyElevation(outcome, elevation), elevation.approvalId)
   }
 }
 

@@ -22,7 +22,7 @@ import {
 } from '@tessera/service-kit'
 import { parseEd25519PublicKey } from '../domain/agent/agent-key.ts'
 import { AgentsService } from './agents.service.ts'
-import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
+import { CacheBarrierInterceptor } from '../guard-cache/cache-barrier.interceptor.ts'
 
 const METADATA_MAX_BYTES = 16 * 1024
 

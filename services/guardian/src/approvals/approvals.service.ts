@@ -47,8 +47,9 @@ import {
   type ApprovalState,
   parseApprovalEvent,
 } from '../domain/approval/approval.state.ts'
+import type { Elevation } from '../domain/action/elevation.ts'
 import { appendCheckRows } from '../actions/decision-log.ts'
-import { GuardCache } from '../actions/guard-cache.ts'
+import { GuardCache } from '../guard-cache/guard-cache.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import {
   type ApprovalFilter,
@@ -79,12 +80,6 @@ export interface ElevationRequest extends ElevationKey {
   checkId: string
   rule: string
   reason: string
-}
-
-/** How a check needing elevation ends: a pending approval, or an approved one it used. */
-export interface Elevation {
-  approvalId: string
-  granted: boolean
 }
 
 /** The key that decides, and its user: who decided, whatever note the body gives. */

@@ -22,7 +22,7 @@ import {
 } from '@tessera/service-kit'
 import { MAX_DELEGATION_TTL_SECONDS } from '../domain/delegation/delegation.decider.ts'
 import { DelegationsService } from './delegations.service.ts'
-import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
+import { CacheBarrierInterceptor } from '../guard-cache/cache-barrier.interceptor.ts'
 
 const CreateBody = z.object({
   fromAgentId: z.string().min(1).max(100),

@@ -14,7 +14,7 @@ import { z } from 'zod'
 import { ApiKeyRole } from '@tessera/contracts'
 import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { KeysService } from './keys.service.ts'
-import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
+import { CacheBarrierInterceptor } from '../guard-cache/cache-barrier.interceptor.ts'
 
 const IssueBody = z.object({
   name: z.string().trim().min(1).max(200).optional(),

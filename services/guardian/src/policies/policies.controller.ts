@@ -10,7 +10,7 @@ import {
 } from '@tessera/service-kit'
 import { DEFAULT_APPROVAL_WINDOW_SECONDS } from '../domain/policy/org-policy.ts'
 import { PoliciesService } from './policies.service.ts'
-import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
+import { CacheBarrierInterceptor } from '../guard-cache/cache-barrier.interceptor.ts'
 
 const PolicyBody = GuardPolicy.extend({
   timezone: GuardPolicy.shape.timezone.default('UTC'),

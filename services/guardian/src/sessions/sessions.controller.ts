@@ -13,7 +13,7 @@ import { z } from 'zod'
 import { Capability, SessionMode } from '@tessera/contracts'
 import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { SessionsService } from './sessions.service.ts'
-import { CacheBarrierInterceptor } from '../actions/cache-barrier.interceptor.ts'
+import { CacheBarrierInterceptor } from '../guard-cache/cache-barrier.interceptor.ts'
 
 const InitBody = z.object({
   agentId: z.string().min(1).max(100),
