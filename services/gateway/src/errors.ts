@@ -86,6 +86,16 @@ export function frameworkError(
   _request: FastifyRequest,
   reply: FastifyReply,
 ): void {
+  if (error.code === 'FST_ERR_BAD_URL') {
+    // the services' own word for it (service-kit's input rules), so a client sees one code
+    const message = 'the path is not valid percent-encoded UTF-8'
+    void reply.code(400).send({
+      code: 'VALIDATION_ERROR',
+      message,
+      details: { issues: [{ in: 'path', path: '', message }] },
+    } satisfies ApiError)
+    return
+  }
   const { status, body } = toApiError(error, 0)
   void reply.code(status).send(body)
 }

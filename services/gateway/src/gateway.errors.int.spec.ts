@@ -31,10 +31,10 @@ describe('gateway error bodies', () => {
     await upstream.close()
   })
 
-  it('answers 400 BAD_REQUEST to a path with a broken %-escape', async () => {
+  it('answers 400 VALIDATION_ERROR, as the services do, to a path with a broken %-escape', async () => {
     const res = await send(base, 'GET', '/v1/agents/%E0%A4%A')
     expect(res.status).toBe(400)
-    expect(ErrorBody.parse(res.json).code).toBe('BAD_REQUEST')
+    expect(ErrorBody.parse(res.json).code).toBe('VALIDATION_ERROR')
     expect(res.headers['content-type']).toMatch(/^application\/json/)
   })
 
