@@ -4,6 +4,7 @@ import { Body, Controller, Get, Module, Param, Post, Query } from '@nestjs/commo
 import { z } from 'zod'
 import { ErrorBody, type InProcessService, startInProcess } from '@tessera/testing'
 import { NotFound } from './errors.ts'
+import { NoApiKey } from './roles.ts'
 import { pageQuery } from './page-cursor.ts'
 import { QueryTime, parseInput } from './validation.ts'
 
@@ -17,6 +18,7 @@ const Thing = z.object({ name: z.string().max(100), tags: z.array(z.string()).op
 const ListQuery = pageQuery().extend({ from: QueryTime.optional(), to: QueryTime.optional() })
 
 @Controller('v1/things')
+@NoApiKey('a bare test service: the input rules hold before any key is looked at')
 class ThingsController {
   @Post()
   create(@Body() body: unknown) {
