@@ -20,6 +20,7 @@ export {
   subjectRoot,
 } from './subjects.ts'
 export type { Context } from './subjects.ts'
+export type { Decider } from './decider.ts'
 export { EVENT_REGISTRY, findEventDefinition, subjectOf } from './registry.ts'
 export type { EventDefinition, RegisteredEvent } from './registry.ts'
 export {

@@ -25,7 +25,6 @@ import {
   type AuthContext,
   CONFIG,
   DB,
-  type DeciderOf,
   EVENT_LOG,
   type EventLog,
   LOGGER,
@@ -42,11 +41,6 @@ import {
   approvalDecider,
   approvalStreamId,
 } from '../domain/approval/approval.decider.ts'
-import {
-  type ApprovalEvent,
-  type ApprovalState,
-  parseApprovalEvent,
-} from '../domain/approval/approval.state.ts'
 import { appendCheckRows } from '../actions/checks.repository.ts'
 import { GuardCache } from '../actions/guard-cache.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
@@ -64,11 +58,6 @@ import {
   markDenied,
   markExpired,
 } from './approvals.repository.ts'
-
-const approvalLog: DeciderOf<ApprovalCommand, ApprovalEvent, ApprovalState> = {
-  ...approvalDecider,
-  parse: parseApprovalEvent,
-}
 
 /** What a check needing elevation asks for, beyond the key it is filed under. */
 export interface ElevationRequest extends ElevationKey {
@@ -213,7 +202,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
         checkId: req.checkId,
         now,
       }
-      const [e] = await this.log.handle(approvalStreamId(usable), approvalLog, command, ctx, tx)
+      const [e] = await this.log.handle(approvalStreamId(usable), approvalDecider, command, ctx, tx)
       await markConsumed(tx, this.schema, ApprovalConsumed.parse(e?.data))
       return { approvalId: usable, granted: true }
     }
@@ -242,7 +231,13 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       windowSeconds,
       now,
     }
-    const [e] = await this.log.handle(approvalStreamId(approvalId), approvalLog, command, ctx, tx)
+    const [e] = await this.log.handle(
+      approvalStreamId(approvalId),
+      approvalDecider,
+      command,
+      ctx,
+      tx,
+    )
     await insertApproval(tx, this.schema, ApprovalRequested.parse(e?.data))
     return { approvalId, granted: false }
   }
@@ -258,7 +253,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       .execute(async (tx) => {
         const [e] = await this.log.handle(
           approvalStreamId(approvalId),
-          approvalLog,
+          approvalDecider,
           command,
           apiKeyActor(auth),
           tx,
@@ -288,7 +283,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     const ctx: AppendContext = { actor: { kind: 'system', id: 'approval-sweeper' } }
     const [e] = await this.log.handle(
       approvalStreamId(approvalId),
-      approvalLog,
+      approvalDecider,
       { type: 'Expire', now },
       ctx,
       tx,

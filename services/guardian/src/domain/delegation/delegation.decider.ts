@@ -1,3 +1,4 @@
+import type { Decider } from '@tessera/contracts'
 import { type TokenHolder, covers } from '../token/token.decider.ts'
 import {
   type Delegation,
@@ -5,6 +6,7 @@ import {
   type DelegationState,
   evolve,
   initialState,
+  parseDelegationEvent,
 } from './delegation.state.ts'
 
 /** The longest chain: a root delegation (depth 1) and two re-delegations below it. */
@@ -255,5 +257,10 @@ export function derivedFrom(rootId: string, candidates: readonly Delegation[]): 
   return found
 }
 
-export const delegationDecider = { decide, evolve, initialState }
+export const delegationDecider: Decider<DelegationCommand, DelegationEvent, DelegationState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseDelegationEvent,
+}
 export const delegationStreamId = (delegationId: string) => `delegation-${delegationId}`

@@ -1,4 +1,11 @@
-import { type TokenEvent, type TokenState, evolve, initialState } from './token.state.ts'
+import type { Decider } from '@tessera/contracts'
+import {
+  type TokenEvent,
+  type TokenState,
+  evolve,
+  initialState,
+  parseTokenEvent,
+} from './token.state.ts'
 
 /** The longest a capability token may live: one day. Short-lived is the point of them. */
 export const MAX_TOKEN_TTL_SECONDS = 86_400
@@ -113,5 +120,10 @@ function revoke(
   ]
 }
 
-export const tokenDecider = { decide, evolve, initialState }
+export const tokenDecider: Decider<TokenCommand, TokenEvent, TokenState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseTokenEvent,
+}
 export const tokenStreamId = (tokenId: string) => `token-${tokenId}`
