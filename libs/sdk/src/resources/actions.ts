@@ -1,27 +1,14 @@
 import type {
+  ActionCheckRequest,
   ActionCheckResult,
   ActionChecked,
-  ActionEffect,
   CheckDecision,
 } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { segment } from '../http.ts'
 
-export interface ActionCheckRequest {
-  agentId: string
-  toolName: string
-  /** The kind of action; guardian's default is `tool_call`. */
-  action?: string
-  /** What the call is about, in a few words; guardian keeps at most 200 characters. */
-  toolInputSummary?: string
-  sessionId?: string
-  /** Omitted: guardian classifies it from the tool name, and `confidence` says how surely. */
-  actionEffect?: ActionEffect
-  /** Only for the org's rules (`/params/amount`); guardian evaluates them and never stores them. */
-  params?: Record<string, unknown>
-}
-
-export type { ActionCheckResult }
+/** The shapes guardian validates and answers with, from the contracts it is built on. */
+export type { ActionCheckRequest, ActionCheckResult }
 
 export interface ListChecksRequest {
   agentId?: string

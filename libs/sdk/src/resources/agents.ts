@@ -1,40 +1,14 @@
-import type { AgentRegistered } from '@tessera/contracts'
+import type { Agent, AgentStatus, ListAgentsFilter, RegisterAgentRequest } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { paginate, segment } from '../http.ts'
 
-export type AgentStatus = 'active' | 'revoked'
+/** The shapes guardian validates and answers with, from the contracts it is built on. */
+export type { Agent, AgentStatus }
 
-/** An agent as guardian shows it. */
-export interface Agent {
-  id: string
-  orgId: string
-  name: string
-  framework: string
-  capabilities: string[]
-  metadata: Record<string, unknown>
-  status: AgentStatus
-  /** The Arden handle, `A-` and 8 hex digits. */
-  handle: string
-  /** Ed25519 public key, 32 bytes, base64url; only when one was registered. */
-  publicKey?: string
-  /** `did:key` of the public key, when there is one. */
-  did?: string
-  createdAt: string
-  revokedAt?: string
-  revokedReason?: string
-}
+/** The registration fields; `publicKey` is an Ed25519 key (base64url, base64 or `z6Mk…`). */
+export type CreateAgentRequest = RegisterAgentRequest
 
-/** The registration fields are those of the `AgentRegistered` contract. */
-export interface CreateAgentRequest extends Pick<
-  AgentRegistered,
-  'name' | 'framework' | 'capabilities' | 'metadata'
-> {
-  /** Ed25519 public key: 32 bytes as base64url or base64, or a `z6Mk…` did:key. */
-  publicKey?: string
-}
-
-export interface ListAgentsRequest {
-  status?: AgentStatus
+export type ListAgentsRequest = ListAgentsFilter & {
   /** 1 to 100; guardian's default is 50. */
   limit?: number
   /** `nextCursor` of the previous page. */

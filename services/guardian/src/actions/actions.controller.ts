@@ -10,7 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common'
 import { z } from 'zod'
-import { ActionEffect, CheckDecision } from '@tessera/contracts'
+import { ActionCheckBody, CheckDecision } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import {
   Auth,
@@ -26,25 +26,6 @@ import {
 import { ActionsService } from './actions.service.ts'
 import { CachedApiKeyGuard } from './cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
-
-const MAX_PARAMS_BYTES = 16 * 1024
-
-const CheckBody = z.object({
-  agentId: z.string().min(1).max(100),
-  action: z.string().trim().min(1).max(100).default('tool_call'),
-  toolName: z.string().trim().min(1).max(200),
-  /** Whole here: an approval is bound to its digest; the service keeps the first 200. */
-  toolInputSummary: z.string().max(100_000).optional(),
-  sessionId: z.string().min(1).max(100).optional(),
-  actionEffect: ActionEffect.optional(),
-  /** For org rules only (`/params/amount`); never stored. */
-  params: z
-    .record(z.string(), z.unknown())
-    .refine((p) => JSON.stringify(p).length <= MAX_PARAMS_BYTES, {
-      message: `must be at most ${MAX_PARAMS_BYTES} bytes of JSON`,
-    })
-    .optional(),
-})
 
 const ListQuery = pageQuery(500).extend({
   agentId: z.string().max(100).optional(),
@@ -70,7 +51,7 @@ export class ActionsController {
   @Roles('admin', 'member')
   @HttpCode(200)
   check(@Auth() auth: AuthContext, @Body() body: unknown) {
-    return this.actions.check(auth, parseInput(CheckBody, body))
+    return this.actions.check(auth, parseInput(ActionCheckBody, body))
   }
 
   /** The decision log, newest first; filter by agent, session, decision, rule or time. */

@@ -1,4 +1,4 @@
-import type { Decider } from '@tessera/contracts'
+import { type Decider, MAX_DELEGATION_TTL_SECONDS } from '@tessera/contracts'
 import { type TokenHolder, covers } from '../token/token.decider.ts'
 import {
   type Delegation,
@@ -12,7 +12,7 @@ import {
 /** The longest chain: a root delegation (depth 1) and two re-delegations below it. */
 export const MAX_DELEGATION_DEPTH = 3
 /** The longest a delegation may live: one day, like a capability token. */
-export const MAX_DELEGATION_TTL_SECONDS = 86_400
+export { MAX_DELEGATION_TTL_SECONDS }
 
 export type DelegationCommand =
   | {

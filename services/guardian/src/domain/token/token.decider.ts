@@ -1,4 +1,4 @@
-import type { Decider } from '@tessera/contracts'
+import { type Decider, MAX_TOKEN_TTL_SECONDS } from '@tessera/contracts'
 import {
   type TokenEvent,
   type TokenState,
@@ -7,8 +7,8 @@ import {
   parseTokenEvent,
 } from './token.state.ts'
 
-/** The longest a capability token may live: one day. Short-lived is the point of them. */
-export const MAX_TOKEN_TTL_SECONDS = 86_400
+/** The longest a capability token may live: one day (the contract's limit). Short-lived is the point of them. */
+export { MAX_TOKEN_TTL_SECONDS }
 
 /** What the decider needs to know about the agent a token is for (the shell reads it). */
 export interface TokenHolder {
