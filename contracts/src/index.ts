@@ -59,7 +59,7 @@ export {
 } from './events/action.events.ts'
 export { GuardPolicy, GuardPolicySet, GuardRule } from './events/policy.events.ts'
 export type { ActionCheckResult, Approval, ApprovalStatus } from './http/guard.views.ts'
-export type { Page } from './http/page.ts'
+export type { Page, PageRequest } from './http/page.ts'
 export { ActionCheckBody, MAX_CHECK_PARAMS_BYTES } from './http/actions.http.ts'
 export type { ActionCheckRequest } from './http/actions.http.ts'
 export {

@@ -3,14 +3,12 @@ import type {
   ActionCheckResult,
   ActionChecked,
   CheckDecision,
+  PageRequest,
 } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { segment } from '../http.ts'
 
-/** The shapes guardian validates and answers with, from the contracts it is built on. */
-export type { ActionCheckRequest, ActionCheckResult }
-
-export interface ListChecksRequest {
+export interface ListChecksRequest extends PageRequest {
   agentId?: string
   sessionId?: string
   decision?: CheckDecision
@@ -19,8 +17,6 @@ export interface ListChecksRequest {
   from?: string
   /** ISO 8601; exclusive. */
   to?: string
-  limit?: number
-  cursor?: string
 }
 
 export type CheckPage = Page<ActionChecked>

@@ -1,19 +1,11 @@
-import type { Agent, AgentStatus, ListAgentsFilter, RegisterAgentRequest } from '@tessera/contracts'
+import type { Agent, ListAgentsFilter, PageRequest, RegisterAgentRequest } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { paginate, segment } from '../http.ts'
 
-/** The shapes guardian validates and answers with, from the contracts it is built on. */
-export type { Agent, AgentStatus }
-
-/** The registration fields; `publicKey` is an Ed25519 key (base64url, base64 or `z6Mk…`). */
+/** `POST /v1/agents`; the contract's `RegisterAgentRequest`. */
 export type CreateAgentRequest = RegisterAgentRequest
 
-export type ListAgentsRequest = ListAgentsFilter & {
-  /** 1 to 100; guardian's default is 50. */
-  limit?: number
-  /** `nextCursor` of the previous page. */
-  cursor?: string
-}
+export type ListAgentsRequest = ListAgentsFilter & PageRequest
 
 export type AgentPage = Page<Agent>
 

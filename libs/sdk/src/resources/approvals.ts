@@ -1,14 +1,8 @@
-import type { Approval, ApprovalStatus, ListApprovalsFilter } from '@tessera/contracts'
+import type { Approval, ListApprovalsFilter, PageRequest } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { segment } from '../http.ts'
 
-/** The shapes guardian answers with, from the contracts it is built on. */
-export type { Approval, ApprovalStatus }
-
-export type ListApprovalsRequest = ListApprovalsFilter & {
-  limit?: number
-  cursor?: string
-}
+export type ListApprovalsRequest = ListApprovalsFilter & PageRequest
 
 export type ApprovalPage = Page<Approval>
 

@@ -2,32 +2,19 @@ import type {
   CreateDelegationRequest,
   DelegatedSession,
   Delegation,
-  DelegationStatus,
   ListDelegationsFilter,
+  PageRequest,
   RevokedDelegation,
   StartDelegatedSessionRequest,
 } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { paginate, segment } from '../http.ts'
 
-/** The shapes guardian validates and answers with, from the contracts it is built on. */
-export type {
-  CreateDelegationRequest,
-  DelegatedSession,
-  Delegation,
-  DelegationStatus,
-  RevokedDelegation,
-}
-
-export type ListDelegationsRequest = ListDelegationsFilter & {
-  /** 1 to 100; guardian's default is 50. */
-  limit?: number
-  /** `nextCursor` of the previous page. */
-  cursor?: string
-}
+export type ListDelegationsRequest = ListDelegationsFilter & PageRequest
 
 export type DelegationPage = Page<Delegation>
 
+/** `POST /v1/delegations/:id/sessions`; the contract's `StartDelegatedSessionRequest`. */
 export type InitDelegatedSessionRequest = StartDelegatedSessionRequest
 
 /** `client.delegations`: agents handing part of their authority to other agents of the org. */

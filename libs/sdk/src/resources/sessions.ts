@@ -2,8 +2,7 @@ import type { Session, StartSessionRequest } from '@tessera/contracts'
 import type { HttpClient } from '../http.ts'
 import { segment } from '../http.ts'
 
-/** The shapes guardian validates and answers with, from the contracts it is built on. */
-export type { Session }
+/** `POST /v1/sessions`; the contract's `StartSessionRequest`. */
 export type InitSessionRequest = StartSessionRequest
 
 /** `client.sessions`: an agent's connection to a server, with its mode and counters. */

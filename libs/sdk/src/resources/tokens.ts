@@ -1,5 +1,4 @@
 import type {
-  InactiveReason,
   IntrospectTokenRequest,
   IssuedToken,
   IssueTokenRequest,
@@ -8,16 +7,6 @@ import type {
 } from '@tessera/contracts'
 import type { HttpClient } from '../http.ts'
 import { segment } from '../http.ts'
-
-/** The shapes guardian validates and answers with, from the contracts it is built on. */
-export type {
-  InactiveReason,
-  IntrospectTokenRequest,
-  IssuedToken,
-  IssueTokenRequest,
-  RevokedToken,
-  TokenIntrospection,
-}
 
 /** `client.tokens`: opaque, short-lived capability tokens, checked only by introspection. */
 export class TokensResource {
