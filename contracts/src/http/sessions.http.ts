@@ -30,7 +30,7 @@ export interface Session {
   closedAt: string | null
   closeReason: string | null
   /** Set for a session opened from a delegation. */
-  delegationId?: string | null
+  delegationId: string | null
   /** When a delegated session's authority ends: its delegation's expiry. */
-  expiresAt?: string | null
+  expiresAt: string | null
 }
