@@ -20,6 +20,7 @@ export {
   subjectRoot,
 } from './subjects.ts'
 export type { Context } from './subjects.ts'
+export type { Decider } from './decider.ts'
 export { EVENT_REGISTRY, findEventDefinition, subjectOf } from './registry.ts'
 export type { EventDefinition, RegisteredEvent } from './registry.ts'
 export {
@@ -58,6 +59,49 @@ export {
 } from './events/action.events.ts'
 export { GuardPolicy, GuardPolicySet, GuardRule } from './events/policy.events.ts'
 export type { ActionCheckResult, Approval, ApprovalStatus } from './http/guard.views.ts'
+export type { Page, PageRequest } from './http/page.ts'
+export {
+  ACTION_CHECK_LIMITS,
+  ActionCheckBody,
+  MAX_CHECK_PARAMS_BYTES,
+} from './http/actions.http.ts'
+export type { ActionCheckRequest } from './http/actions.http.ts'
+export {
+  AGENT_METADATA_MAX_BYTES,
+  AgentStatus,
+  ListAgentsFilter,
+  RegisterAgentBody,
+  RevokeAgentBody,
+} from './http/agents.http.ts'
+export type { Agent, RegisterAgentRequest } from './http/agents.http.ts'
+export { DecideApprovalBody, ListApprovalsFilter } from './http/approvals.http.ts'
+export type { DecideApprovalRequest } from './http/approvals.http.ts'
+export {
+  CreateDelegationBody,
+  DelegationStatus,
+  ListDelegationsFilter,
+  MAX_DELEGATION_TTL_SECONDS,
+  RevokeDelegationBody,
+  StartDelegatedSessionBody,
+} from './http/delegations.http.ts'
+export type {
+  CreateDelegationRequest,
+  DelegatedSession,
+  Delegation,
+  RevokedDelegation,
+  StartDelegatedSessionRequest,
+} from './http/delegations.http.ts'
+export { StartSessionBody } from './http/sessions.http.ts'
+export type { Session, StartSessionRequest } from './http/sessions.http.ts'
+export { IntrospectTokenBody, IssueTokenBody, MAX_TOKEN_TTL_SECONDS } from './http/tokens.http.ts'
+export type {
+  InactiveReason,
+  IntrospectTokenRequest,
+  IssuedToken,
+  IssueTokenRequest,
+  RevokedToken,
+  TokenIntrospection,
+} from './http/tokens.http.ts'
 export { Condition, isJsonPointer } from './conditions/condition.ts'
 export type {
   AllCondition,

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { OrgId } from './guardian.events.ts'
 
 /** Money on the wire: integer micro-units as a decimal string (1 USDC = 1000000). */
-export const MicroUnits = z.string().regex(/^-?\d{1,38}$/, 'must be integer micro-units as a string')
+export const MicroUnits = z
+  .string()
+  .regex(/^-?\d{1,38}$/, 'must be integer micro-units as a string')
 
 /** ingest: the org's telemetry redaction setting, provisioned empty when the org appears. */
 export const RedactionPolicySet = z.object({

@@ -8,7 +8,7 @@ import {
   NetworkError,
   TesseraError,
 } from './errors.ts'
-import type { ActionCheckResult } from './resources/actions.ts'
+import type { ActionCheckResult } from '@tessera/contracts'
 
 /** What guardian keeps of a summary, and what the guard sends at most. */
 export const MAX_INPUT_CHARS = 200

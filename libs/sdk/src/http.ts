@@ -1,3 +1,4 @@
+import type { Page } from '@tessera/contracts'
 import { NetworkError, TesseraError, errorFromResponse } from './errors.ts'
 
 export type Query = Record<string, string | number | boolean | undefined>
@@ -97,11 +98,7 @@ export class HttpClient {
   }
 }
 
-/** A page of a list; newest first, and `nextCursor` is null on the last page. */
-export interface Page<T> {
-  items: T[]
-  nextCursor: string | null
-}
+export type { Page }
 
 /** Every item of `list`, page after page, fetching the next page only when needed. */
 export async function* paginate<T>(

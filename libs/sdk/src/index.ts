@@ -20,46 +20,46 @@ export { agentCardPayload } from '@tessera/crypto'
 
 export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
+/** The wire shapes guardian validates and answers with, from the contracts it is built on. */
 export type {
+  ActionCheckRequest,
+  ActionCheckResult,
   Agent,
-  AgentsResource,
-  AgentPage,
   AgentStatus,
-  CreateAgentRequest,
-  ListAgentsRequest,
-} from './resources/agents.ts'
-export type {
+  Approval,
+  ApprovalStatus,
+  CreateDelegationRequest,
+  DelegatedSession,
+  Delegation,
+  DelegationStatus,
   InactiveReason,
   IntrospectTokenRequest,
   IssuedToken,
   IssueTokenRequest,
+  Page,
+  PageRequest,
+  RevokedDelegation,
   RevokedToken,
+  Session,
   TokenIntrospection,
-  TokensResource,
-} from './resources/tokens.ts'
+} from '@tessera/contracts'
 export type {
-  CreateDelegationRequest,
-  DelegatedSession,
-  Delegation,
+  AgentsResource,
+  AgentPage,
+  CreateAgentRequest,
+  ListAgentsRequest,
+} from './resources/agents.ts'
+export type { TokensResource } from './resources/tokens.ts'
+export type {
   DelegationPage,
-  DelegationStatus,
   DelegationsResource,
   InitDelegatedSessionRequest,
   ListDelegationsRequest,
-  RevokedDelegation,
 } from './resources/delegations.ts'
+export type { ActionsResource, CheckPage, ListChecksRequest } from './resources/actions.ts'
+export type { InitSessionRequest, SessionsResource } from './resources/sessions.ts'
 export type {
-  ActionCheckRequest,
-  ActionCheckResult,
-  ActionsResource,
-  CheckPage,
-  ListChecksRequest,
-} from './resources/actions.ts'
-export type { InitSessionRequest, Session, SessionsResource } from './resources/sessions.ts'
-export type {
-  Approval,
   ApprovalPage,
-  ApprovalStatus,
   ApprovalsResource,
   ListApprovalsRequest,
 } from './resources/approvals.ts'

@@ -50,4 +50,19 @@ describe('the published package', () => {
       import: './dist/index.js',
     })
   })
+
+  it('declares no wire shape of its own: guardian and the SDK share those of @tessera/contracts', () => {
+    // The shapes guardian's controllers validate and answer with live in contracts/src/http;
+    // a resource may name them (`type CreateAgentRequest = RegisterAgentRequest`) or combine
+    // them (`ListAgentsFilter & PageRequest`), but not write a field of its own.
+    const ownShapes: string[] = []
+    for (const file of ['agents', 'sessions', 'delegations', 'approvals', 'tokens']) {
+      const source = readFileSync(resolve(here, 'resources', `${file}.ts`), 'utf8')
+      for (const [declaration] of source.matchAll(
+        /^export (?:interface \w+[^{]*\{|type \w+(?:<[^>]*>)? =[^\n]*[{|]\s*$)/gm,
+      ))
+        ownShapes.push(`${file}.ts: ${declaration}`)
+    }
+    expect(ownShapes).toEqual([])
+  })
 })

@@ -1,5 +1,5 @@
 import { context, propagation } from '@opentelemetry/api'
-import type { AnyEnvelope, Envelope } from '@tessera/contracts'
+import type { AnyEnvelope, Decider, Envelope } from '@tessera/contracts'
 import {
   type AppendContext,
   type ExpectedVersion,
@@ -38,7 +38,7 @@ export class EventLog {
    */
   async handle<C, E extends NewEvent, S>(
     streamId: string,
-    decider: DeciderOf<C, E, S>,
+    decider: Decider<C, E, S>,
     command: C,
     ctx: AppendContext,
     tx?: SchemaTx,
@@ -62,15 +62,6 @@ export function activeTraceparent(): string | null {
   const carrier: Record<string, string> = {}
   propagation.inject(context.active(), carrier)
   return carrier['traceparent'] ?? null
-}
-
-/** A pure decider plus how to read its events back from the log. */
-export interface DeciderOf<C, E, S> {
-  decide(command: C, state: S): E[]
-  evolve(state: S, event: E): S
-  initialState(): S
-  /** Validates a stored envelope into the decider's event type. */
-  parse(e: AnyEnvelope): E
 }
 
 /** Append context for events caused by a consumed event: same correlation and trace. */

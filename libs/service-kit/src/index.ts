@@ -20,7 +20,6 @@ export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './
 export { EventConsumer, On, toProjection } from './event-consumer.ts'
 export type { EventHandler } from './event-consumer.ts'
 export { EventLog, causedBy } from './event-log.ts'
-export type { DeciderOf } from './event-log.ts'
 export { HttpExceptionFilter } from './http-exception.filter.ts'
 export { allMigrations, runService } from './run-service.ts'
 export type { RunningService, ServiceDefinition } from './run-service.ts'

@@ -2,7 +2,6 @@ export { freshBus } from './bus.ts'
 export type { TestBus } from './bus.ts'
 export { spec } from './decider-spec.ts'
 export { metadataFor } from './fixtures.ts'
-export type { Decider } from './decider-spec.ts'
 export {
   eventually,
   freshSchema,

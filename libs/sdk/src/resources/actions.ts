@@ -1,29 +1,14 @@
 import type {
+  ActionCheckRequest,
   ActionCheckResult,
   ActionChecked,
-  ActionEffect,
   CheckDecision,
+  PageRequest,
 } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { segment } from '../http.ts'
 
-export interface ActionCheckRequest {
-  agentId: string
-  toolName: string
-  /** The kind of action; guardian's default is `tool_call`. */
-  action?: string
-  /** What the call is about, in a few words; guardian keeps at most 200 characters. */
-  toolInputSummary?: string
-  sessionId?: string
-  /** Omitted: guardian classifies it from the tool name, and `confidence` says how surely. */
-  actionEffect?: ActionEffect
-  /** Only for the org's rules (`/params/amount`); guardian evaluates them and never stores them. */
-  params?: Record<string, unknown>
-}
-
-export type { ActionCheckResult }
-
-export interface ListChecksRequest {
+export interface ListChecksRequest extends PageRequest {
   agentId?: string
   sessionId?: string
   decision?: CheckDecision
@@ -32,8 +17,6 @@ export interface ListChecksRequest {
   from?: string
   /** ISO 8601; exclusive. */
   to?: string
-  limit?: number
-  cursor?: string
 }
 
 export type CheckPage = Page<ActionChecked>

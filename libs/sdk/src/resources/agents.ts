@@ -1,45 +1,11 @@
-import type { AgentRegistered } from '@tessera/contracts'
+import type { Agent, ListAgentsFilter, PageRequest, RegisterAgentRequest } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { paginate, segment } from '../http.ts'
 
-export type AgentStatus = 'active' | 'revoked'
+/** `POST /v1/agents`; the contract's `RegisterAgentRequest`. */
+export type CreateAgentRequest = RegisterAgentRequest
 
-/** An agent as guardian shows it. */
-export interface Agent {
-  id: string
-  orgId: string
-  name: string
-  framework: string
-  capabilities: string[]
-  metadata: Record<string, unknown>
-  status: AgentStatus
-  /** The Arden handle, `A-` and 8 hex digits. */
-  handle: string
-  /** Ed25519 public key, 32 bytes, base64url; only when one was registered. */
-  publicKey?: string
-  /** `did:key` of the public key, when there is one. */
-  did?: string
-  createdAt: string
-  revokedAt?: string
-  revokedReason?: string
-}
-
-/** The registration fields are those of the `AgentRegistered` contract. */
-export interface CreateAgentRequest extends Pick<
-  AgentRegistered,
-  'name' | 'framework' | 'capabilities' | 'metadata'
-> {
-  /** Ed25519 public key: 32 bytes as base64url or base64, or a `z6Mk…` did:key. */
-  publicKey?: string
-}
-
-export interface ListAgentsRequest {
-  status?: AgentStatus
-  /** 1 to 100; guardian's default is 50. */
-  limit?: number
-  /** `nextCursor` of the previous page. */
-  cursor?: string
-}
+export type ListAgentsRequest = ListAgentsFilter & PageRequest
 
 export type AgentPage = Page<Agent>
 

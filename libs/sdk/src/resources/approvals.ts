@@ -1,17 +1,8 @@
-import type { Approval, ApprovalStatus } from '@tessera/contracts'
+import type { Approval, ListApprovalsFilter, PageRequest } from '@tessera/contracts'
 import type { HttpClient, Page } from '../http.ts'
 import { segment } from '../http.ts'
 
-/** The shapes guardian answers with, from the contracts it is built on. */
-export type { Approval, ApprovalStatus }
-
-export interface ListApprovalsRequest {
-  /** `pending`: waiting for a decision now. */
-  status?: ApprovalStatus
-  agentId?: string
-  limit?: number
-  cursor?: string
-}
+export type ListApprovalsRequest = ListApprovalsFilter & PageRequest
 
 export type ApprovalPage = Page<Approval>
 

@@ -1,34 +1,9 @@
-import type { SessionMode } from '@tessera/contracts'
+import type { Session, StartSessionRequest } from '@tessera/contracts'
 import type { HttpClient } from '../http.ts'
 import { segment } from '../http.ts'
 
-export interface InitSessionRequest {
-  agentId: string
-  /** The server the agent connects to: an MCP server's name, an API. */
-  serverId: string
-  /** `open` (default): anything the agent holds; `restricted`: only the ceiling; `supervised`: destructive and admin calls need approval. */
-  mode?: SessionMode
-  /** Within the agent's capabilities; default: all of them. */
-  scopeCeiling?: string[]
-}
-
-export interface Session {
-  sessionId: string
-  agentId: string
-  serverId: string
-  mode: SessionMode
-  scopeCeiling: string[]
-  status: 'active' | 'closed'
-  /** Checks made in the session, and those not allowed (denied or needing elevation). */
-  totalCalls: number
-  deniedCalls: number
-  startedAt: string
-  closedAt: string | null
-  closeReason: string | null
-  /** Set for a session opened from a delegation. */
-  delegationId?: string | null
-  expiresAt?: string | null
-}
+/** `POST /v1/sessions`; the contract's `StartSessionRequest`. */
+export type InitSessionRequest = StartSessionRequest
 
 /** `client.sessions`: an agent's connection to a server, with its mode and counters. */
 export class SessionsResource {

@@ -1,26 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { AccountOpened, type AnyEnvelope, OrgCreated, eventParser } from '@tessera/contracts'
+import { type AnyEnvelope, OrgCreated } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
+import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
 import {
-  type DeciderOf,
-  EVENT_LOG,
-  EventConsumer,
-  type EventLog,
-  On,
-  causedBy,
-} from '@tessera/service-kit'
-import {
-  type AccountCommand,
   accountDecider,
   accountStreamId,
   operatingAccountId,
 } from '../domain/account/account.decider.ts'
-import type { AccountEvent, AccountState } from '../domain/account/account.state.ts'
-
-const accountLog: DeciderOf<AccountCommand, AccountEvent, AccountState> = {
-  ...accountDecider,
-  parse: eventParser('an account', { AccountOpened }),
-}
 
 /**
  * Opens every new org's operating account. A reactor, not a read model: it appends to
@@ -37,7 +23,7 @@ export class OrgProvisioningReactor {
     const streamId = accountStreamId(operatingAccountId(orgId))
     await this.log.handle(
       streamId,
-      accountLog,
+      accountDecider,
       { type: 'ProvisionOrg', orgId },
       causedBy(e, 'escrow'),
       tx,

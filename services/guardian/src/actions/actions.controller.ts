@@ -10,7 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common'
 import { z } from 'zod'
-import { ActionEffect, CheckDecision } from '@tessera/contracts'
+import { ActionCheckBody, CheckDecision } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import {
   Auth,
@@ -23,30 +23,9 @@ import {
   pageQuery,
   parseInput,
 } from '@tessera/service-kit'
-import { CHECK_LIMITS } from '../domain/action/check.ts'
 import { ActionsService } from './actions.service.ts'
 import { CachedApiKeyGuard } from '../guard-cache/cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
-
-const { actionChars, toolNameChars } = CHECK_LIMITS
-const MAX_PARAMS_BYTES = CHECK_LIMITS.paramsJsonChars
-
-const CheckBody = z.object({
-  agentId: z.string().min(1).max(100),
-  action: z.string().trim().min(1).max(actionChars).default('tool_call'),
-  toolName: z.string().trim().min(1).max(toolNameChars),
-  /** Whole here: an approval is bound to its digest; the service keeps the first 200. */
-  toolInputSummary: z.string().max(100_000).optional(),
-  sessionId: z.string().min(1).max(100).optional(),
-  actionEffect: ActionEffect.optional(),
-  /** For org rules only (`/params/amount`); never stored. */
-  params: z
-    .record(z.string(), z.unknown())
-    .refine((p) => JSON.stringify(p).length <= MAX_PARAMS_BYTES, {
-      message: `must be at most ${MAX_PARAMS_BYTES} bytes of JSON`,
-    })
-    .optional(),
-})
 
 const ListQuery = pageQuery(500).extend({
   agentId: z.string().max(100).optional(),
@@ -72,7 +51,7 @@ export class ActionsController {
   @Roles('admin', 'member')
   @HttpCode(200)
   check(@Auth() auth: AuthContext, @Body() body: unknown) {
-    return this.actions.check(auth, parseInput(CheckBody, body))
+    return this.actions.check(auth, parseInput(ActionCheckBody, body))
   }
 
   /** The decision log, newest first; filter by agent, session, decision, rule or time. */

@@ -6,7 +6,6 @@ import {
   type AuthContext,
   CONFIG,
   DB,
-  type DeciderOf,
   EVENT_LOG,
   type EventLog,
   NotFound,
@@ -30,11 +29,6 @@ import {
   agentCardDecider,
   agentCardStreamId,
 } from '../domain/card/agent-card.decider.ts'
-import {
-  type AgentCardEvent,
-  type AgentCardState,
-  parseAgentCardEvent,
-} from '../domain/card/agent-card.state.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
 import {
   deleteCard,
@@ -43,11 +37,6 @@ import {
   upsertCard,
 } from './agent-cards.repository.ts'
 import { CardSigner, type SignedCard } from './card-signer.ts'
-
-const cardLog: DeciderOf<AgentCardCommand, AgentCardEvent, AgentCardState> = {
-  ...agentCardDecider,
-  parse: parseAgentCardEvent,
-}
 
 export interface PublishedCard {
   agentId: string
@@ -102,7 +91,7 @@ export class AgentCardsService {
           now: new Date(),
         }
         const stream = agentCardStreamId(agentId)
-        const [e] = await this.log.handle(stream, cardLog, command, apiKeyActor(auth), tx)
+        const [e] = await this.log.handle(stream, agentCardDecider, command, apiKeyActor(auth), tx)
         if (e) {
           const json = JSON.stringify(signed.card)
           await upsertCard(tx, this.schema, AgentCardPublished.parse(e.data), json)
@@ -187,7 +176,7 @@ export async function withdrawCard(
   ctx: AppendContext,
 ) {
   const command: AgentCardCommand = { type: 'WithdrawAgentCard', ...agent, reason, now: new Date() }
-  const [e] = await log.handle(agentCardStreamId(agent.agentId), cardLog, command, ctx, tx)
+  const [e] = await log.handle(agentCardStreamId(agent.agentId), agentCardDecider, command, ctx, tx)
   if (e) await deleteCard(tx, schema, agent.agentId)
 }
 

@@ -11,7 +11,13 @@ import {
   UseInterceptors,
 } from '@nestjs/common'
 import { z } from 'zod'
-import { Capability } from '@tessera/contracts'
+import {
+  type Agent,
+  ListAgentsFilter,
+  type Page,
+  RegisterAgentBody,
+  RevokeAgentBody,
+} from '@tessera/contracts'
 import {
   ApiKeyGuard,
   Auth,
@@ -23,8 +29,6 @@ import {
 import { parseEd25519PublicKey } from '../domain/agent/agent-key.ts'
 import { AgentsService } from './agents.service.ts'
 import { CacheBarrierInterceptor } from '../guard-cache/cache-barrier.interceptor.ts'
-
-const METADATA_MAX_BYTES = 16 * 1024
 
 const PublicKey = z
   .string()
@@ -39,24 +43,10 @@ const PublicKey = z
     return z.NEVER
   })
 
-const RegisterBody = z.object({
-  name: z.string().trim().min(1).max(200),
-  framework: z.string().trim().min(1).max(100),
-  capabilities: z.array(Capability).max(200),
-  metadata: z
-    .record(z.string(), z.unknown())
-    .refine((m) => Buffer.byteLength(JSON.stringify(m)) <= METADATA_MAX_BYTES, {
-      message: `must be at most ${METADATA_MAX_BYTES} bytes of JSON`,
-    })
-    .optional(),
-  publicKey: PublicKey.optional(),
-})
+/** The contract's body, with the key decoded (the field keeps its place, so errors do too). */
+const RegisterBody = RegisterAgentBody.extend({ publicKey: PublicKey.optional() })
 
-const RevokeBody = z.object({ reason: z.string().trim().min(1).max(500) })
-
-const ListQuery = pageQuery().extend({
-  status: z.enum(['active', 'revoked']).optional(),
-})
+const ListQuery = pageQuery().extend(ListAgentsFilter.shape)
 
 /** The org's agents. Every route needs an API key; another org's agent is a 404. */
 @Controller('v1/agents')
@@ -68,29 +58,33 @@ export class AgentsController {
   @Post()
   @Roles('admin')
   @HttpCode(201)
-  register(@Auth() auth: AuthContext, @Body() body: unknown) {
+  register(@Auth() auth: AuthContext, @Body() body: unknown): Promise<Agent> {
     return this.agents.register(auth, parseInput(RegisterBody, body))
   }
 
   /** Newest first; `nextCursor` is null on the last page. */
   @Get()
   @Roles('admin', 'member', 'approver')
-  list(@Auth() auth: AuthContext, @Query() query: unknown) {
+  list(@Auth() auth: AuthContext, @Query() query: unknown): Promise<Page<Agent>> {
     const { status, limit, cursor } = parseInput(ListQuery, query)
     return this.agents.list(auth, { status, limit, after: cursor })
   }
 
   @Get(':id')
   @Roles('admin', 'member', 'approver')
-  get(@Auth() auth: AuthContext, @Param('id') id: string) {
+  get(@Auth() auth: AuthContext, @Param('id') id: string): Promise<Agent> {
     return this.agents.get(auth, id)
   }
 
   @Post(':id/revoke')
   @Roles('admin')
   @HttpCode(200)
-  revoke(@Auth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown) {
-    const { reason } = parseInput(RevokeBody, body)
+  revoke(
+    @Auth() auth: AuthContext,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<Agent> {
+    const { reason } = parseInput(RevokeAgentBody, body)
     return this.agents.revoke(auth, id, reason)
   }
 }

@@ -1,3 +1,4 @@
+import type { Agent, Page } from '@tessera/contracts'
 import { sql } from 'kysely'
 import type { AgentRegistered, AgentRevoked } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
@@ -22,28 +23,10 @@ interface AgentRow {
   revoked_reason: string | null
 }
 
-/** An agent as the API shows it. */
-export interface AgentView {
-  id: string
-  orgId: string
-  name: string
-  framework: string
-  capabilities: string[]
-  metadata: Record<string, unknown>
-  status: AgentStatus
-  /** The Arden handle, `A-` and 8 hex digits. */
-  handle: string
-  publicKey?: string
-  did?: string
-  createdAt: string
-  revokedAt?: string
-  revokedReason?: string
-}
+/** An agent as the API shows it: the contract's `Agent`. */
+export type AgentView = Agent
 
-export interface AgentPage {
-  items: AgentView[]
-  nextCursor: string | null
-}
+export type AgentPage = Page<AgentView>
 
 const HANDLE_TAKEN = 'agents_handle_key'
 

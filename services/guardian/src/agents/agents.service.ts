@@ -5,7 +5,6 @@ import {
   type AuthContext,
   DB,
   EVENT_LOG,
-  type DeciderOf,
   type EventLog,
   NotFound,
   type PageCursor,
@@ -24,7 +23,6 @@ import {
   agentStreamId,
 } from '../domain/agent/agent.decider.ts'
 import { withdrawCard } from '../agent-cards/agent-cards.service.ts'
-import { type AgentEvent, type AgentState, parseAgentEvent } from '../domain/agent/agent.state.ts'
 import { revokeDelegationsOf } from '../delegations/delegation-revocation.ts'
 import { closeSessionsOf } from '../sessions/sessions.service.ts'
 import { withFreeHandle } from './agent-handles.ts'
@@ -37,11 +35,6 @@ import {
   listAgents,
   markRevoked,
 } from './agents.repository.ts'
-
-const agentLog: DeciderOf<AgentCommand, AgentEvent, AgentState> = {
-  ...agentDecider,
-  parse: parseAgentEvent,
-}
 
 export interface NewAgent {
   name: string
@@ -146,7 +139,7 @@ export class AgentsService {
   /** Runs one command on its agent's stream, as the caller, in `tx`; returns its event's data. */
   private async handle(auth: AuthContext, command: AgentCommand, tx: SchemaTx) {
     const stream = agentStreamId(command.agentId)
-    const [e] = await this.log.handle(stream, agentLog, command, apiKeyActor(auth), tx)
+    const [e] = await this.log.handle(stream, agentDecider, command, apiKeyActor(auth), tx)
     return e?.data
   }
 }

@@ -9,7 +9,12 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common'
-import { z } from 'zod'
+import {
+  type Approval,
+  DecideApprovalBody,
+  ListApprovalsFilter,
+  type Page,
+} from '@tessera/contracts'
 import {
   ApiKeyGuard,
   Auth,
@@ -20,19 +25,7 @@ import {
 } from '@tessera/service-kit'
 import { ApprovalsService } from './approvals.service.ts'
 
-const DecideBody = z.object({
-  /**
-   * A note on who decided (an email, a ticket, a system's name), kept with the decision. The
-   * deciding key and its user are recorded whether or not it is given.
-   */
-  decidedBy: z.string().trim().min(1).max(200).optional(),
-  reason: z.string().trim().min(1).max(500).optional(),
-})
-
-const ListQuery = pageQuery().extend({
-  status: z.enum(['pending', 'approved', 'denied', 'expired']).optional(),
-  agentId: z.string().max(100).optional(),
-})
+const ListQuery = pageQuery().extend(ListApprovalsFilter.shape)
 
 /** Elevation approvals: list what waits for a human, and decide it. */
 @Controller('v1/approvals')
@@ -43,14 +36,14 @@ export class ApprovalsController {
   /** Newest first; `?status=pending` is what waits for a decision now. */
   @Get()
   @Roles('admin', 'member', 'approver')
-  list(@Auth() auth: AuthContext, @Query() query: unknown) {
+  list(@Auth() auth: AuthContext, @Query() query: unknown): Promise<Page<Approval>> {
     const { cursor, ...filter } = parseInput(ListQuery, query)
     return this.approvals.list(auth, { ...filter, before: cursor })
   }
 
   @Get(':approvalId')
   @Roles('admin', 'member', 'approver')
-  get(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string) {
+  get(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string): Promise<Approval> {
     return this.approvals.get(auth, approvalId)
   }
 
@@ -61,16 +54,20 @@ export class ApprovalsController {
     @Auth() auth: AuthContext,
     @Param('approvalId') approvalId: string,
     @Body() body: unknown,
-  ) {
-    const { decidedBy } = parseInput(DecideBody, body ?? {})
+  ): Promise<Approval> {
+    const { decidedBy } = parseInput(DecideApprovalBody, body ?? {})
     return this.approvals.approve(auth, approvalId, decidedBy)
   }
 
   @Post(':approvalId/deny')
   @Roles('admin', 'approver')
   @HttpCode(200)
-  deny(@Auth() auth: AuthContext, @Param('approvalId') approvalId: string, @Body() body: unknown) {
-    const { decidedBy, reason } = parseInput(DecideBody, body ?? {})
+  deny(
+    @Auth() auth: AuthContext,
+    @Param('approvalId') approvalId: string,
+    @Body() body: unknown,
+  ): Promise<Approval> {
+    const { decidedBy, reason } = parseInput(DecideApprovalBody, body ?? {})
     return this.approvals.deny(auth, approvalId, decidedBy, reason)
   }
 }

@@ -25,7 +25,6 @@ import {
   type AuthContext,
   CONFIG,
   DB,
-  type DeciderOf,
   EVENT_LOG,
   type EventLog,
   LOGGER,
@@ -42,11 +41,6 @@ import {
   approvalDecider,
   approvalStreamId,
 } from '../domain/approval/approval.decider.ts'
-import {
-  type ApprovalEvent,
-  type ApprovalState,
-  parseApprovalEvent,
-} from '../domain/approval/approval.state.ts'
 import type { Elevation } from '../domain/action/elevation.ts'
 import { appendCheckRows } from '../actions/decision-log.ts'
 import { GuardCache } from '../guard-cache/guard-cache.ts'
@@ -65,11 +59,6 @@ import {
   markDenied,
   markExpired,
 } from './approvals.repository.ts'
-
-const approvalLog: DeciderOf<ApprovalCommand, ApprovalEvent, ApprovalState> = {
-  ...approvalDecider,
-  parse: parseApprovalEvent,
-}
 
 /** What a check needing elevation asks for, beyond the key it is filed under. */
 export interface ElevationRequest extends ElevationKey {
@@ -208,7 +197,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
         checkId: req.checkId,
         now,
       }
-      const [e] = await this.log.handle(approvalStreamId(usable), approvalLog, command, ctx, tx)
+      const [e] = await this.log.handle(approvalStreamId(usable), approvalDecider, command, ctx, tx)
       await markConsumed(tx, this.schema, ApprovalConsumed.parse(e?.data))
       return { approvalId: usable, granted: true }
     }
@@ -237,7 +226,13 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       windowSeconds,
       now,
     }
-    const [e] = await this.log.handle(approvalStreamId(approvalId), approvalLog, command, ctx, tx)
+    const [e] = await this.log.handle(
+      approvalStreamId(approvalId),
+      approvalDecider,
+      command,
+      ctx,
+      tx,
+    )
     await insertApproval(tx, this.schema, ApprovalRequested.parse(e?.data))
     return { approvalId, granted: false }
   }
@@ -253,7 +248,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       .execute(async (tx) => {
         const [e] = await this.log.handle(
           approvalStreamId(approvalId),
-          approvalLog,
+          approvalDecider,
           command,
           apiKeyActor(auth),
           tx,
@@ -283,7 +278,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
     const ctx: AppendContext = { actor: { kind: 'system', id: 'approval-sweeper' } }
     const [e] = await this.log.handle(
       approvalStreamId(approvalId),
-      approvalLog,
+      approvalDecider,
       { type: 'Expire', now },
       ctx,
       tx,

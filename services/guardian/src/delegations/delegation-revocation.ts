@@ -1,17 +1,12 @@
 import { DelegationRevoked } from '@tessera/contracts'
 import type { AppendContext, ExpectedVersion, SchemaTx } from '@tessera/event-store'
-import type { DeciderOf, EventLog } from '@tessera/service-kit'
+import type { EventLog } from '@tessera/service-kit'
 import {
   type DelegationCommand,
   delegationDecider,
   delegationStreamId,
 } from '../domain/delegation/delegation.decider.ts'
-import {
-  type Delegation,
-  type DelegationEvent,
-  type DelegationState,
-  parseDelegationEvent,
-} from '../domain/delegation/delegation.state.ts'
+import { type Delegation, parseDelegationEvent } from '../domain/delegation/delegation.state.ts'
 import { activeSessionsUnder } from '../sessions/sessions.repository.ts'
 import { closeSessions } from '../sessions/sessions.service.ts'
 import {
@@ -20,11 +15,6 @@ import {
   lockTreeOf,
   markDelegationRevoked,
 } from './delegations.repository.ts'
-
-export const delegationLog: DeciderOf<DelegationCommand, DelegationEvent, DelegationState> = {
-  ...delegationDecider,
-  parse: parseDelegationEvent,
-}
 
 /** One delegation folded from its stream, with the version to append at. */
 export async function loadDelegation(log: EventLog, tx: SchemaTx, delegationId: string) {

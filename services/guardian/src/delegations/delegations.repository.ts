@@ -1,36 +1,22 @@
 import { sql } from 'kysely'
-import type { DelegationCreated, DelegationRevoked } from '@tessera/contracts'
+import type {
+  Delegation,
+  DelegationCreated,
+  DelegationRevoked,
+  DelegationStatus,
+  Page,
+} from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 
 type Db = SchemaDb | SchemaTx
 
-export type DelegationStatus = 'active' | 'revoked' | 'expired'
+export type { DelegationStatus }
 
-/** A delegation as the API shows it; `expired` is an unrevoked one past its expiry. */
-export interface DelegationView {
-  delegationId: string
-  orgId: string
-  fromAgentId: string
-  toAgentId: string
-  scope: string[]
-  parentDelegationId: string | null
-  rootDelegationId: string
-  depth: number
-  status: DelegationStatus
-  createdAt: string
-  expiresAt: string
-  revokedAt: string | null
-  revokeReason: DelegationRevoked['reason'] | null
-  revokeNote: string | null
-  /** With `parent_revoked`: the delegation whose revocation this one followed. */
-  cascadedFrom: string | null
-}
+/** A delegation as the API shows it: the contract's `Delegation`. */
+export type DelegationView = Delegation
 
-export interface DelegationPage {
-  items: DelegationView[]
-  nextCursor: string | null
-}
+export type DelegationPage = Page<DelegationView>
 
 interface DelegationRow {
   delegation_id: string

@@ -26,18 +26,19 @@ import {
   InvalidDelegation,
   MAX_DELEGATION_DEPTH,
   ScopeNotDelegable,
+  delegationDecider,
   delegationStreamId,
 } from '../domain/delegation/delegation.decider.ts'
 import {
   type SessionCommand,
   SessionAgentNotFound,
   SessionAgentRevoked,
+  sessionDecider,
   sessionStreamId,
 } from '../domain/session/session.decider.ts'
 import { type SessionView, findSession, insertSession } from '../sessions/sessions.repository.ts'
-import { sessionLog } from '../sessions/sessions.service.ts'
 import { findHolder } from '../tokens/tokens.repository.ts'
-import { delegationLog, loadDelegation, revokeWithDescendants } from './delegation-revocation.ts'
+import { loadDelegation, revokeWithDescendants } from './delegation-revocation.ts'
 import {
   type DelegationPage,
   type DelegationStatus,
@@ -91,7 +92,7 @@ export class DelegationsService {
           now: new Date(),
         }
         const stream = delegationStreamId(delegationId)
-        const [e] = await this.log.handle(stream, delegationLog, command, apiKeyActor(auth), tx)
+        const [e] = await this.log.handle(stream, delegationDecider, command, apiKeyActor(auth), tx)
         await insertDelegation(tx, this.schema, DelegationCreated.parse(e?.data))
       })
       .catch(rethrow)
@@ -187,7 +188,7 @@ export class DelegationsService {
           now: new Date(),
         }
         const stream = sessionStreamId(sessionId)
-        const [e] = await this.log.handle(stream, sessionLog, command, apiKeyActor(auth), tx)
+        const [e] = await this.log.handle(stream, sessionDecider, command, apiKeyActor(auth), tx)
         await insertSession(tx, this.schema, SessionStarted.parse(e?.data))
       })
       .catch(rethrow)

@@ -6,7 +6,6 @@ import {
   AuthDenied,
   type AuthContext,
   DB,
-  type DeciderOf,
   EVENT_LOG,
   type EventLog,
   NotFound,
@@ -29,20 +28,13 @@ import {
   orgDecider,
   orgStreamId,
 } from '../domain/org/org.decider.ts'
-import {
-  type ApiKeyRole,
-  type OrgEvent,
-  type OrgState,
-  parseOrgEvent,
-} from '../domain/org/org.state.ts'
+import { type ApiKeyRole, parseOrgEvent } from '../domain/org/org.state.ts'
 import {
   type ApiKeyView,
   apiKeysView,
   newestFirst,
 } from '../domain/org/get-api-keys/api-keys.view.ts'
 import { lockOrg } from './keys.repository.ts'
-
-const orgLog: DeciderOf<OrgCommand, OrgEvent, OrgState> = { ...orgDecider, parse: parseOrgEvent }
 
 /** A new key, as the one response that ever carries it. */
 export interface IssuedKey {
@@ -131,7 +123,7 @@ export class KeysService {
       .execute(async (tx) => {
         if (!(await lockOrg(tx, this.schema, auth.orgId))) throw NotFound('org', auth.orgId)
         const stream = orgStreamId(auth.orgId)
-        const events = await this.log.handle(stream, orgLog, command, apiKeyActor(auth), tx)
+        const events = await this.log.handle(stream, orgDecider, command, apiKeyActor(auth), tx)
         for (const e of events) await this.record(tx, e)
         return events
       })

@@ -6,7 +6,6 @@ import {
   type AuthContext,
   AuthDenied,
   DB,
-  type DeciderOf,
   EVENT_LOG,
   type EventLog,
   SERVICE_SCHEMA,
@@ -15,20 +14,12 @@ import {
 } from '@tessera/service-kit'
 import {
   type GuardPolicyCommand,
-  type GuardPolicyEvent,
-  type GuardPolicyState,
   InvalidRule,
   PolicyTooCostly,
   guardPolicyDecider,
   guardPolicyStreamId,
-  parseGuardPolicyEvent,
 } from '../domain/policy/guard-policy.decider.ts'
 import { type GuardPolicyView, findGuardPolicy, saveGuardPolicy } from './policies.repository.ts'
-
-const policyLog: DeciderOf<GuardPolicyCommand, GuardPolicyEvent, GuardPolicyState> = {
-  ...guardPolicyDecider,
-  parse: parseGuardPolicyEvent,
-}
 
 /** An org's own rules for action checks; replicas pick a new version up through NOTIFY. */
 @Injectable()
@@ -57,7 +48,7 @@ export class PoliciesService {
         }
         const [e] = await this.log.handle(
           guardPolicyStreamId(auth.orgId),
-          policyLog,
+          guardPolicyDecider,
           command,
           apiKeyActor(auth),
           tx,

@@ -1,26 +1,11 @@
 import { sql } from 'kysely'
-import type { SessionClosed, SessionMode, SessionStarted } from '@tessera/contracts'
+import type { Session, SessionClosed, SessionMode, SessionStarted } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 
 type Db = SchemaDb | SchemaTx
 
-export interface SessionView {
-  sessionId: string
-  agentId: string
-  serverId: string
-  mode: SessionMode
-  scopeCeiling: string[]
-  status: 'active' | 'closed'
-  totalCalls: number
-  deniedCalls: number
-  startedAt: string
-  closedAt: string | null
-  closeReason: string | null
-  /** The delegation the session acts under, when it was opened under one. */
-  delegationId: string | null
-  /** When a delegated session's authority ends: its delegation's expiry. */
-  expiresAt: string | null
-}
+/** A session as the API shows it: the contract's `Session`. */
+export type SessionView = Session
 
 interface SessionRow {
   session_id: string

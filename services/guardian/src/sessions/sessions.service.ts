@@ -6,7 +6,6 @@ import {
   ApiError,
   type AuthContext,
   DB,
-  type DeciderOf,
   EVENT_LOG,
   type EventLog,
   NotFound,
@@ -23,11 +22,6 @@ import {
   sessionDecider,
   sessionStreamId,
 } from '../domain/session/session.decider.ts'
-import {
-  type SessionEvent,
-  type SessionState,
-  parseSessionEvent,
-} from '../domain/session/session.state.ts'
 import { findHolder } from '../tokens/tokens.repository.ts'
 import {
   type SessionView,
@@ -36,11 +30,6 @@ import {
   insertSession,
   markSessionClosed,
 } from './sessions.repository.ts'
-
-export const sessionLog: DeciderOf<SessionCommand, SessionEvent, SessionState> = {
-  ...sessionDecider,
-  parse: parseSessionEvent,
-}
 
 @Injectable()
 export class SessionsService {
@@ -74,7 +63,7 @@ export class SessionsService {
         }
         const [e] = await this.log.handle(
           sessionStreamId(sessionId),
-          sessionLog,
+          sessionDecider,
           command,
           apiKeyActor(auth),
           tx,
@@ -133,7 +122,7 @@ export async function closeSessions(
       reason,
       now: new Date(),
     }
-    const [e] = await log.handle(sessionStreamId(sessionId), sessionLog, command, ctx, tx)
+    const [e] = await log.handle(sessionStreamId(sessionId), sessionDecider, command, ctx, tx)
     if (e) await markSessionClosed(tx, schema, SessionClosed.parse(e.data))
   }
 }

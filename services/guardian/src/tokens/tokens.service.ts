@@ -5,7 +5,6 @@ import {
   ApiError,
   type AuthContext,
   DB,
-  type DeciderOf,
   EVENT_LOG,
   type EventLog,
   NotFound,
@@ -28,13 +27,7 @@ import {
   tokenDecider,
   tokenStreamId,
 } from '../domain/token/token.decider.ts'
-import { type TokenEvent, type TokenState, parseTokenEvent } from '../domain/token/token.state.ts'
 import { findHolder, findTokenByHash, insertToken, markTokenRevoked } from './tokens.repository.ts'
-
-const tokenLog: DeciderOf<TokenCommand, TokenEvent, TokenState> = {
-  ...tokenDecider,
-  parse: parseTokenEvent,
-}
 
 /** Opaque capability tokens: `tcap_` + 256 random bits, shown once, stored as SHA-256. */
 export const TOKEN_PREFIX = 'tcap_'
@@ -116,7 +109,7 @@ export class TokensService {
   /** Runs one command on its token's stream, as the caller, in `tx`; returns its event's data. */
   private async handle(auth: AuthContext, command: TokenCommand, tx: SchemaTx) {
     const stream = tokenStreamId(command.tokenId)
-    const [e] = await this.log.handle(stream, tokenLog, command, apiKeyActor(auth), tx)
+    const [e] = await this.log.handle(stream, tokenDecider, command, apiKeyActor(auth), tx)
     return e?.data
   }
 }

@@ -1,25 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type AnyEnvelope, JuryPolicySet, OrgCreated, eventParser } from '@tessera/contracts'
+import { type AnyEnvelope, OrgCreated } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
-import {
-  type DeciderOf,
-  EVENT_LOG,
-  EventConsumer,
-  type EventLog,
-  On,
-  causedBy,
-} from '@tessera/service-kit'
-import {
-  type JuryPolicyCommand,
-  juryPolicyDecider,
-  juryPolicyStreamId,
-} from '../domain/jury-policy/jury-policy.decider.ts'
-import type { JuryPolicyEvent, JuryPolicyState } from '../domain/jury-policy/jury-policy.state.ts'
-
-const juryPolicyLog: DeciderOf<JuryPolicyCommand, JuryPolicyEvent, JuryPolicyState> = {
-  ...juryPolicyDecider,
-  parse: eventParser('a jury policy', { JuryPolicySet }),
-}
+import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
+import { juryPolicyDecider, juryPolicyStreamId } from '../domain/jury-policy/jury-policy.decider.ts'
 
 /**
  * Gives every new org the default jury policy. A reactor, not a read model: it appends to
@@ -36,7 +19,7 @@ export class OrgProvisioningReactor {
     const streamId = juryPolicyStreamId(orgId)
     await this.log.handle(
       streamId,
-      juryPolicyLog,
+      juryPolicyDecider,
       { type: 'ProvisionOrg', orgId },
       causedBy(e, 'jury'),
       tx,

@@ -1,22 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type AnyEnvelope, OrgCreated, RoomOpened, eventParser } from '@tessera/contracts'
+import { type AnyEnvelope, OrgCreated } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
-import {
-  type DeciderOf,
-  EVENT_LOG,
-  EventConsumer,
-  type EventLog,
-  On,
-  causedBy,
-  newId,
-} from '@tessera/service-kit'
-import { type RoomsCommand, roomsDecider, roomsStreamId } from '../domain/rooms/rooms.decider.ts'
-import type { RoomsEvent, RoomsState } from '../domain/rooms/rooms.state.ts'
-
-const roomsLog: DeciderOf<RoomsCommand, RoomsEvent, RoomsState> = {
-  ...roomsDecider,
-  parse: eventParser('a room', { RoomOpened }),
-}
+import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy, newId } from '@tessera/service-kit'
+import { roomsDecider, roomsStreamId } from '../domain/rooms/rooms.decider.ts'
 
 /**
  * Opens every new org's default room. A reactor, not a read model: it appends to pacts' log
@@ -33,7 +19,7 @@ export class OrgProvisioningReactor {
     const streamId = roomsStreamId(orgId)
     await this.log.handle(
       streamId,
-      roomsLog,
+      roomsDecider,
       { type: 'ProvisionOrg', orgId, roomId: newId('room') },
       causedBy(e, 'pacts'),
       tx,

@@ -1,4 +1,11 @@
-import { type AccountEvent, type AccountState, evolve, initialState } from './account.state.ts'
+import type { Decider } from '@tessera/contracts'
+import {
+  type AccountEvent,
+  type AccountState,
+  evolve,
+  initialState,
+  parseAccountEvent,
+} from './account.state.ts'
 
 /** Sent once guardian reports a new org: open its operating account, empty. */
 export type AccountCommand = { type: 'ProvisionOrg'; orgId: string }
@@ -48,5 +55,10 @@ export function operatingAccountId(orgId: string): string {
   return `acct_${suffix}`
 }
 
-export const accountDecider = { decide, evolve, initialState }
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseAccountEvent,
+}
 export const accountStreamId = (accountId: string) => `account-${accountId}`

@@ -1,6 +1,7 @@
-import type { AccountOpened } from '@tessera/contracts'
+import { AccountOpened, eventParser } from '@tessera/contracts'
 
 export type AccountEvent = { type: 'AccountOpened'; data: AccountOpened }
+export const parseAccountEvent = eventParser('an account', { AccountOpened })
 
 /** One ledger account, folded from stream `account-<accountId>`. Money is bigint µUSDC. */
 export interface AccountState {

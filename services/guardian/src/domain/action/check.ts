@@ -1,19 +1,18 @@
-import type { ActionEffect, CheckDecision, SessionMode } from '@tessera/contracts'
+import {
+  ACTION_CHECK_LIMITS,
+  type ActionEffect,
+  type CheckDecision,
+  type SessionMode,
+} from '@tessera/contracts'
 import { covers } from '../token/token.decider.ts'
 import { type EffectUsed, effectFor } from './effect-classifier.ts'
 import { capabilityFor, normaliseToolName } from './tool-capability.ts'
 
 /**
- * What a check request may hold, as POST /v1/actions/check enforces it (actions.controller.ts).
+ * What a check request may hold, as POST /v1/actions/check enforces it (the contract's body).
  * The policy budget counts on them: a pattern over a short field costs less (longestPolicyString).
  */
-export const CHECK_LIMITS = {
-  actionChars: 100,
-  toolNameChars: 200,
-  /** Longer summaries are cut to this many code points, as the SDK does. */
-  summaryCodePoints: 200,
-  paramsJsonChars: 16 * 1024,
-} as const
+export const CHECK_LIMITS = ACTION_CHECK_LIMITS
 
 /** "May this agent do this, now?", as the caller asks it. */
 export interface CheckRequest {

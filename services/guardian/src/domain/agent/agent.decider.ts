@@ -1,5 +1,12 @@
+import type { Decider } from '@tessera/contracts'
 import { didKeyOf } from '@tessera/crypto'
-import { type AgentEvent, type AgentState, evolve, initialState } from './agent.state.ts'
+import {
+  type AgentEvent,
+  type AgentState,
+  evolve,
+  initialState,
+  parseAgentEvent,
+} from './agent.state.ts'
 import { ED25519_KEY_BYTES, base64UrlOf } from './agent-key.ts'
 
 export type AgentCommand =
@@ -95,5 +102,10 @@ function revokeAgent(c: Revoke, state: AgentState): AgentEvent[] {
   ]
 }
 
-export const agentDecider = { decide, evolve, initialState }
+export const agentDecider: Decider<AgentCommand, AgentEvent, AgentState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseAgentEvent,
+}
 export const agentStreamId = (agentId: string) => `agent-${agentId}`

@@ -1,5 +1,11 @@
-import type { ApprovalRequested, DecidingKey } from '@tessera/contracts'
-import { type ApprovalEvent, type ApprovalState, evolve, initialState } from './approval.state.ts'
+import type { ApprovalRequested, Decider, DecidingKey } from '@tessera/contracts'
+import {
+  type ApprovalEvent,
+  type ApprovalState,
+  evolve,
+  initialState,
+  parseApprovalEvent,
+} from './approval.state.ts'
 
 export type ApprovalCommand =
   | {
@@ -147,5 +153,10 @@ function consume(c: Extract<ApprovalCommand, { type: 'Consume' }>, state: Approv
   return [{ type: 'ApprovalConsumed', data } satisfies ApprovalEvent]
 }
 
-export const approvalDecider = { decide, evolve, initialState }
+export const approvalDecider: Decider<ApprovalCommand, ApprovalEvent, ApprovalState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseApprovalEvent,
+}
 export const approvalStreamId = (approvalId: string) => `approval-${approvalId}`

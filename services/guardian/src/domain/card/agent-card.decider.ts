@@ -1,9 +1,11 @@
+import type { Decider } from '@tessera/contracts'
 import type { AgentStatus } from '../agent/agent.state.ts'
 import {
   type AgentCardEvent,
   type AgentCardState,
   evolve,
   initialState,
+  parseAgentCardEvent,
 } from './agent-card.state.ts'
 
 /** The agent a card is for, as deciding needs it; null when the org has no such agent. */
@@ -95,5 +97,10 @@ function withdraw(
   ]
 }
 
-export const agentCardDecider = { decide, evolve, initialState }
+export const agentCardDecider: Decider<AgentCardCommand, AgentCardEvent, AgentCardState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseAgentCardEvent,
+}
 export const agentCardStreamId = (agentId: string) => `card-${agentId}`

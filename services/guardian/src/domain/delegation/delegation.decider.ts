@@ -1,3 +1,4 @@
+import { type Decider, MAX_DELEGATION_TTL_SECONDS } from '@tessera/contracts'
 import { type TokenHolder, covers } from '../token/token.decider.ts'
 import {
   type Delegation,
@@ -5,12 +6,13 @@ import {
   type DelegationState,
   evolve,
   initialState,
+  parseDelegationEvent,
 } from './delegation.state.ts'
 
 /** The longest chain: a root delegation (depth 1) and two re-delegations below it. */
 export const MAX_DELEGATION_DEPTH = 3
 /** The longest a delegation may live: one day, like a capability token. */
-export const MAX_DELEGATION_TTL_SECONDS = 86_400
+export { MAX_DELEGATION_TTL_SECONDS }
 
 export type DelegationCommand =
   | {
@@ -255,5 +257,10 @@ export function derivedFrom(rootId: string, candidates: readonly Delegation[]): 
   return found
 }
 
-export const delegationDecider = { decide, evolve, initialState }
+export const delegationDecider: Decider<DelegationCommand, DelegationEvent, DelegationState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseDelegationEvent,
+}
 export const delegationStreamId = (delegationId: string) => `delegation-${delegationId}`

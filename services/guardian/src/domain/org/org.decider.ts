@@ -1,3 +1,4 @@
+import type { Decider } from '@tessera/contracts'
 import {
   type ApiKeyRole,
   type OrgEvent,
@@ -5,6 +6,7 @@ import {
   activeAdminCount,
   evolve,
   initialState,
+  parseOrgEvent,
 } from './org.state.ts'
 
 /** A key as the shell minted it: ids and secrets are impure. `userId` is the ULID it acts for. */
@@ -126,5 +128,10 @@ function requireAdmin(state: OrgState, orgId: string, keyId: string) {
   if (!by?.active || by.role !== 'admin') throw new NotAnAdminKey('only admin keys manage keys')
 }
 
-export const orgDecider = { decide, evolve, initialState }
+export const orgDecider: Decider<OrgCommand, OrgEvent, OrgState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseOrgEvent,
+}
 export const orgStreamId = (orgId: string) => `org-${orgId}`

@@ -1,4 +1,4 @@
-import { type GuardPolicy, GuardPolicySet, eventParser } from '@tessera/contracts'
+import { type Decider, type GuardPolicy, GuardPolicySet, eventParser } from '@tessera/contracts'
 import { compileOrgPolicy } from './org-policy.ts'
 
 export { InvalidRule, PolicyTooCostly } from './org-policy.ts'
@@ -47,6 +47,12 @@ function set(c: GuardPolicyCommand, state: GuardPolicyState): GuardPolicyEvent[]
   return [{ type: 'GuardPolicySet', data }]
 }
 
-export const guardPolicyDecider = { decide, evolve, initialState }
-export const guardPolicyStreamId = (orgId: string) => `guard-policy-${orgId}`
 export const parseGuardPolicyEvent = eventParser('a guard policy', { GuardPolicySet })
+
+export const guardPolicyDecider: Decider<GuardPolicyCommand, GuardPolicyEvent, GuardPolicyState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseGuardPolicyEvent,
+}
+export const guardPolicyStreamId = (orgId: string) => `guard-policy-${orgId}`

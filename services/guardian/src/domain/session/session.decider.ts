@@ -1,8 +1,14 @@
-import type { SessionMode } from '@tessera/contracts'
+import type { Decider, SessionMode } from '@tessera/contracts'
 import { liveDelegation } from '../delegation/delegation.decider.ts'
 import type { Delegation } from '../delegation/delegation.state.ts'
 import { type TokenHolder, covers } from '../token/token.decider.ts'
-import { type SessionEvent, type SessionState, evolve, initialState } from './session.state.ts'
+import {
+  type SessionEvent,
+  type SessionState,
+  evolve,
+  initialState,
+  parseSessionEvent,
+} from './session.state.ts'
 
 export type SessionCommand =
   | {
@@ -138,5 +144,10 @@ function close(
   ]
 }
 
-export const sessionDecider = { decide, evolve, initialState }
+export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseSessionEvent,
+}
 export const sessionStreamId = (sessionId: string) => `session-${sessionId}`

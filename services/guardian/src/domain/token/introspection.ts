@@ -1,3 +1,5 @@
+import type { InactiveReason, TokenIntrospection } from '@tessera/contracts'
+
 /** What introspection reads about a token, its agent included. */
 export interface TokenRecord {
   tokenId: string
@@ -9,18 +11,8 @@ export interface TokenRecord {
   agentStatus: 'active' | 'revoked'
 }
 
-export type InactiveReason =
-  'unknown_token' | 'expired' | 'revoked' | 'agent_revoked' | 'wrong_target' | 'missing_scope'
-
-export type Introspection =
-  | { active: true; agentId: string; scopes: string[]; expiresAt: string }
-  | {
-      active: false
-      agentId: string | null
-      scopes: string[]
-      expiresAt: string | null
-      reason: InactiveReason
-    }
+/** The answer of `POST /v1/tokens/introspect`, as the contract defines it. */
+export type Introspection = TokenIntrospection
 
 /**
  * Whether a token may be used now, for `target` and with `requiredScopes`. The first reason

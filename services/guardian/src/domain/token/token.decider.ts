@@ -1,7 +1,14 @@
-import { type TokenEvent, type TokenState, evolve, initialState } from './token.state.ts'
+import { type Decider, MAX_TOKEN_TTL_SECONDS } from '@tessera/contracts'
+import {
+  type TokenEvent,
+  type TokenState,
+  evolve,
+  initialState,
+  parseTokenEvent,
+} from './token.state.ts'
 
-/** The longest a capability token may live: one day. Short-lived is the point of them. */
-export const MAX_TOKEN_TTL_SECONDS = 86_400
+/** The longest a capability token may live: one day (the contract's limit). Short-lived is the point of them. */
+export { MAX_TOKEN_TTL_SECONDS }
 
 /** What the decider needs to know about the agent a token is for (the shell reads it). */
 export interface TokenHolder {
@@ -113,5 +120,10 @@ function revoke(
   ]
 }
 
-export const tokenDecider = { decide, evolve, initialState }
+export const tokenDecider: Decider<TokenCommand, TokenEvent, TokenState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseTokenEvent,
+}
 export const tokenStreamId = (tokenId: string) => `token-${tokenId}`

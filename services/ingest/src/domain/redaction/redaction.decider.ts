@@ -1,3 +1,4 @@
+import type { Decider } from '@tessera/contracts'
 import {
   type RedactionEvent,
   type RedactionState,
@@ -47,6 +48,10 @@ function setPolicy(
   return [{ type: 'RedactionPolicySet', data: { orgId: c.orgId, dropKeys, hashKeys } }]
 }
 
-/** With the parser, what `EventLog.handle` needs to run a command against the log. */
-export const redactionDecider = { decide, evolve, initialState, parse: parseRedactionEvent }
+export const redactionDecider: Decider<RedactionCommand, RedactionEvent, RedactionState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseRedactionEvent,
+}
 export const redactionStreamId = (orgId: string) => `redaction-${orgId}`

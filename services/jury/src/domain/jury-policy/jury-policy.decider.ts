@@ -1,8 +1,10 @@
+import type { Decider } from '@tessera/contracts'
 import {
   type JuryPolicyEvent,
   type JuryPolicyState,
   evolve,
   initialState,
+  parseJuryPolicyEvent,
 } from './jury-policy.state.ts'
 
 /**
@@ -35,5 +37,10 @@ function provisionOrg(
   return [{ type: 'JuryPolicySet', data: { orgId: c.orgId, ...DEFAULT_JURY_POLICY } }]
 }
 
-export const juryPolicyDecider = { decide, evolve, initialState }
+export const juryPolicyDecider: Decider<JuryPolicyCommand, JuryPolicyEvent, JuryPolicyState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseJuryPolicyEvent,
+}
 export const juryPolicyStreamId = (orgId: string) => `jury-policy-${orgId}`

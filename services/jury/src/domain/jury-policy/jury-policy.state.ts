@@ -1,6 +1,7 @@
-import type { JuryPolicySet } from '@tessera/contracts'
+import { JuryPolicySet, eventParser } from '@tessera/contracts'
 
 export type JuryPolicyEvent = { type: 'JuryPolicySet'; data: JuryPolicySet }
+export const parseJuryPolicyEvent = eventParser('a jury policy', { JuryPolicySet })
 
 /** One org's jury policy, folded from stream `jury-policy-<orgId>`. */
 export interface JuryPolicyState {

@@ -1,4 +1,11 @@
-import { type RoomsEvent, type RoomsState, evolve, initialState } from './rooms.state.ts'
+import type { Decider } from '@tessera/contracts'
+import {
+  type RoomsEvent,
+  type RoomsState,
+  evolve,
+  initialState,
+  parseRoomsEvent,
+} from './rooms.state.ts'
 
 export const DEFAULT_ROOM_NAME = 'default'
 
@@ -28,6 +35,11 @@ function provisionOrg(
   ]
 }
 
-export const roomsDecider = { decide, evolve, initialState }
+export const roomsDecider: Decider<RoomsCommand, RoomsEvent, RoomsState> = {
+  decide,
+  evolve,
+  initialState,
+  parse: parseRoomsEvent,
+}
 /** Rooms get random ids, so the stream that makes provisioning idempotent is keyed by org. */
 export const roomsStreamId = (orgId: string) => `rooms-${orgId}`

@@ -1,6 +1,7 @@
-import type { RoomOpened } from '@tessera/contracts'
+import { RoomOpened, eventParser } from '@tessera/contracts'
 
 export type RoomsEvent = { type: 'RoomOpened'; data: RoomOpened }
+export const parseRoomsEvent = eventParser('a room', { RoomOpened })
 
 /** An org's rooms, folded from stream `rooms-<orgId>`: room name → room id. */
 export interface RoomsState {
