@@ -15,6 +15,7 @@ import {
   type SchemaDb,
   type SchemaTx,
 } from '@tessera/event-store'
+import type { InlineProjection } from './inline-projection.ts'
 import { AuthFailed } from './errors.ts'
 import { DB, SERVICE_SCHEMA } from './tokens.ts'
 import { EventConsumer, On } from './event-consumer.ts'
@@ -74,6 +75,23 @@ export async function recordApiKeyRevoked(
 ) {
   await sql`update ${sql.id(schema)}.api_keys set revoked_at = ${k.revokedAt}
     where key_id = ${k.keyId}`.execute(db)
+}
+
+/**
+ * `api_keys` written inline from the org's own events, for the service that issues keys
+ * (guardian): a key works, and a revoked one stops working, as the append commits. The rows
+ * are the same as {@link ApiKeyProjection} writes from the bus, which stays idempotent beside it.
+ */
+export const apiKeysInlineProjection: InlineProjection = {
+  name: 'api-keys',
+  tables: ['api_keys'],
+  handles: ['ApiKeyIssued', 'ApiKeyRevoked'],
+  async evolve(tx, schema, e) {
+    if (e.type === 'ApiKeyIssued') await recordApiKey(tx, schema, ApiKeyIssued.parse(e.data))
+    if (e.type === 'ApiKeyRevoked') {
+      await recordApiKeyRevoked(tx, schema, ApiKeyRevoked.parse(e.data))
+    }
+  },
 }
 
 /** Every service learns API keys from guardian's events, so it can authenticate on its own. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { AgentId, AgentRegistered, AgentRevoked } from '@tessera/contracts'
+import { AgentId } from '@tessera/contracts'
 import {
   ApiError,
   type AuthContext,
@@ -32,10 +32,8 @@ import {
   type AgentPage,
   type AgentView,
   findAgent,
-  insertAgent,
   isHandleTaken,
   listAgents,
-  markRevoked,
 } from './agents.repository.ts'
 
 const agentLog: DeciderOf<AgentCommand, AgentEvent, AgentState> = {
@@ -51,7 +49,7 @@ export interface NewAgent {
   publicKey?: Uint8Array | undefined
 }
 
-/** Agents of the caller's org: each change is its events and its row, in one transaction. */
+/** Agents of the caller's org: each change is its events, projected to its row in one transaction. */
 @Injectable()
 export class AgentsService {
   constructor(
@@ -74,10 +72,10 @@ export class AgentsService {
           handle,
           now,
         }
-        const registered = AgentRegistered.parse(await this.handle(auth, command, tx))
-        return insertAgent(tx, this.schema, registered)
+        await this.handle(auth, command, tx)
       })
-    return withFreeHandle(attempt, isHandleTaken).catch(rethrow(agentId))
+    await withFreeHandle(attempt, isHandleTaken).catch(rethrow(agentId))
+    return this.get(auth, agentId)
   }
 
   /** Revokes at once and for good. */
@@ -93,8 +91,7 @@ export class AgentsService {
     await this.db
       .transaction()
       .execute(async (tx) => {
-        const revoked = AgentRevoked.parse(await this.handle(auth, command, tx))
-        await markRevoked(tx, this.schema, revoked)
+        await this.handle(auth, command, tx)
         // Its sessions close in this same transaction; its tokens need no write, since
         // introspection reads the agent's status with the token.
         await closeSessionsOf(

@@ -14,12 +14,7 @@ import {
 } from '../domain/delegation/delegation.state.ts'
 import { activeSessionsUnder } from '../sessions/sessions.repository.ts'
 import { closeSessions } from '../sessions/sessions.service.ts'
-import {
-  descendantIds,
-  liveDelegationsOf,
-  lockTreeOf,
-  markDelegationRevoked,
-} from './delegations.repository.ts'
+import { descendantIds, liveDelegationsOf, lockTreeOf } from './delegations.repository.ts'
 
 export const delegationLog: DeciderOf<DelegationCommand, DelegationEvent, DelegationState> = {
   ...delegationDecider,
@@ -66,7 +61,6 @@ export async function revokeWithDescendants(
     const data = DelegationRevoked.parse(e.data)
     const stream = delegationStreamId(data.delegationId)
     const [stored] = await log.append(stream, versions.get(data.delegationId)!, [e], cause, tx)
-    await markDelegationRevoked(tx, schema, data)
     revoked.push(data)
     if (stored && cause === ctx) {
       const eventId = stored.metadata.eventId

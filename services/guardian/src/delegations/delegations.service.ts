@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { DelegationCreated, DelegationId, SessionStarted } from '@tessera/contracts'
+import { DelegationId } from '@tessera/contracts'
 import type { SessionMode } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import {
@@ -34,7 +34,7 @@ import {
   SessionAgentRevoked,
   sessionStreamId,
 } from '../domain/session/session.decider.ts'
-import { type SessionView, findSession, insertSession } from '../sessions/sessions.repository.ts'
+import { type SessionView, findSession } from '../sessions/sessions.repository.ts'
 import { sessionLog } from '../sessions/sessions.service.ts'
 import { findHolder } from '../tokens/tokens.repository.ts'
 import { delegationLog, loadDelegation, revokeWithDescendants } from './delegation-revocation.ts'
@@ -43,7 +43,6 @@ import {
   type DelegationStatus,
   type DelegationView,
   findDelegation,
-  insertDelegation,
   listDelegations,
   lockTreeOf,
   shareDelegation,
@@ -91,8 +90,7 @@ export class DelegationsService {
           now: new Date(),
         }
         const stream = delegationStreamId(delegationId)
-        const [e] = await this.log.handle(stream, delegationLog, command, apiKeyActor(auth), tx)
-        await insertDelegation(tx, this.schema, DelegationCreated.parse(e?.data))
+        await this.log.handle(stream, delegationLog, command, apiKeyActor(auth), tx)
       })
       .catch(rethrow)
     return this.get(auth, delegationId)
@@ -187,8 +185,7 @@ export class DelegationsService {
           now: new Date(),
         }
         const stream = sessionStreamId(sessionId)
-        const [e] = await this.log.handle(stream, sessionLog, command, apiKeyActor(auth), tx)
-        await insertSession(tx, this.schema, SessionStarted.parse(e?.data))
+        await this.log.handle(stream, sessionLog, command, apiKeyActor(auth), tx)
       })
       .catch(rethrow)
     const session = await findSession(this.db, this.schema, auth.orgId, sessionId)

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { SessionClosed, SessionStarted } from '@tessera/contracts'
 import type { SessionMode } from '@tessera/contracts'
 import type { AppendContext, SchemaDb, SchemaTx } from '@tessera/event-store'
 import {
@@ -29,13 +28,7 @@ import {
   parseSessionEvent,
 } from '../domain/session/session.state.ts'
 import { findHolder } from '../tokens/tokens.repository.ts'
-import {
-  type SessionView,
-  activeSessionsOf,
-  findSession,
-  insertSession,
-  markSessionClosed,
-} from './sessions.repository.ts'
+import { type SessionView, activeSessionsOf, findSession } from './sessions.repository.ts'
 
 export const sessionLog: DeciderOf<SessionCommand, SessionEvent, SessionState> = {
   ...sessionDecider,
@@ -72,14 +65,13 @@ export class SessionsService {
           ...input,
           now: new Date(),
         }
-        const [e] = await this.log.handle(
+        await this.log.handle(
           sessionStreamId(sessionId),
           sessionLog,
           command,
           apiKeyActor(auth),
           tx,
         )
-        await insertSession(tx, this.schema, SessionStarted.parse(e?.data))
       })
       .catch((err: unknown) => {
         if (err instanceof SessionAgentNotFound) throw NotFound('agent', input.agentId)
@@ -115,7 +107,7 @@ export async function closeSessionsOf(
   await closeSessions(log, tx, schema, agent.orgId, sessionIds, 'agent_revoked', ctx)
 }
 
-/** Closes the org's sessions in `tx`, each an event on its own stream and its row updated. */
+/** Closes the org's sessions in `tx`, each an event on its own stream (its row is projected). */
 export async function closeSessions(
   log: EventLog,
   tx: SchemaTx,
@@ -133,7 +125,6 @@ export async function closeSessions(
       reason,
       now: new Date(),
     }
-    const [e] = await log.handle(sessionStreamId(sessionId), sessionLog, command, ctx, tx)
-    if (e) await markSessionClosed(tx, schema, SessionClosed.parse(e.data))
+    await log.handle(sessionStreamId(sessionId), sessionLog, command, ctx, tx)
   }
 }

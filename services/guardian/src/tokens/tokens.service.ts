@@ -29,7 +29,7 @@ import {
   tokenStreamId,
 } from '../domain/token/token.decider.ts'
 import { type TokenEvent, type TokenState, parseTokenEvent } from '../domain/token/token.state.ts'
-import { findHolder, findTokenByHash, insertToken, markTokenRevoked } from './tokens.repository.ts'
+import { findHolder, findTokenByHash } from './tokens.repository.ts'
 
 const tokenLog: DeciderOf<TokenCommand, TokenEvent, TokenState> = {
   ...tokenDecider,
@@ -75,9 +75,7 @@ export class TokensService {
           ...input,
           now: new Date(),
         }
-        const issued = CapabilityTokenIssued.parse(await this.handle(auth, command, tx))
-        await insertToken(tx, this.schema, issued)
-        return issued
+        return CapabilityTokenIssued.parse(await this.handle(auth, command, tx))
       })
       .catch(rethrow(input.agentId))
     const { agentId, scopes, audience, expiresAt } = event
@@ -107,7 +105,6 @@ export class TokensService {
       .transaction()
       .execute(async (tx) => {
         const revoked = CapabilityTokenRevoked.parse(await this.handle(auth, command, tx))
-        await markTokenRevoked(tx, this.schema, revoked)
         return { tokenId, revokedAt: revoked.revokedAt }
       })
       .catch(rethrow(tokenId))
