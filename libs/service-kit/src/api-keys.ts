@@ -77,23 +77,6 @@ export async function recordApiKeyRevoked(
     where key_id = ${k.keyId}`.execute(db)
 }
 
-/**
- * `api_keys` written inline from the org's own events, for the service that issues keys
- * (guardian): a key works, and a revoked one stops working, as the append commits. The rows
- * are the same as {@link ApiKeyProjection} writes from the bus, which stays idempotent beside it.
- */
-export const apiKeysInlineProjection: InlineProjection = {
-  name: 'api-keys',
-  tables: ['api_keys'],
-  handles: ['ApiKeyIssued', 'ApiKeyRevoked'],
-  async evolve(tx, schema, e) {
-    if (e.type === 'ApiKeyIssued') await recordApiKey(tx, schema, ApiKeyIssued.parse(e.data))
-    if (e.type === 'ApiKeyRevoked') {
-      await recordApiKeyRevoked(tx, schema, ApiKeyRevoked.parse(e.data))
-    }
-  },
-}
-
 /** Every service learns API keys from guardian's events, so it can authenticate on its own. */
 @EventConsumer({ name: 'api-keys', context: 'guardian', rebuildable: true })
 @Injectable()
@@ -113,6 +96,22 @@ export class ApiKeyProjection {
   async reset(tx: SchemaTx) {
     await sql`delete from ${sql.id(this.schema)}.api_keys`.execute(tx)
   }
+}
+
+/**
+ * `api_keys` written inline from the org's own events, for the service that issues keys
+ * (guardian): a key works, and a revoked one stops working, as the append commits. The rows
+ * are the ones {@link ApiKeyProjection} writes from the bus, which stays idempotent beside it.
+ */
+export const apiKeysInlineProjection: InlineProjection = {
+  name: 'api-keys',
+  tables: ['api_keys'],
+  handles: ['ApiKeyIssued', 'ApiKeyRevoked'],
+  async evolve(tx, schema, e) {
+    const projection = new ApiKeyProjection(schema)
+    if (e.type === 'ApiKeyIssued') await projection.issued(tx, e)
+    if (e.type === 'ApiKeyRevoked') await projection.revoked(tx, e)
+  },
 }
 
 const KEY_FORMAT = /^tsk_live_[A-Za-z0-9_-]{20,100}$/

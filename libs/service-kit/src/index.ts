@@ -22,8 +22,14 @@ export { EventConsumer, On, toProjection } from './event-consumer.ts'
 export type { EventHandler } from './event-consumer.ts'
 export { EventLog, causedBy } from './event-log.ts'
 export type { DeciderOf } from './event-log.ts'
-export { applyInline, rebuildInlineProjection } from './inline-projection.ts'
+export {
+  applyInline,
+  inlineProjection,
+  onEvent,
+  rebuildInlineProjection,
+} from './inline-projection.ts'
 export type {
+  InlineHandler,
   InlineProjection,
   InlineRebuildProgress,
   InlineRebuildResult,

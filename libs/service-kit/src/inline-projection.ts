@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import type { Envelope } from '@tessera/contracts'
 import { type SchemaDb, type SchemaTx, assertSchemaName, toEnvelope } from '@tessera/event-store'
 import type { EventRow } from '@tessera/event-store'
@@ -25,6 +25,45 @@ export interface InlineProjection {
    * guard cache's NOTIFY) fire as they do for live writes, which `truncate` would skip.
    */
   reset?(tx: SchemaTx, schema: string): Promise<void>
+}
+
+/** How one event type is written: its contract validates the data, then `write` runs. */
+export interface InlineHandler {
+  apply(tx: SchemaTx, s: RawBuilder<unknown>, event: Envelope): Promise<void>
+}
+
+/**
+ * The handler of one event type: `s` is the service's schema as an SQL identifier, `data` the
+ * event's data as its contract parses it, `event` the whole envelope (its metadata's times).
+ */
+export function onEvent<T>(
+  contract: { parse(data: unknown): T },
+  write: (tx: SchemaTx, s: RawBuilder<unknown>, data: T, event: Envelope) => Promise<unknown>,
+): InlineHandler {
+  return {
+    async apply(tx, s, event) {
+      await write(tx, s, contract.parse(event.data), event)
+    },
+  }
+}
+
+/** An inline projection from one handler per event type it reads. */
+export function inlineProjection(def: {
+  name: string
+  tables: readonly string[]
+  on: Record<string, InlineHandler>
+  reset?: InlineProjection['reset']
+}): InlineProjection {
+  const handlers = new Map(Object.entries(def.on))
+  return {
+    name: def.name,
+    tables: def.tables,
+    handles: [...handlers.keys()],
+    async evolve(tx, schema, event) {
+      await handlers.get(event.type)?.apply(tx, sql.id(schema), event)
+    },
+    ...(def.reset ? { reset: def.reset } : {}),
+  }
 }
 
 /** Applies every projection that handles `event`'s type, in registration order. */
