@@ -74,7 +74,17 @@ beforeAll(async () => {
     ttlSeconds: 600,
   })
 
-  // an agent revoked: its session closes, its delegations from and to it are revoked
+  // cards: one published twice (the second replaces it), one unpublished, one withdrawn by
+  // its agent's revocation below
+  await ok('POST', `/v1/agents/${alice}/card/publish`, { description: 'first' })
+  await ok('POST', `/v1/agents/${alice}/card/publish`, { description: 'second' })
+  await ok('POST', `/v1/agents/${bob}/card/publish`)
+  await ok('POST', `/v1/agents/${carol}/card/publish`)
+  await ok('POST', `/v1/agents/${carol}/card/unpublish`)
+  await ok('POST', `/v1/agents/${dave}/card/publish`)
+
+  // an agent revoked: its session closes, its delegations from and to it are revoked, its
+  // card withdrawn
   await ok('POST', `/v1/agents/${dave}/revoke`, { reason: 'compromised' })
 
   // approvals: one approved then used up, one denied
@@ -147,6 +157,12 @@ describe('guardian inline projections', () => {
       { status: 'denied', consumed: false },
       { status: 'expired', consumed: false },
     ])
+    const cards = await sql<{ agent_id: string; card: string }>`select agent_id, card
+      from ${sql.id(h.schema)}.agent_cards`.execute(h.db)
+    // alice's second card and bob's: carol's was unpublished, dave's withdrawn
+    const descriptions = cards.rows.map((r) => (JSON.parse(r.card) as Json)['description'])
+    expect(descriptions).toHaveLength(2)
+    expect(descriptions).toContain('second')
     const calls = await sql<{ total_calls: string }>`select total_calls
       from ${sql.id(h.schema)}.sessions where total_calls > 0 order by started_at`.execute(h.db)
     expect(calls.rows.map((r) => Number(r.total_calls))).toEqual([3, 3, 1])

@@ -1,4 +1,5 @@
 import { type InlineProjection, apiKeysInlineProjection } from '@tessera/service-kit'
+import { agentCardsProjection } from './agent-cards/agent-cards.projection.ts'
 import { agentsProjection } from './agents/agents.projection.ts'
 import { approvalsProjection } from './approvals/approvals.projection.ts'
 import { delegationsProjection } from './delegations/delegations.projection.ts'
@@ -18,4 +19,5 @@ export const guardianProjections: readonly InlineProjection[] = [
   delegationsProjection,
   approvalsProjection,
   policiesProjection,
+  agentCardsProjection,
 ]

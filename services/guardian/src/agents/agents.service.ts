@@ -113,7 +113,6 @@ export class AgentsService {
         await withdrawCard(
           this.log,
           tx,
-          this.schema,
           { agentId, orgId: auth.orgId },
           'agent_revoked',
           apiKeyActor(auth),

@@ -72,7 +72,7 @@ export async function revokeWithDescendants(
     schema,
     revoked.map((r) => r.delegationId),
   )
-  await closeSessions(log, tx, schema, c.orgId, sessionIds, 'delegation_revoked', cause)
+  await closeSessions(log, tx, c.orgId, sessionIds, 'delegation_revoked', cause)
   return revoked
 }
 

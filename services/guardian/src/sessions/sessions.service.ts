@@ -104,14 +104,13 @@ export async function closeSessionsOf(
   ctx: AppendContext,
 ) {
   const sessionIds = await activeSessionsOf(tx, schema, agent.agentId)
-  await closeSessions(log, tx, schema, agent.orgId, sessionIds, 'agent_revoked', ctx)
+  await closeSessions(log, tx, agent.orgId, sessionIds, 'agent_revoked', ctx)
 }
 
 /** Closes the org's sessions in `tx`, each an event on its own stream (its row is projected). */
 export async function closeSessions(
   log: EventLog,
   tx: SchemaTx,
-  schema: string,
   orgId: string,
   sessionIds: readonly string[],
   reason: Extract<SessionCommand, { type: 'CloseSession' }>['reason'],
