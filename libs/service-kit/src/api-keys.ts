@@ -15,6 +15,7 @@ import {
   type SchemaDb,
   type SchemaTx,
 } from '@tessera/event-store'
+import type { InlineProjection } from './inline-projection.ts'
 import { AuthFailed } from './errors.ts'
 import { DB, SERVICE_SCHEMA } from './tokens.ts'
 import { EventConsumer, On } from './event-consumer.ts'
@@ -95,6 +96,22 @@ export class ApiKeyProjection {
   async reset(tx: SchemaTx) {
     await sql`delete from ${sql.id(this.schema)}.api_keys`.execute(tx)
   }
+}
+
+/**
+ * `api_keys` written inline from the org's own events, for the service that issues keys
+ * (guardian): a key works, and a revoked one stops working, as the append commits. The rows
+ * are the ones {@link ApiKeyProjection} writes from the bus, which stays idempotent beside it.
+ */
+export const apiKeysInlineProjection: InlineProjection = {
+  name: 'api-keys',
+  tables: ['api_keys'],
+  handles: ['ApiKeyIssued', 'ApiKeyRevoked'],
+  async evolve(tx, schema, e) {
+    const projection = new ApiKeyProjection(schema)
+    if (e.type === 'ApiKeyIssued') await projection.issued(tx, e)
+    if (e.type === 'ApiKeyRevoked') await projection.revoked(tx, e)
+  },
 }
 
 const KEY_FORMAT = /^tsk_live_[A-Za-z0-9_-]{20,100}$/

@@ -2,6 +2,7 @@ import { context, propagation } from '@opentelemetry/api'
 import type { AnyEnvelope, Decider, Envelope } from '@tessera/contracts'
 import {
   type AppendContext,
+  ConcurrencyError,
   type ExpectedVersion,
   type NewEvent,
   type StoredEnvelope,
@@ -10,15 +11,27 @@ import {
   type SchemaDb,
   type SchemaTx,
 } from '@tessera/event-store'
+import { type InlineProjection, applyInline } from './inline-projection.ts'
 
-/** The service's own log, bound to its schema. */
+/** How often an `'any'` append in a transaction of its own is retried on a version clash. */
+const ANY_RETRIES = 20
+
+/**
+ * The service's own log, bound to its schema, with the inline projections its read tables
+ * are written by: every append applies them to its events in the append's transaction.
+ */
 export class EventLog {
   constructor(
     readonly db: SchemaDb,
     readonly schema: string,
+    readonly projections: readonly InlineProjection[] = [],
   ) {}
 
-  append(
+  /**
+   * Appends and applies every inline projection to the stored events, in `tx`; without one,
+   * in a transaction of its own, so the events and their rows commit together or not at all.
+   */
+  async append(
     streamId: string,
     expected: ExpectedVersion,
     events: readonly NewEvent[],
@@ -26,10 +39,31 @@ export class EventLog {
     tx?: SchemaTx,
   ): Promise<Envelope[]> {
     const traceparent = ctx.traceparent ?? activeTraceparent()
-    return appendToStream(tx ?? this.db, this.schema, streamId, expected, events, {
-      ...ctx,
-      traceparent,
-    })
+    const appendIn = async (t: SchemaTx) => {
+      const stored = await appendToStream(t, this.schema, streamId, expected, events, {
+        ...ctx,
+        traceparent,
+      })
+      for (const e of stored) await applyInline(this.projections, t, this.schema, e)
+      return stored
+    }
+    if (tx) return appendIn(tx)
+    if (this.projections.length === 0) {
+      return appendToStream(this.db, this.schema, streamId, expected, events, {
+        ...ctx,
+        traceparent,
+      })
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.transaction().execute(appendIn)
+      } catch (err) {
+        // In a transaction a clash aborts it; `'any'` retries it whole, as the store does alone.
+        if (!(err instanceof ConcurrencyError) || expected !== 'any' || attempt >= ANY_RETRIES) {
+          throw err
+        }
+      }
+    }
   }
 
   /**

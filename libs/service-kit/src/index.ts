@@ -2,6 +2,7 @@ export {
   ApiKeyGuard,
   ApiKeyProjection,
   Auth,
+  apiKeysInlineProjection,
   apiKeyActor,
   apiKeyMigrations,
   authenticateKey,
@@ -20,6 +21,18 @@ export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './
 export { EventConsumer, On, toProjection } from './event-consumer.ts'
 export type { EventHandler } from './event-consumer.ts'
 export { EventLog, causedBy } from './event-log.ts'
+export {
+  applyInline,
+  inlineProjection,
+  onEvent,
+  rebuildInlineProjection,
+} from './inline-projection.ts'
+export type {
+  InlineHandler,
+  InlineProjection,
+  InlineRebuildProgress,
+  InlineRebuildResult,
+} from './inline-projection.ts'
 export { HttpExceptionFilter } from './http-exception.filter.ts'
 export { allMigrations, runService } from './run-service.ts'
 export type { RunningService, ServiceDefinition } from './run-service.ts'

@@ -26,6 +26,7 @@ import { projectionMigrations, runProjection } from '@tessera/projections'
 import { ApiKeyGuard, ApiKeyProjection, apiKeyMigrations } from './api-keys.ts'
 import { BaseEnv, loadConfig } from './config.ts'
 import { EventLog } from './event-log.ts'
+import type { InlineProjection } from './inline-projection.ts'
 import { toProjection } from './event-consumer.ts'
 import { HttpExceptionFilter } from './http-exception.filter.ts'
 import { clientErrorHandler, frameworkErrors, registerInputRules } from './input-rules.ts'
@@ -41,6 +42,11 @@ export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
   module: Type
   /** Providers decorated with `@EventConsumer`, started once the app is up. */
   consumers?: Type[]
+  /**
+   * The read models written from the service's own events in the append's transaction, each
+   * rebuildable from position 0 (`npm run rebuild -- <service> <name>`).
+   */
+  projections?: readonly InlineProjection[]
   migrations?: (schema: string) => Record<string, Migration>
   /** The service's env schema; extend {@link BaseEnv}. */
   env?: E
@@ -177,6 +183,7 @@ export async function connectDependencies(
 
 export function rootModule(def: ServiceDefinition<z.ZodObject>, deps: KitDeps): DynamicModule {
   const { db, nc, schema, config, log, migrations } = deps
+  const eventLog = new EventLog(db, schema, def.projections ?? [])
   @Module({})
   class KitModule {}
   const kit: DynamicModule = {
@@ -188,7 +195,7 @@ export function rootModule(def: ServiceDefinition<z.ZodObject>, deps: KitDeps): 
       { provide: CONFIG, useValue: config },
       { provide: SERVICE_SCHEMA, useValue: schema },
       { provide: LOGGER, useValue: log },
-      { provide: EVENT_LOG, useValue: new EventLog(db, schema) },
+      { provide: EVENT_LOG, useValue: eventLog },
       ApiKeyGuard,
       ApiKeyProjection,
     ],

@@ -251,5 +251,20 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           where status = 'pending' and input_digest is not null`.execute(db)
       },
     },
+    '2026_12_06_1400_agent_card_documents': {
+      async up(db: Kysely<any>) {
+        // The signed cards, by the hash and key AgentCardPublished names: not events (like the
+        // signing key), kept so that agent_cards is rebuilt from the log. Written before the
+        // event, never changed; Ed25519 signs deterministically, so hash and key fix the JSON.
+        await sql`create table ${s}.agent_card_documents (
+          card_hash text not null,
+          kid text not null,
+          card text not null,
+          primary key (card_hash, kid))`.execute(db)
+        await sql`insert into ${s}.agent_card_documents (card_hash, kid, card)
+          select card_hash, kid, card from ${s}.agent_cards
+          on conflict do nothing`.execute(db)
+      },
+    },
   }
 }

@@ -1,5 +1,4 @@
 import { sql } from 'kysely'
-import type { AgentCardPublished } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import type { CardAgent } from '../domain/card/agent-card.ts'
 import type { CardHolder } from '../domain/card/agent-card.decider.ts'
@@ -66,16 +65,20 @@ export async function findCardAgent(
   )
 }
 
-export async function upsertCard(db: Db, schema: string, e: AgentCardPublished, card: string) {
-  await sql`insert into ${sql.id(schema)}.agent_cards
-      (agent_id, org_id, card, card_hash, kid, published_at)
-    values (${e.agentId}, ${e.orgId}, ${card}, ${e.cardHash}, ${e.kid}, ${e.publishedAt})
-    on conflict (agent_id) do update set card = excluded.card, card_hash = excluded.card_hash,
-      kid = excluded.kid, published_at = excluded.published_at`.execute(db)
+/**
+ * Keeps a signed card under the hash and key its AgentCardPublished will name, for the
+ * projection to serve (and a rebuild to find). The same hash and key are the same card.
+ */
+export async function storeCardDocument(db: Db, schema: string, card: SignedCardJson) {
+  await sql`insert into ${sql.id(schema)}.agent_card_documents (card_hash, kid, card)
+    values (${card.cardHash}, ${card.kid}, ${card.json})
+    on conflict do nothing`.execute(db)
 }
 
-export async function deleteCard(db: Db, schema: string, agentId: string) {
-  await sql`delete from ${sql.id(schema)}.agent_cards where agent_id = ${agentId}`.execute(db)
+export interface SignedCardJson {
+  cardHash: string
+  kid: string
+  json: string
 }
 
 /** The agent's published card, whoever asks: it is public. */

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { AgentCardPublished } from '@tessera/contracts'
 import type { AppendContext, SchemaDb, SchemaTx } from '@tessera/event-store'
 import {
   ApiError,
@@ -30,12 +29,7 @@ import {
   agentCardStreamId,
 } from '../domain/card/agent-card.decider.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
-import {
-  deleteCard,
-  findCardAgent,
-  findPublishedCard,
-  upsertCard,
-} from './agent-cards.repository.ts'
+import { findCardAgent, findPublishedCard, storeCardDocument } from './agent-cards.repository.ts'
 import { CardSigner, type SignedCard } from './card-signer.ts'
 
 export interface PublishedCard {
@@ -90,12 +84,10 @@ export class AgentCardsService {
           kid: signed.kid,
           now: new Date(),
         }
+        const json = JSON.stringify(signed.card)
+        await storeCardDocument(tx, this.schema, { ...signed, json })
         const stream = agentCardStreamId(agentId)
-        const [e] = await this.log.handle(stream, agentCardDecider, command, apiKeyActor(auth), tx)
-        if (e) {
-          const json = JSON.stringify(signed.card)
-          await upsertCard(tx, this.schema, AgentCardPublished.parse(e.data), json)
-        }
+        await this.log.handle(stream, agentCardDecider, command, apiKeyActor(auth), tx)
         const stored = await findPublishedCard(tx, this.schema, agentId)
         if (!stored) throw new Error(`agent ${agentId}: card published, yet not stored`)
         return {
@@ -116,7 +108,7 @@ export class AgentCardsService {
       if (!(await findCardAgent(tx, this.schema, auth.orgId, agentId)))
         throw NotFound('agent', agentId)
       const agent = { agentId, orgId: auth.orgId }
-      await withdrawCard(this.log, tx, this.schema, agent, 'unpublished', apiKeyActor(auth))
+      await withdrawCard(this.log, tx, agent, 'unpublished', apiKeyActor(auth))
     })
     return { agentId, published: false }
   }
@@ -170,14 +162,12 @@ export class AgentCardsService {
 export async function withdrawCard(
   log: EventLog,
   tx: SchemaTx,
-  schema: string,
   agent: { agentId: string; orgId: string },
   reason: 'unpublished' | 'agent_revoked',
   ctx: AppendContext,
 ) {
   const command: AgentCardCommand = { type: 'WithdrawAgentCard', ...agent, reason, now: new Date() }
-  const [e] = await log.handle(agentCardStreamId(agent.agentId), agentCardDecider, command, ctx, tx)
-  if (e) await deleteCard(tx, schema, agent.agentId)
+  await log.handle(agentCardStreamId(agent.agentId), agentCardDecider, command, ctx, tx)
 }
 
 const revoked = (agentId: string) =>

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jetstreamManager } from '@nats-io/jetstream'
-import { type AnyEnvelope, ULID_PATTERN, streamName } from '@tessera/contracts'
+import { type AnyEnvelope, type Envelope, ULID_PATTERN, streamName } from '@tessera/contracts'
 import { eventually } from '@tessera/testing'
 import { GuardianHarness, type Json, callJson } from '../testing/guardian-harness.ts'
-import { insertAgent, isHandleTaken } from './agents.repository.ts'
+import { agentsProjection } from './agents.projection.ts'
+import { isHandleTaken } from './agents.repository.ts'
 
 const TOKEN = 'agents-int-bootstrap-token'
 // the did:key spec's Ed25519 test vector: JWK `x`, and the did:key it makes
@@ -180,7 +181,7 @@ describe('agents', () => {
 
     // the database is what guarantees it: a second agent with a taken handle is refused
     const [taken] = [...handles].map((h) => h.slice(2))
-    const copy = insertAgent(h.db, h.schema, {
+    const data = {
       agentId: 'agt_0000000000000000000000000z',
       orgId: orgB.orgId,
       name: 'Copycat',
@@ -188,7 +189,9 @@ describe('agents', () => {
       capabilities: [],
       handle: taken ?? '',
       registeredAt: new Date().toISOString(),
-    })
+    }
+    const event = { type: 'AgentRegistered', data } as unknown as Envelope
+    const copy = h.db.transaction().execute((tx) => agentsProjection.evolve(tx, h.schema, event))
     const err: unknown = await copy.then(
       () => undefined,
       (e: unknown) => e,

@@ -1,6 +1,5 @@
 import type { Agent, Page } from '@tessera/contracts'
 import { sql } from 'kysely'
-import type { AgentRegistered, AgentRevoked } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 import type { AgentStatus } from '../domain/agent/agent.state.ts'
@@ -40,23 +39,6 @@ export function isHandleTaken(err: unknown): boolean {
     'constraint' in err &&
     err.constraint === HANDLE_TAKEN
   )
-}
-
-export async function insertAgent(db: Db, schema: string, e: AgentRegistered): Promise<AgentView> {
-  const { rows } = await sql<AgentRow>`insert into ${sql.id(schema)}.agents
-      (agent_id, org_id, name, framework, capabilities, metadata, public_key, did, handle,
-       status, created_at)
-    values (${e.agentId}, ${e.orgId}, ${e.name}, ${e.framework},
-      ${JSON.stringify(e.capabilities)}::jsonb, ${JSON.stringify(e.metadata ?? {})}::jsonb,
-      ${e.publicKey ?? null}, ${e.did ?? null}, ${e.handle}, 'active', ${e.registeredAt})
-    returning *`.execute(db)
-  return toView(rows[0]!)
-}
-
-export async function markRevoked(db: Db, schema: string, e: AgentRevoked): Promise<void> {
-  await sql`update ${sql.id(schema)}.agents
-    set status = 'revoked', revoked_at = ${e.revokedAt}, revoked_reason = ${e.reason}
-    where agent_id = ${e.agentId} and org_id = ${e.orgId}`.execute(db)
 }
 
 /** The org's agent, or undefined: another org's agent is as absent as an unknown one. */

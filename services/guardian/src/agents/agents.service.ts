@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { AgentId, AgentRegistered, AgentRevoked } from '@tessera/contracts'
+import { AgentId } from '@tessera/contracts'
 import {
   ApiError,
   type AuthContext,
@@ -30,10 +30,8 @@ import {
   type AgentPage,
   type AgentView,
   findAgent,
-  insertAgent,
   isHandleTaken,
   listAgents,
-  markRevoked,
 } from './agents.repository.ts'
 
 export interface NewAgent {
@@ -44,7 +42,7 @@ export interface NewAgent {
   publicKey?: Uint8Array | undefined
 }
 
-/** Agents of the caller's org: each change is its events and its row, in one transaction. */
+/** Agents of the caller's org: each change is its events, projected to its row in one transaction. */
 @Injectable()
 export class AgentsService {
   constructor(
@@ -67,10 +65,10 @@ export class AgentsService {
           handle,
           now,
         }
-        const registered = AgentRegistered.parse(await this.handle(auth, command, tx))
-        return insertAgent(tx, this.schema, registered)
+        await this.handle(auth, command, tx)
       })
-    return withFreeHandle(attempt, isHandleTaken).catch(rethrow(agentId))
+    await withFreeHandle(attempt, isHandleTaken).catch(rethrow(agentId))
+    return this.get(auth, agentId)
   }
 
   /** Revokes at once and for good. */
@@ -86,8 +84,7 @@ export class AgentsService {
     await this.db
       .transaction()
       .execute(async (tx) => {
-        const revoked = AgentRevoked.parse(await this.handle(auth, command, tx))
-        await markRevoked(tx, this.schema, revoked)
+        await this.handle(auth, command, tx)
         // Its sessions close in this same transaction; its tokens need no write, since
         // introspection reads the agent's status with the token.
         await closeSessionsOf(
@@ -109,7 +106,6 @@ export class AgentsService {
         await withdrawCard(
           this.log,
           tx,
-          this.schema,
           { agentId, orgId: auth.orgId },
           'agent_revoked',
           apiKeyActor(auth),

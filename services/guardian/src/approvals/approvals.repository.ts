@@ -1,14 +1,5 @@
 import { sql } from 'kysely'
-import type {
-  ActionEffect,
-  Approval,
-  ApprovalStatus,
-  ApprovalApproved,
-  ApprovalConsumed,
-  ApprovalDenied,
-  ApprovalExpired,
-  ApprovalRequested,
-} from '@tessera/contracts'
+import type { ActionEffect, Approval, ApprovalStatus } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 
@@ -72,41 +63,6 @@ function toView(r: ApprovalRow, now: Date): Approval {
     consumedAt: r.consumed_at?.toISOString() ?? null,
     consumedByCheckId: r.consumed_by_check,
   }
-}
-
-export async function insertApproval(db: Db, schema: string, e: ApprovalRequested) {
-  await sql`insert into ${sql.id(schema)}.approvals (approval_id, org_id, agent_id, session_id,
-      action, action_name, action_effect, tool_input_summary, capability, input_digest, check_id,
-      rule, reason, status, requested_at, expires_at)
-    values (${e.approvalId}, ${e.orgId}, ${e.agentId}, ${e.sessionId ?? null}, ${e.action},
-      ${e.actionName}, ${e.actionEffect}, ${e.toolInputSummary ?? null}, ${e.capability ?? null},
-      ${e.inputDigest ?? null}, ${e.checkId}, ${e.rule}, ${e.reason}, 'pending', ${e.requestedAt},
-      ${e.expiresAt})`.execute(db)
-}
-
-function decided(e: ApprovalApproved | ApprovalDenied) {
-  return sql`decided_by = ${e.decidedBy ?? null}, decided_by_key_id = ${e.decidedByKey?.keyId ?? null},
-    decided_by_user_id = ${e.decidedByKey?.userId ?? null}, decided_at = ${e.decidedAt}`
-}
-
-export async function markApproved(db: Db, schema: string, e: ApprovalApproved) {
-  await sql`update ${sql.id(schema)}.approvals set status = 'approved', ${decided(e)},
-    usable_until = ${e.usableUntil} where approval_id = ${e.approvalId}`.execute(db)
-}
-
-export async function markDenied(db: Db, schema: string, e: ApprovalDenied) {
-  await sql`update ${sql.id(schema)}.approvals set status = 'denied', ${decided(e)},
-    deny_reason = ${e.reason ?? null} where approval_id = ${e.approvalId}`.execute(db)
-}
-
-export async function markExpired(db: Db, schema: string, e: ApprovalExpired) {
-  await sql`update ${sql.id(schema)}.approvals set status = 'expired'
-    where approval_id = ${e.approvalId}`.execute(db)
-}
-
-export async function markConsumed(db: Db, schema: string, e: ApprovalConsumed) {
-  await sql`update ${sql.id(schema)}.approvals set consumed_at = ${e.consumedAt},
-    consumed_by_check = ${e.checkId} where approval_id = ${e.approvalId}`.execute(db)
 }
 
 export async function findApproval(

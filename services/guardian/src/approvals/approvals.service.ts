@@ -5,15 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common'
 import type { Logger } from 'pino'
-import {
-  type ActionChecked,
-  type Approval,
-  ApprovalApproved,
-  ApprovalConsumed,
-  ApprovalDenied,
-  ApprovalExpired,
-  ApprovalRequested,
-} from '@tessera/contracts'
+import type { ActionChecked, Approval } from '@tessera/contracts'
 import {
   ConcurrencyError,
   type AppendContext,
@@ -50,14 +42,9 @@ import {
   type ElevationKey,
   findApproval,
   findPendingApproval,
-  insertApproval,
   lapsedApprovals,
   listApprovals,
   lockUsableApproval,
-  markApproved,
-  markConsumed,
-  markDenied,
-  markExpired,
 } from './approvals.repository.ts'
 
 /** What a check needing elevation asks for, beyond the key it is filed under. */
@@ -126,9 +113,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       windowSeconds: approvalWindowSeconds,
       now: new Date(),
     }
-    await this.decide(auth, approvalId, command, (tx, data) =>
-      markApproved(tx, this.schema, ApprovalApproved.parse(data)),
-    )
+    await this.decide(auth, approvalId, command)
     return this.get(auth, approvalId)
   }
 
@@ -146,9 +131,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       reason,
       now: new Date(),
     }
-    await this.decide(auth, approvalId, command, (tx, data) =>
-      markDenied(tx, this.schema, ApprovalDenied.parse(data)),
-    )
+    await this.decide(auth, approvalId, command)
     return this.get(auth, approvalId)
   }
 
@@ -197,8 +180,7 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
         checkId: req.checkId,
         now,
       }
-      const [e] = await this.log.handle(approvalStreamId(usable), approvalDecider, command, ctx, tx)
-      await markConsumed(tx, this.schema, ApprovalConsumed.parse(e?.data))
+      await this.log.handle(approvalStreamId(usable), approvalDecider, command, ctx, tx)
       return { approvalId: usable, granted: true }
     }
     const pending = await findPendingApproval(tx, this.schema, req)
@@ -226,35 +208,13 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
       windowSeconds,
       now,
     }
-    const [e] = await this.log.handle(
-      approvalStreamId(approvalId),
-      approvalDecider,
-      command,
-      ctx,
-      tx,
-    )
-    await insertApproval(tx, this.schema, ApprovalRequested.parse(e?.data))
+    await this.log.handle(approvalStreamId(approvalId), approvalDecider, command, ctx, tx)
     return { approvalId, granted: false }
   }
 
-  private async decide(
-    auth: AuthContext,
-    approvalId: string,
-    command: ApprovalCommand,
-    record: (tx: SchemaTx, data: unknown) => Promise<void>,
-  ) {
-    await this.db
-      .transaction()
-      .execute(async (tx) => {
-        const [e] = await this.log.handle(
-          approvalStreamId(approvalId),
-          approvalDecider,
-          command,
-          apiKeyActor(auth),
-          tx,
-        )
-        await record(tx, e?.data)
-      })
+  private async decide(auth: AuthContext, approvalId: string, command: ApprovalCommand) {
+    await this.log
+      .handle(approvalStreamId(approvalId), approvalDecider, command, apiKeyActor(auth))
       .catch((err: unknown) => {
         if (err instanceof ApprovalNotFound) throw NotFound('approval', approvalId)
         if (err instanceof ApprovalHasExpired || err instanceof ApprovalAlreadyDecided) {
@@ -276,14 +236,13 @@ export class ApprovalsService implements OnApplicationBootstrap, OnApplicationSh
 
   private async expire(tx: SchemaTx, approvalId: string, now: Date) {
     const ctx: AppendContext = { actor: { kind: 'system', id: 'approval-sweeper' } }
-    const [e] = await this.log.handle(
+    await this.log.handle(
       approvalStreamId(approvalId),
       approvalDecider,
       { type: 'Expire', now },
       ctx,
       tx,
     )
-    if (e) await markExpired(tx, this.schema, ApprovalExpired.parse(e.data))
   }
 
   /** Records lapsed approvals as expired; replicas may race, the log's versions settle it. */

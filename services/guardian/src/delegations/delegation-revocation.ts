@@ -9,12 +9,7 @@ import {
 import { type Delegation, parseDelegationEvent } from '../domain/delegation/delegation.state.ts'
 import { activeSessionsUnder } from '../sessions/sessions.repository.ts'
 import { closeSessions } from '../sessions/sessions.service.ts'
-import {
-  descendantIds,
-  liveDelegationsOf,
-  lockTreeOf,
-  markDelegationRevoked,
-} from './delegations.repository.ts'
+import { descendantIds, liveDelegationsOf, lockTreeOf } from './delegations.repository.ts'
 
 /** One delegation folded from its stream, with the version to append at. */
 export async function loadDelegation(log: EventLog, tx: SchemaTx, delegationId: string) {
@@ -56,7 +51,6 @@ export async function revokeWithDescendants(
     const data = DelegationRevoked.parse(e.data)
     const stream = delegationStreamId(data.delegationId)
     const [stored] = await log.append(stream, versions.get(data.delegationId)!, [e], cause, tx)
-    await markDelegationRevoked(tx, schema, data)
     revoked.push(data)
     if (stored && cause === ctx) {
       const eventId = stored.metadata.eventId
@@ -68,7 +62,7 @@ export async function revokeWithDescendants(
     schema,
     revoked.map((r) => r.delegationId),
   )
-  await closeSessions(log, tx, schema, c.orgId, sessionIds, 'delegation_revoked', cause)
+  await closeSessions(log, tx, c.orgId, sessionIds, 'delegation_revoked', cause)
   return revoked
 }
 

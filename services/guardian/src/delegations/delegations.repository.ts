@@ -1,11 +1,5 @@
 import { sql } from 'kysely'
-import type {
-  Delegation,
-  DelegationCreated,
-  DelegationRevoked,
-  DelegationStatus,
-  Page,
-} from '@tessera/contracts'
+import type { Delegation, DelegationRevoked, DelegationStatus, Page } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 
@@ -33,22 +27,6 @@ interface DelegationRow {
   revoke_reason: DelegationRevoked['reason'] | null
   revoke_note: string | null
   cascaded_from: string | null
-}
-
-export async function insertDelegation(db: Db, schema: string, e: DelegationCreated) {
-  await sql`insert into ${sql.id(schema)}.delegations
-    (delegation_id, org_id, from_agent_id, to_agent_id, scope, parent_delegation_id,
-     root_delegation_id, depth, created_at, expires_at)
-    values (${e.delegationId}, ${e.orgId}, ${e.fromAgentId}, ${e.toAgentId}, ${e.scope},
-      ${e.parentDelegationId ?? null}, ${e.rootDelegationId}, ${e.depth}, ${e.createdAt},
-      ${e.expiresAt})`.execute(db)
-}
-
-export async function markDelegationRevoked(db: Db, schema: string, e: DelegationRevoked) {
-  await sql`update ${sql.id(schema)}.delegations set revoked_at = ${e.revokedAt},
-    revoke_reason = ${e.reason}, revoke_note = ${e.note ?? null},
-    cascaded_from = ${e.cascadedFrom ?? null}
-    where delegation_id = ${e.delegationId} and org_id = ${e.orgId}`.execute(db)
 }
 
 /**

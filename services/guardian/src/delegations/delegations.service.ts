@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { DelegationCreated, DelegationId, SessionStarted } from '@tessera/contracts'
+import { DelegationId } from '@tessera/contracts'
 import type { SessionMode } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import {
@@ -36,7 +36,7 @@ import {
   sessionDecider,
   sessionStreamId,
 } from '../domain/session/session.decider.ts'
-import { type SessionView, findSession, insertSession } from '../sessions/sessions.repository.ts'
+import { type SessionView, findSession } from '../sessions/sessions.repository.ts'
 import { findHolder } from '../tokens/tokens.repository.ts'
 import { loadDelegation, revokeWithDescendants } from './delegation-revocation.ts'
 import {
@@ -44,7 +44,6 @@ import {
   type DelegationStatus,
   type DelegationView,
   findDelegation,
-  insertDelegation,
   listDelegations,
   lockTreeOf,
   shareDelegation,
@@ -92,8 +91,7 @@ export class DelegationsService {
           now: new Date(),
         }
         const stream = delegationStreamId(delegationId)
-        const [e] = await this.log.handle(stream, delegationDecider, command, apiKeyActor(auth), tx)
-        await insertDelegation(tx, this.schema, DelegationCreated.parse(e?.data))
+        await this.log.handle(stream, delegationDecider, command, apiKeyActor(auth), tx)
       })
       .catch(rethrow)
     return this.get(auth, delegationId)
@@ -188,8 +186,7 @@ export class DelegationsService {
           now: new Date(),
         }
         const stream = sessionStreamId(sessionId)
-        const [e] = await this.log.handle(stream, sessionDecider, command, apiKeyActor(auth), tx)
-        await insertSession(tx, this.schema, SessionStarted.parse(e?.data))
+        await this.log.handle(stream, sessionDecider, command, apiKeyActor(auth), tx)
       })
       .catch(rethrow)
     const session = await findSession(this.db, this.schema, auth.orgId, sessionId)

@@ -13,11 +13,9 @@ import {
   apiKeyActor,
   newId,
   newSecret,
-  recordApiKey,
-  recordApiKeyRevoked,
   sha256Hex,
 } from '@tessera/service-kit'
-import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import type { SchemaDb } from '@tessera/event-store'
 import {
   ApiKeyAlreadyRevoked,
   ApiKeyNotFound,
@@ -116,27 +114,18 @@ export class KeysService {
     return history.map(parseOrgEvent).reduce(apiKeysView.evolve, apiKeysView.initialState())
   }
 
-  /** Decides on the org's stream and writes `api_keys` in one transaction, as the caller. */
+  /** Decides on the org's stream, as the caller; `api_keys` is projected in the same transaction. */
   private async handle(auth: AuthContext, command: OrgCommand) {
     return this.db
       .transaction()
       .execute(async (tx) => {
         if (!(await lockOrg(tx, this.schema, auth.orgId))) throw NotFound('org', auth.orgId)
         const stream = orgStreamId(auth.orgId)
-        const events = await this.log.handle(stream, orgDecider, command, apiKeyActor(auth), tx)
-        for (const e of events) await this.record(tx, e)
-        return events
+        return this.log.handle(stream, orgDecider, command, apiKeyActor(auth), tx)
       })
       .catch((err: unknown) => {
         throw toApiError(err, command)
       })
-  }
-
-  private async record(tx: SchemaTx, e: { type: string; data: unknown }) {
-    if (e.type === 'ApiKeyIssued') await recordApiKey(tx, this.schema, ApiKeyIssued.parse(e.data))
-    if (e.type === 'ApiKeyRevoked') {
-      await recordApiKeyRevoked(tx, this.schema, ApiKeyRevoked.parse(e.data))
-    }
   }
 }
 

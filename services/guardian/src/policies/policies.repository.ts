@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { GuardPolicySet, GuardRule } from '@tessera/contracts'
+import type { GuardRule } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import type { OrgPolicy } from '../domain/action/check.ts'
 import {
@@ -62,14 +62,4 @@ export async function findGuardPolicy(
         updatedAt: null,
       }
   return view
-}
-
-export async function saveGuardPolicy(db: Db, schema: string, e: GuardPolicySet) {
-  await sql`insert into ${sql.id(schema)}.guard_policies
-      (org_id, version, timezone, approval_window_seconds, rules, updated_at)
-    values (${e.orgId}, ${e.version}, ${e.timezone}, ${e.approvalWindowSeconds},
-      ${JSON.stringify(e.rules)}::jsonb, ${e.setAt})
-    on conflict (org_id) do update set version = excluded.version, timezone = excluded.timezone,
-      approval_window_seconds = excluded.approval_window_seconds, rules = excluded.rules,
-      updated_at = excluded.updated_at`.execute(db)
 }

@@ -19,7 +19,7 @@ import {
   guardPolicyDecider,
   guardPolicyStreamId,
 } from '../domain/policy/guard-policy.decider.ts'
-import { type GuardPolicyView, findGuardPolicy, saveGuardPolicy } from './policies.repository.ts'
+import { type GuardPolicyView, findGuardPolicy } from './policies.repository.ts'
 
 /** An org's own rules for action checks; replicas pick a new version up through NOTIFY. */
 @Injectable()
@@ -37,26 +37,15 @@ export class PoliciesService {
   /** Replaces the whole policy (admin keys only); every rule is compiled before it is kept. */
   async set(auth: AuthContext, policy: GuardPolicy): Promise<GuardPolicyView> {
     if (auth.role !== 'admin') throw AuthDenied('only an admin key may change the guard policy')
-    const set = await this.db
-      .transaction()
-      .execute(async (tx) => {
-        const command: GuardPolicyCommand = {
-          type: 'SetGuardPolicy',
-          orgId: auth.orgId,
-          policy,
-          now: new Date(),
-        }
-        const [e] = await this.log.handle(
-          guardPolicyStreamId(auth.orgId),
-          guardPolicyDecider,
-          command,
-          apiKeyActor(auth),
-          tx,
-        )
-        const event = GuardPolicySet.parse(e?.data)
-        await saveGuardPolicy(tx, this.schema, event)
-        return event
-      })
+    const command: GuardPolicyCommand = {
+      type: 'SetGuardPolicy',
+      orgId: auth.orgId,
+      policy,
+      now: new Date(),
+    }
+    const set = await this.log
+      .handle(guardPolicyStreamId(auth.orgId), guardPolicyDecider, command, apiKeyActor(auth))
+      .then(([e]) => GuardPolicySet.parse(e?.data))
       .catch((err: unknown) => {
         if (err instanceof InvalidRule) {
           throw ValidationFailed(err.message, { rule: err.rule, path: err.path })

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Session, SessionClosed, SessionMode, SessionStarted } from '@tessera/contracts'
+import type { Session, SessionMode } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 
 type Db = SchemaDb | SchemaTx
@@ -21,19 +21,6 @@ interface SessionRow {
   close_reason: string | null
   delegation_id: string | null
   expires_at: Date | null
-}
-
-export async function insertSession(db: Db, schema: string, e: SessionStarted) {
-  await sql`insert into ${sql.id(schema)}.sessions
-    (session_id, agent_id, org_id, server_id, mode, scope_ceiling, status, started_at,
-      delegation_id, expires_at)
-    values (${e.sessionId}, ${e.agentId}, ${e.orgId}, ${e.serverId}, ${e.mode}, ${e.scopeCeiling},
-      'active', ${e.startedAt}, ${e.delegationId ?? null}, ${e.expiresAt ?? null})`.execute(db)
-}
-
-export async function markSessionClosed(db: Db, schema: string, e: SessionClosed) {
-  await sql`update ${sql.id(schema)}.sessions set status = 'closed', closed_at = ${e.closedAt},
-    close_reason = ${e.reason} where session_id = ${e.sessionId}`.execute(db)
 }
 
 /** The agent's open sessions: what its revocation must close. */

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { SessionClosed, SessionStarted } from '@tessera/contracts'
 import type { SessionMode } from '@tessera/contracts'
 import type { AppendContext, SchemaDb, SchemaTx } from '@tessera/event-store'
 import {
@@ -23,13 +22,7 @@ import {
   sessionStreamId,
 } from '../domain/session/session.decider.ts'
 import { findHolder } from '../tokens/tokens.repository.ts'
-import {
-  type SessionView,
-  activeSessionsOf,
-  findSession,
-  insertSession,
-  markSessionClosed,
-} from './sessions.repository.ts'
+import { type SessionView, activeSessionsOf, findSession } from './sessions.repository.ts'
 
 @Injectable()
 export class SessionsService {
@@ -61,14 +54,13 @@ export class SessionsService {
           ...input,
           now: new Date(),
         }
-        const [e] = await this.log.handle(
+        await this.log.handle(
           sessionStreamId(sessionId),
           sessionDecider,
           command,
           apiKeyActor(auth),
           tx,
         )
-        await insertSession(tx, this.schema, SessionStarted.parse(e?.data))
       })
       .catch((err: unknown) => {
         if (err instanceof SessionAgentNotFound) throw NotFound('agent', input.agentId)
@@ -101,14 +93,13 @@ export async function closeSessionsOf(
   ctx: AppendContext,
 ) {
   const sessionIds = await activeSessionsOf(tx, schema, agent.agentId)
-  await closeSessions(log, tx, schema, agent.orgId, sessionIds, 'agent_revoked', ctx)
+  await closeSessions(log, tx, agent.orgId, sessionIds, 'agent_revoked', ctx)
 }
 
-/** Closes the org's sessions in `tx`, each an event on its own stream and its row updated. */
+/** Closes the org's sessions in `tx`, each an event on its own stream (its row is projected). */
 export async function closeSessions(
   log: EventLog,
   tx: SchemaTx,
-  schema: string,
   orgId: string,
   sessionIds: readonly string[],
   reason: Extract<SessionCommand, { type: 'CloseSession' }>['reason'],
@@ -122,7 +113,6 @@ export async function closeSessions(
       reason,
       now: new Date(),
     }
-    const [e] = await log.handle(sessionStreamId(sessionId), sessionDecider, command, ctx, tx)
-    if (e) await markSessionClosed(tx, schema, SessionClosed.parse(e.data))
+    await log.handle(sessionStreamId(sessionId), sessionDecider, command, ctx, tx)
   }
 }

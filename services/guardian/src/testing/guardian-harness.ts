@@ -11,7 +11,10 @@ export const GuardianHarness = {
     replicas = 1,
     env: Record<string, string> = {},
   ): Promise<InProcessService> =>
-    startInProcess(guardian, { env: { TESSERA_BOOTSTRAP_TOKEN: bootstrapToken, ...env }, replicas }),
+    startInProcess(guardian, {
+      env: { TESSERA_BOOTSTRAP_TOKEN: bootstrapToken, ...env },
+      replicas,
+    }),
 }
 
 /** One JSON call to `url`, with `key` as the bearer token when there is one. */

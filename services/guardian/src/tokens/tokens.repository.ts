@@ -1,22 +1,9 @@
 import { sql } from 'kysely'
-import type { CapabilityTokenIssued, CapabilityTokenRevoked } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import type { TokenHolder } from '../domain/token/token.decider.ts'
 import type { TokenRecord } from '../domain/token/introspection.ts'
 
 type Db = SchemaDb | SchemaTx
-
-export async function insertToken(db: Db, schema: string, e: CapabilityTokenIssued) {
-  await sql`insert into ${sql.id(schema)}.capability_tokens
-    (token_hash, token_id, agent_id, org_id, scopes, audience, issued_at, expires_at)
-    values (${e.tokenHash}, ${e.tokenId}, ${e.agentId}, ${e.orgId}, ${e.scopes}, ${e.audience},
-      ${e.issuedAt}, ${e.expiresAt})`.execute(db)
-}
-
-export async function markTokenRevoked(db: Db, schema: string, e: CapabilityTokenRevoked) {
-  await sql`update ${sql.id(schema)}.capability_tokens set revoked_at = ${e.revokedAt}
-    where token_id = ${e.tokenId}`.execute(db)
-}
 
 /**
  * The agent a token would be for, as the decider needs it; null if the org has no such agent.

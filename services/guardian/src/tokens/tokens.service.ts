@@ -27,7 +27,7 @@ import {
   tokenDecider,
   tokenStreamId,
 } from '../domain/token/token.decider.ts'
-import { findHolder, findTokenByHash, insertToken, markTokenRevoked } from './tokens.repository.ts'
+import { findHolder, findTokenByHash } from './tokens.repository.ts'
 
 /** Opaque capability tokens: `tcap_` + 256 random bits, shown once, stored as SHA-256. */
 export const TOKEN_PREFIX = 'tcap_'
@@ -68,9 +68,7 @@ export class TokensService {
           ...input,
           now: new Date(),
         }
-        const issued = CapabilityTokenIssued.parse(await this.handle(auth, command, tx))
-        await insertToken(tx, this.schema, issued)
-        return issued
+        return CapabilityTokenIssued.parse(await this.handle(auth, command, tx))
       })
       .catch(rethrow(input.agentId))
     const { agentId, scopes, audience, expiresAt } = event
@@ -100,7 +98,6 @@ export class TokensService {
       .transaction()
       .execute(async (tx) => {
         const revoked = CapabilityTokenRevoked.parse(await this.handle(auth, command, tx))
-        await markTokenRevoked(tx, this.schema, revoked)
         return { tokenId, revokedAt: revoked.revokedAt }
       })
       .catch(rethrow(tokenId))
