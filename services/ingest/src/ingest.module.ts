@@ -8,7 +8,6 @@ import { IntakeService } from './intake/intake.service.ts'
 import { KnownAgentsProjection } from './intake/known-agents.projection.ts'
 import { TelemetryLog } from './log/telemetry-log.ts'
 import { OrgProvisioningReactor } from './redaction/org-provisioning.reactor.ts'
-import { RedactionPoliciesProjection } from './redaction/redaction-policies.projection.ts'
 import { RedactionController } from './redaction/redaction.controller.ts'
 
 @Module({
@@ -24,7 +23,6 @@ import { RedactionController } from './redaction/redaction.controller.ts'
     IntakeService,
     BusIntakeConsumer,
     KnownAgentsProjection,
-    RedactionPoliciesProjection,
     OrgProvisioningReactor,
   ],
 })

@@ -7,13 +7,14 @@ import { IngestModule } from './ingest.module.ts'
 import { KnownAgentsProjection } from './intake/known-agents.projection.ts'
 import { ingestMigrations } from './migrations.ts'
 import { OrgProvisioningReactor } from './redaction/org-provisioning.reactor.ts'
-import { RedactionPoliciesProjection } from './redaction/redaction-policies.projection.ts'
+import { redactionPoliciesProjection } from './redaction/redaction-policies.projection.ts'
 
 export const ingest: ServiceDefinition<typeof IngestEnv> = {
   name: 'ingest',
   context: 'telemetry',
   module: IngestModule,
-  consumers: [RedactionPoliciesProjection, OrgProvisioningReactor, KnownAgentsProjection],
+  consumers: [OrgProvisioningReactor, KnownAgentsProjection],
+  projections: [redactionPoliciesProjection],
   migrations: ingestMigrations,
   env: IngestEnv,
   async configure(app, config) {

@@ -37,8 +37,9 @@ export class RedactionController {
 
   /**
    * Replaces the org's policy: top-level `params` keys of tool calls (and keys of Arden `data`)
-   * to drop, or to replace by `sha256:<hex>`, before anything is stored. It applies to
-   * telemetry accepted once the policy has reached ingest's read model (well under a second).
+   * to drop, or to replace by `sha256:<hex>`, before anything is stored. The read model is an
+   * inline projection, written in the append's transaction: telemetry accepted after this
+   * answer is redacted by the new policy.
    */
   @Put('redaction')
   @UseGuards(ApiKeyGuard)
