@@ -13,6 +13,7 @@ export {
 export type { TestSchema } from './infra.ts'
 export { InProcessService, startInProcess } from './in-process.ts'
 export { expectRebuildEqualsLive, snapshotTables } from './inline-rebuild.ts'
+export { expectProvisionedOrgsRebuild } from './org-provisioning.ts'
 export { ErrorBody, hostileText, loneSurrogate } from './hostile.ts'
 export { describeRoleMatrix, rolesDocRows, seedRoleKeys } from './role-matrix.ts'
 export type { RoleKeys, RoleMatrixRow } from './role-matrix.ts'

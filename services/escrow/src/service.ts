@@ -1,5 +1,5 @@
 import { type ServiceDefinition, serviceEnv } from '@tessera/service-kit'
-import { AccountsProjection } from './accounts/accounts.projection.ts'
+import { accountsProjection } from './accounts/accounts.projection.ts'
 import { OrgProvisioningReactor } from './accounts/org-provisioning.reactor.ts'
 import { EscrowModule } from './escrow.module.ts'
 import { escrowMigrations } from './migrations.ts'
@@ -10,7 +10,8 @@ export const escrow: ServiceDefinition<typeof EscrowEnv> = {
   name: 'escrow',
   context: 'escrow',
   module: EscrowModule,
-  consumers: [AccountsProjection, OrgProvisioningReactor],
+  consumers: [OrgProvisioningReactor],
+  projections: [accountsProjection],
   migrations: escrowMigrations,
   env: EscrowEnv,
 }

@@ -1,7 +1,7 @@
 import { type ServiceDefinition, serviceEnv } from '@tessera/service-kit'
 import { JuryModule } from './jury.module.ts'
 import { juryMigrations } from './migrations.ts'
-import { JuryPoliciesProjection } from './policies/jury-policies.projection.ts'
+import { juryPoliciesProjection } from './policies/jury-policies.projection.ts'
 import { OrgProvisioningReactor } from './policies/org-provisioning.reactor.ts'
 
 const JuryEnv = serviceEnv('jury')
@@ -10,7 +10,8 @@ export const jury: ServiceDefinition<typeof JuryEnv> = {
   name: 'jury',
   context: 'jury',
   module: JuryModule,
-  consumers: [JuryPoliciesProjection, OrgProvisioningReactor],
+  consumers: [OrgProvisioningReactor],
+  projections: [juryPoliciesProjection],
   migrations: juryMigrations,
   env: JuryEnv,
 }

@@ -2,7 +2,7 @@ import { type ServiceDefinition, serviceEnv } from '@tessera/service-kit'
 import { pactsMigrations } from './migrations.ts'
 import { PactsModule } from './pacts.module.ts'
 import { OrgProvisioningReactor } from './rooms/org-provisioning.reactor.ts'
-import { RoomsProjection } from './rooms/rooms.projection.ts'
+import { roomsProjection } from './rooms/rooms.projection.ts'
 
 const PactsEnv = serviceEnv('pacts')
 
@@ -10,7 +10,8 @@ export const pacts: ServiceDefinition<typeof PactsEnv> = {
   name: 'pacts',
   context: 'pacts',
   module: PactsModule,
-  consumers: [RoomsProjection, OrgProvisioningReactor],
+  consumers: [OrgProvisioningReactor],
+  projections: [roomsProjection],
   migrations: pactsMigrations,
   env: PactsEnv,
 }
