@@ -44,6 +44,21 @@ export const ActionChecked = z.object({
 })
 export type ActionChecked = z.infer<typeof ActionChecked>
 
+/** At most this many decisions travel in one `ActionChecked` message. */
+export const ACTION_CHECKS_PER_MESSAGE = 100
+
+/**
+ * What an `ActionChecked` message carries: decisions of one org, committed together (one group
+ * commit of the decision log), in check id order; a group is split into parts of at most
+ * {@link ACTION_CHECKS_PER_MESSAGE}. Each check is published exactly once: the message id is
+ * fixed by its group and part, so a re-publish after a crash is dropped as a duplicate.
+ */
+export const ActionCheckedBatch = z.object({
+  orgId: OrgId,
+  checks: z.array(ActionChecked).min(1).max(ACTION_CHECKS_PER_MESSAGE),
+})
+export type ActionCheckedBatch = z.infer<typeof ActionCheckedBatch>
+
 /** An action needs a human (or another system) to approve it before it may run. */
 export const ApprovalRequested = z.object({
   approvalId: ApprovalId,

@@ -3,7 +3,7 @@ import type { ActionChecked, CheckDecision } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 
-interface CheckRow {
+export interface CheckRow {
   check_id: string
   org_id: string
   agent_id: string
@@ -22,7 +22,7 @@ interface CheckRow {
   checked_at: Date
 }
 
-function toRecord(r: CheckRow): ActionChecked {
+export function toRecord(r: CheckRow): ActionChecked {
   return {
     checkId: r.check_id,
     orgId: r.org_id,
@@ -79,4 +79,46 @@ export async function findCheck(db: SchemaDb, schema: string, orgId: string, che
   const { rows } = await sql<CheckRow>`select * from ${sql.id(schema)}.action_checks
     where org_id = ${orgId} and check_id = ${checkId}`.execute(db)
   return rows[0] && toRecord(rows[0])
+}
+
+/**
+ * The checks of the next `groups` transactions after `afterTx` that can no longer change: every
+ * transaction below the snapshot's xmin has ended, so no row can still appear below it (the
+ * outbox relay reads events the same way). In transaction, org and check id order.
+ */
+export async function committedChecksAfter(
+  db: SchemaDb,
+  schema: string,
+  afterTx: string,
+  groups: number,
+): Promise<(CheckRow & { tx: string })[]> {
+  const s = sql.id(schema)
+  const { rows } = await sql<CheckRow & { tx: string }>`
+    -- pg hands xid8 over as its text
+    select * from ${s}.action_checks
+    where tx in (select distinct tx from ${s}.action_checks
+      where tx > ${afterTx}::xid8 and tx < pg_snapshot_xmin(pg_current_snapshot())
+      order by tx limit ${groups})
+    order by tx, org_id, check_id`.execute(db)
+  return rows
+}
+
+/** The first transaction id not yet started: every transaction that committed is below it. */
+export async function snapshotXmax(db: SchemaDb): Promise<string> {
+  const { rows } = await sql<{ xmax: string }>`
+    select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db)
+  return rows[0]!.xmax
+}
+
+/** Whether a check written by a transaction in (`afterTx`, `beforeTx`) exists. */
+export async function uncheckpointedBefore(
+  db: SchemaDb,
+  schema: string,
+  afterTx: string,
+  beforeTx: string,
+): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (select 1 from ${sql.id(schema)}.action_checks
+      where tx > ${afterTx}::xid8 and tx < ${beforeTx}::xid8) as found`.execute(db)
+  return rows[0]!.found
 }
