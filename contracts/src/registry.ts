@@ -113,7 +113,7 @@ export const EVENT_REGISTRY = [
     'guardian',
     'ActionChecked',
     ActionCheckedBatch,
-    "Guardian answered action checks (allow, deny, elevation_required): one org's decisions from one commit of the decision log, up to 100 a message.",
+    "Guardian answered action checks (allow, deny, elevation_required): one org's decisions from the decision log, up to 100 a message, each check once.",
   ),
   define(
     'guardian',

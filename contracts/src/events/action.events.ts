@@ -48,10 +48,11 @@ export type ActionChecked = z.infer<typeof ActionChecked>
 export const ACTION_CHECKS_PER_MESSAGE = 100
 
 /**
- * What an `ActionChecked` message carries: decisions of one org, committed together (one group
- * commit of the decision log), in check id order; a group is split into parts of at most
+ * What an `ActionChecked` message carries: decisions of one org, from one round of guardian's
+ * decision relay (the decision log's commits of up to ~50 ms), in check id order, at most
  * {@link ACTION_CHECKS_PER_MESSAGE}. Each check is published exactly once: the message id is
- * fixed by its group and part, so a re-publish after a crash is dropped as a duplicate.
+ * fixed by its first check, and a round re-run after a crash builds the same messages, so
+ * JetStream drops the copies.
  */
 export const ActionCheckedBatch = z.object({
   orgId: OrgId,

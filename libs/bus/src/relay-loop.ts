@@ -13,6 +13,11 @@ export interface RelayLoopOptions {
   reset: () => void
   /** How often an idle leader looks for more; the bound on its publish latency. */
   idlePollMs?: number
+  /**
+   * A pause after a round that published (none by default): the next round then carries
+   * what arrived meanwhile, for relays whose cost is per round rather than per item.
+   */
+  busyPollMs?: number
   /** How often a standby (another replica leads) tries to take over. */
   standbyPollMs?: number
   log: BusLogger
@@ -60,7 +65,10 @@ export async function startRelayLoop(opts: RelayLoopOptions): Promise<RelayLoop>
   const loop = (async () => {
     while (!stopped) {
       try {
-        if ((await round()) > 0) continue
+        if ((await round()) > 0) {
+          if (opts.busyPollMs) await sleep(opts.busyPollMs)
+          continue
+        }
       } catch (err) {
         opts.reset()
         opts.log.warn({ err }, `${opts.what} round failed; retrying`)

@@ -82,24 +82,37 @@ export async function findCheck(db: SchemaDb, schema: string, orgId: string, che
 }
 
 /**
- * The checks of the next `groups` transactions after `afterTx` that can no longer change: every
- * transaction below the snapshot's xmin has ended, so no row can still appear below it (the
- * outbox relay reads events the same way). In transaction, org and check id order.
+ * The last of the next `groups` transactions after `afterTx` that wrote checks and can no
+ * longer change: every transaction below the snapshot's xmin has ended, so no row can still
+ * appear below it (the outbox relay reads events the same way). Undefined when there is none.
  */
-export async function committedChecksAfter(
+export async function lastSettledTx(
   db: SchemaDb,
   schema: string,
   afterTx: string,
   groups: number,
-): Promise<(CheckRow & { tx: string })[]> {
-  const s = sql.id(schema)
-  const { rows } = await sql<CheckRow & { tx: string }>`
-    -- pg hands xid8 over as its text
-    select * from ${s}.action_checks
-    where tx in (select distinct tx from ${s}.action_checks
+): Promise<string | undefined> {
+  const { rows } = await sql<{ tx: string | null }>`
+    select max(tx)::text as tx from (select distinct tx from ${sql.id(schema)}.action_checks
       where tx > ${afterTx}::xid8 and tx < pg_snapshot_xmin(pg_current_snapshot())
-      order by tx limit ${groups})
-    order by tx, org_id, check_id`.execute(db)
+      order by tx limit ${groups}) settled`.execute(db)
+  return rows[0]?.tx ?? undefined
+}
+
+/**
+ * The checks written by transactions in (`afterTx`, `throughTx`], in org and check id order.
+ * A range on the tx index (kept apart from {@link lastSettledTx}: as one `tx in (…)` query it
+ * was planned as a sequential scan of the whole log while the table had no statistics).
+ */
+export async function checksBetween(
+  db: SchemaDb,
+  schema: string,
+  afterTx: string,
+  throughTx: string,
+): Promise<CheckRow[]> {
+  const { rows } = await sql<CheckRow>`select * from ${sql.id(schema)}.action_checks
+    where tx > ${afterTx}::xid8 and tx <= ${throughTx}::xid8
+    order by org_id, check_id`.execute(db)
   return rows
 }
 

@@ -16,35 +16,49 @@ import {
   type Envelope,
 } from '@tessera/contracts'
 import { type RelayLoop, publishEnvelopes, startRelayLoop } from '@tessera/bus'
-import { type SchemaDb, loadCheckpoint, saveCheckpoint } from '@tessera/event-store'
+import {
+  type LogCheckpoint,
+  type SchemaDb,
+  loadCheckpoint,
+  saveCheckpoint,
+} from '@tessera/event-store'
 import { CONFIG, DB, LOGGER, NATS, SERVICE_SCHEMA } from '@tessera/service-kit'
 import type { GuardianEnv } from '../guardian.env.ts'
 import {
   type CheckRow,
-  committedChecksAfter,
+  checksBetween,
+  lastSettledTx,
   snapshotXmax,
   toRecord,
   uncheckpointedBefore,
 } from './checks.repository.ts'
 
 const CHECKPOINT = 'decision-relay'
-/** Decision-log transactions (group commits) read per round. */
-const GROUPS_PER_ROUND = 50
+/** Decision-log transactions (group commits) at most in one round. */
+const GROUPS_PER_ROUND = 1000
+/** The pause between busy rounds: rounds, not checks, cost queries and messages. */
+const BUSY_POLL_MS = 50
+
+export type DecisionMessage = Envelope<'ActionChecked', ActionCheckedBatch>
 
 /**
- * Puts the decision log on the GUARDIAN stream as `ActionChecked` messages: the log in
- * Postgres is the outbox, read in commit-safe order (by writing transaction, like the outbox
- * relay reads events), checkpointed after every ack. One message carries one org's checks
- * from one group commit, up to 100 of them, so a busy guardian publishes a message per commit
- * and org rather than per check. The message id is derived from its first check id: a
- * transaction's rows never change once it ended, so the parts are the same on every read and a
- * re-publish after a crash is dropped by JetStream as a duplicate. One replica publishes (an
- * advisory lock, as for the outbox relay).
+ * Puts the decision log on the GUARDIAN stream as `ActionChecked` messages. The log in
+ * Postgres is the outbox, read in commit-safe order: by writing transaction, and only
+ * transactions below the snapshot's xmin, which have ended (the outbox relay reads events
+ * the same way). A round takes the settled transactions after the checkpoint, stores that
+ * range as its intent, publishes one message per org (up to 100 checks each, in check id
+ * order), and moves the checkpoint past the range once every ack is in. The rows of a range
+ * of ended transactions never change, so a round re-run after a crash (the intent is still
+ * stored) builds the same messages, with the same ids (derived from each one's first check),
+ * and JetStream drops them as duplicates: each check is on the stream once. Rounds run at
+ * most every 50 ms, so a busy guardian publishes a few messages per round rather than one per
+ * check. One replica publishes (an advisory lock, as for the outbox relay).
  */
 @Injectable()
 export class DecisionRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private loop: RelayLoop | undefined
-  private checkpoint: string | undefined
+  /** Published through `transactionId`; `position`, when not 0, is a round's stored end. */
+  private at: LogCheckpoint | undefined
 
   constructor(
     @Inject(CONFIG) private readonly config: GuardianEnv,
@@ -63,29 +77,19 @@ export class DecisionRelay implements OnApplicationBootstrap, OnApplicationShutd
       lockKey: `tessera.decision-relay:${this.schema}`,
       applicationName: 'guardian-decision-relay',
       publish: async () => {
-        this.checkpoint ??= (await loadCheckpoint(this.db, this.schema, CHECKPOINT)).transactionId
-        const rows = await committedChecksAfter(
-          this.db,
-          this.schema,
-          this.checkpoint,
-          GROUPS_PER_ROUND,
-        )
-        if (rows.length === 0) return 0
-        const last = rows.at(-1)!.tx
-        await publishEnvelopes(
-          js,
-          'guardian',
-          decisionMessages(rows),
-          this.config.TESSERA_STREAM_PREFIX,
-        )
-        await saveCheckpoint(this.db, this.schema, CHECKPOINT, {
-          transactionId: last,
-          position: '0',
+        const round = await publishDecisionRound({
+          db: this.db,
+          schema: this.schema,
+          checkpoint: CHECKPOINT,
+          publish: (messages) =>
+            publishEnvelopes(js, 'guardian', messages, this.config.TESSERA_STREAM_PREFIX),
+          at: (this.at ??= await loadCheckpoint(this.db, this.schema, CHECKPOINT)),
         })
-        this.checkpoint = last
-        return rows.length
+        this.at = round.at
+        return round.published
       },
-      reset: () => (this.checkpoint = undefined),
+      reset: () => (this.at = undefined),
+      busyPollMs: BUSY_POLL_MS,
       log: this.log,
       what: 'decision relay',
     })
@@ -114,35 +118,58 @@ export class DecisionRelay implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
+export interface DecisionRound {
+  db: SchemaDb
+  schema: string
+  /** The checkpoint's name. */
+  checkpoint: string
+  /** Resolves when every message is acked. */
+  publish: (messages: DecisionMessage[]) => Promise<unknown>
+  /** Where the checkpoint stands (as loaded, or as the last round left it). */
+  at: LogCheckpoint
+}
+
 /**
- * Rows in transaction, org and check id order → one message per transaction and org, split
- * into parts of {@link ACTION_CHECKS_PER_MESSAGE}.
+ * One round of the relay: publishes the settled transactions after `at` and returns how
+ * many checks it published and the checkpoint it stored.
  */
-export function decisionMessages(
-  rows: readonly (CheckRow & { tx: string })[],
-): Envelope<'ActionChecked', ActionCheckedBatch>[] {
-  const messages: Envelope<'ActionChecked', ActionCheckedBatch>[] = []
-  let part: ActionChecked[] = []
-  let tx = ''
-  const flush = () => {
-    if (part.length) messages.push(message(tx, part))
-    part = []
+export async function publishDecisionRound(
+  o: DecisionRound,
+): Promise<{ published: number; at: LogCheckpoint }> {
+  const from = o.at.transactionId
+  // A stored end is a round that may have been published in part: run exactly it again.
+  let through = o.at.position === '0' ? undefined : o.at.position
+  if (!through) {
+    through = await lastSettledTx(o.db, o.schema, from, GROUPS_PER_ROUND)
+    if (!through) return { published: 0, at: o.at }
+    await saveCheckpoint(o.db, o.schema, o.checkpoint, { transactionId: from, position: through })
   }
+  const rows = await checksBetween(o.db, o.schema, from, through)
+  await o.publish(decisionMessages(rows, through))
+  const done = { transactionId: through, position: '0' }
+  await saveCheckpoint(o.db, o.schema, o.checkpoint, done)
+  return { published: rows.length, at: done }
+}
+
+/**
+ * One round's rows, in org and check id order → one message per org, split into parts of
+ * {@link ACTION_CHECKS_PER_MESSAGE}. `throughTx` is the round's last transaction.
+ */
+export function decisionMessages(rows: readonly CheckRow[], throughTx: string): DecisionMessage[] {
+  const messages: DecisionMessage[] = []
+  let part: ActionChecked[] = []
   for (const r of rows) {
-    if (r.tx !== tx || r.org_id !== part[0]?.orgId || part.length === ACTION_CHECKS_PER_MESSAGE) {
-      flush()
-      tx = r.tx
+    if (r.org_id !== part[0]?.orgId || part.length === ACTION_CHECKS_PER_MESSAGE) {
+      if (part.length) messages.push(message(throughTx, part))
+      part = []
     }
     part.push(toRecord(r))
   }
-  flush()
+  if (part.length) messages.push(message(throughTx, part))
   return messages
 }
 
-function message(
-  tx: string,
-  checks: ActionChecked[],
-): Envelope<'ActionChecked', ActionCheckedBatch> {
+function message(throughTx: string, checks: ActionChecked[]): DecisionMessage {
   const first = checks[0]!
   const last = checks.at(-1)!
   return {
@@ -158,8 +185,8 @@ function message(
       }),
       streamId: `decisions-${first.orgId}`,
       streamVersion: 1,
-      // The decision log's own order: the transaction that committed these checks.
-      position: tx,
+      // The decision log's own order: the last transaction of the round that published it.
+      position: throughTx,
       occurredAt: last.checkedAt,
       correlationId: first.checkId,
       causationId: null,
