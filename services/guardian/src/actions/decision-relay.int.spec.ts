@@ -80,6 +80,12 @@ describe('decisions on the bus', () => {
       const c = published.find((p) => p.checkId === x.checkId)!
       expect(c).toMatchObject({ decision: x.decision, rule: x.rule, capability: x.capability })
     }
+    // the same record as the API's decision log gives (both org A's: answers[1] is its allow)
+    for (const x of [denied[0]!, answers[1]!]) {
+      expect(published.find((p) => p.checkId === x.checkId)).toEqual(
+        await a.actions.getCheck(x.checkId),
+      )
+    }
     for (const m of first) {
       // one org per message, and the message id is the envelope's event id
       expect(m.data.checks.every((c) => c.orgId === m.data.orgId)).toBe(true)
