@@ -44,7 +44,9 @@ export {
   TokenId,
 } from './events/guardian.events.ts'
 export {
+  ACTION_CHECKS_PER_MESSAGE,
   ActionChecked,
+  ActionCheckedBatch,
   ActionEffect,
   ApprovalApproved,
   ApprovalConsumed,

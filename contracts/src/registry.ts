@@ -12,6 +12,7 @@ import {
   SessionStarted,
 } from './events/guardian.events.ts'
 import {
+  ActionCheckedBatch,
   ApprovalApproved,
   ApprovalConsumed,
   ApprovalDenied,
@@ -107,6 +108,12 @@ export const EVENT_REGISTRY = [
     'AgentCardWithdrawn',
     AgentCardWithdrawn,
     "An agent's A2A agent card was taken down: unpublished, or its agent revoked.",
+  ),
+  define(
+    'guardian',
+    'ActionChecked',
+    ActionCheckedBatch,
+    "Guardian answered action checks (allow, deny, elevation_required): one org's decisions from the decision log, up to 100 a message, each check once.",
   ),
   define(
     'guardian',

@@ -44,6 +44,22 @@ export const ActionChecked = z.object({
 })
 export type ActionChecked = z.infer<typeof ActionChecked>
 
+/** At most this many decisions travel in one `ActionChecked` message. */
+export const ACTION_CHECKS_PER_MESSAGE = 100
+
+/**
+ * What an `ActionChecked` message carries: decisions of one org, from one round of guardian's
+ * decision relay (the decision log's commits of up to ~50 ms), in check id order, at most
+ * {@link ACTION_CHECKS_PER_MESSAGE}. Each check is published exactly once: the message id is
+ * fixed by its first check, and a round re-run after a crash builds the same messages, so
+ * JetStream drops the copies.
+ */
+export const ActionCheckedBatch = z.object({
+  orgId: OrgId,
+  checks: z.array(ActionChecked).min(1).max(ACTION_CHECKS_PER_MESSAGE),
+})
+export type ActionCheckedBatch = z.infer<typeof ActionCheckedBatch>
+
 /** An action needs a human (or another system) to approve it before it may run. */
 export const ApprovalRequested = z.object({
   approvalId: ApprovalId,

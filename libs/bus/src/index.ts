@@ -9,6 +9,9 @@ export type {
   RawDelivered,
   RunningConsumer,
 } from './consumer.ts'
+export { LeaderLock } from './leader-lock.ts'
+export { startRelayLoop } from './relay-loop.ts'
+export type { RelayLoop, RelayLoopOptions } from './relay-loop.ts'
 export { startOutboxRelay } from './outbox-relay.ts'
 export type { RelayOptions, RunningRelay } from './outbox-relay.ts'
 export { publishEnvelopes } from './publish.ts'

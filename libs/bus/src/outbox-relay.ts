@@ -1,6 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node'
 import { jetstream } from '@nats-io/jetstream'
-import pg from 'pg'
 import { type Kysely, sql } from 'kysely'
 import type { Context } from '@tessera/contracts'
 import {
@@ -13,6 +12,7 @@ import {
 } from '@tessera/event-store'
 import type { BusLogger } from './consumer.ts'
 import { publishEnvelopes } from './publish.ts'
+import { startRelayLoop } from './relay-loop.ts'
 
 export interface RelayOptions {
   db: Kysely<EventStoreTables>
@@ -59,24 +59,9 @@ const CHECKPOINT = 'outbox-relay'
 export async function startOutboxRelay(opts: RelayOptions): Promise<RunningRelay> {
   const js = jetstream(opts.nc)
   const batchSize = opts.batchSize ?? 500
-  const lock = new LeaderLock(opts.connectionString, `tessera.outbox-relay:${opts.schema}`)
-  let stopped = false
-  let wake: (() => void) | undefined
   let checkpoint: LogCheckpoint | undefined
 
-  // Rounds never overlap: the loop and drain() share one queue, or both would publish the
-  // same batch and race on the checkpoint.
-  let queue: Promise<unknown> = Promise.resolve()
-  const round = (): Promise<number> => {
-    const next = queue.then(publishRound)
-    queue = next.catch(() => undefined)
-    return next
-  }
   const publishRound = async (): Promise<number> => {
-    if (!(await lock.held())) {
-      checkpoint = undefined
-      return 0
-    }
     checkpoint ??= await loadCheckpoint(opts.db, opts.schema, CHECKPOINT)
     const events = await readAll(opts.db, opts.schema, checkpoint, batchSize)
     if (events.length === 0) return 0
@@ -87,38 +72,25 @@ export async function startOutboxRelay(opts: RelayOptions): Promise<RunningRelay
     opts.onProgress?.(events.length, last.checkpoint.position)
     return events.length
   }
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms)
-      wake = () => {
-        clearTimeout(t)
-        resolve()
-      }
-    })
-
-  // Contend for leadership now, so a lone relay publishes on its first round.
-  await lock.held()
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        if ((await round()) > 0) continue
-      } catch (err) {
-        // The next round starts again from the stored checkpoint.
-        checkpoint = undefined
-        opts.log.warn({ err }, 'outbox relay round failed; retrying')
-      }
-      await sleep(lock.isLeader ? (opts.idlePollMs ?? 50) : (opts.standbyPollMs ?? 1000))
-    }
-  })()
-
+  const loop = await startRelayLoop({
+    connectionString: opts.connectionString,
+    lockKey: `tessera.outbox-relay:${opts.schema}`,
+    applicationName: 'tessera-outbox-relay',
+    publish: publishRound,
+    // The leader keeps its checkpoint in memory; anyone else must read it again.
+    reset: () => (checkpoint = undefined),
+    idlePollMs: opts.idlePollMs,
+    standbyPollMs: opts.standbyPollMs,
+    log: opts.log,
+    what: 'outbox relay',
+  })
   return {
     async drain(timeoutMs = 30_000) {
       const head = await headPosition(opts.db, opts.schema)
       const deadline = Date.now() + timeoutMs
       let total = 0
       for (;;) {
-        const n = await round()
+        const n = await loop.round()
         total += n
         if (n > 0) continue
         const from = await loadCheckpoint(opts.db, opts.schema, CHECKPOINT)
@@ -129,12 +101,7 @@ export async function startOutboxRelay(opts: RelayOptions): Promise<RunningRelay
         await new Promise((r) => setTimeout(r, 20))
       }
     },
-    async stop() {
-      stopped = true
-      wake?.()
-      await loop
-      await lock.release()
-    },
+    stop: () => loop.stop(),
   }
 }
 
@@ -150,52 +117,4 @@ async function unpublishedUpTo(
     where (transaction_id, position) > (${from.transactionId}::xid8, ${from.position}::bigint)
       and position <= ${head}::bigint`.execute(db)
   return (rows[0]?.n ?? 0) > 0
-}
-
-/**
- * A session-level advisory lock on a connection of its own. Losing the connection loses the
- * lock (Postgres releases it), so leadership is re-checked by reconnecting.
- */
-class LeaderLock {
-  private client: pg.Client | undefined
-  isLeader = false
-
-  constructor(
-    private readonly connectionString: string,
-    private readonly key: string,
-  ) {}
-
-  async held(): Promise<boolean> {
-    if (this.isLeader && this.client) return true
-    try {
-      if (!this.client) {
-        const client = new pg.Client({
-          connectionString: this.connectionString,
-          application_name: 'tessera-outbox-relay',
-        })
-        client.on('error', () => {
-          this.isLeader = false
-          this.client = undefined
-        })
-        await client.connect()
-        this.client = client
-      }
-      const { rows } = await this.client.query<{ ok: boolean }>(
-        'select pg_try_advisory_lock(hashtext($1)) as ok',
-        [this.key],
-      )
-      this.isLeader = rows[0]?.ok === true
-    } catch {
-      this.isLeader = false
-      await this.release()
-    }
-    return this.isLeader
-  }
-
-  async release(): Promise<void> {
-    const client = this.client
-    this.client = undefined
-    this.isLeader = false
-    await client?.end().catch(() => undefined)
-  }
 }

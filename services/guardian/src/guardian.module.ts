@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common'
 import { ActionsController } from './actions/actions.controller.ts'
 import { ActionsService } from './actions/actions.service.ts'
 import { DecisionLog } from './actions/decision-log.ts'
+import { DecisionRelay } from './actions/decision-relay.ts'
 import { CacheBarrierInterceptor } from './guard-cache/cache-barrier.interceptor.ts'
 import { CachedApiKeyGuard } from './guard-cache/cached-api-key.guard.ts'
 import { GuardCache } from './guard-cache/guard-cache.ts'
@@ -51,6 +52,7 @@ import { TokensService } from './tokens/tokens.service.ts'
     CacheBarrierInterceptor,
     CachedApiKeyGuard,
     DecisionLog,
+    DecisionRelay,
     ApprovalsService,
     ActionsService,
     PoliciesService,

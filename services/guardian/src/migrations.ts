@@ -266,5 +266,17 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
           on conflict do nothing`.execute(db)
       },
     },
+    '2026_12_06_1500_action_checks_tx': {
+      async up(db: Kysely<any>) {
+        // The transaction that wrote each decision, so the decision relay publishes them in a
+        // commit-safe order (as the outbox relay does with events). Rows written before it get
+        // 0, which the relay starts after: decisions from before the relay stay off the bus.
+        await sql`alter table ${s}.action_checks
+          add column tx xid8 not null default '0'::xid8`.execute(db)
+        await sql`alter table ${s}.action_checks
+          alter column tx set default pg_current_xact_id()`.execute(db)
+        await sql`create index action_checks_tx on ${s}.action_checks (tx)`.execute(db)
+      },
+    },
   }
 }

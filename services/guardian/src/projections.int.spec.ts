@@ -149,6 +149,13 @@ describe('guardian inline projections', () => {
     for (const [table, n] of Object.entries(counts)) {
       expect(n, `${table} has rows to compare`).toBeGreaterThan(0)
     }
+    expect(Object.keys(counts)).toContain('orgs')
+    // an org's time is its OrgCreated's, not the clock's at the insert
+    const orgs = await sql<{ same: boolean }>`select o.created_at
+        = (e.data->>'createdAt')::timestamptz as same
+      from ${sql.id(h.schema)}.orgs o join ${sql.id(h.schema)}.events e
+        on e.type = 'OrgCreated' and e.data->>'orgId' = o.org_id`.execute(h.db)
+    expect(orgs.rows).toEqual([{ same: true }, { same: true }])
     const { rows } = await sql<{ status: string; consumed: boolean }>`select status,
         consumed_at is not null as consumed
       from ${sql.id(h.schema)}.approvals order by requested_at`.execute(h.db)

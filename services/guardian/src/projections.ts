@@ -3,6 +3,7 @@ import { agentCardsProjection } from './agent-cards/agent-cards.projection.ts'
 import { agentsProjection } from './agents/agents.projection.ts'
 import { approvalsProjection } from './approvals/approvals.projection.ts'
 import { delegationsProjection } from './delegations/delegations.projection.ts'
+import { orgsProjection } from './orgs/orgs.projection.ts'
 import { policiesProjection } from './policies/policies.projection.ts'
 import { sessionsProjection } from './sessions/sessions.projection.ts'
 import { tokensProjection } from './tokens/tokens.projection.ts'
@@ -12,6 +13,7 @@ import { tokensProjection } from './tokens/tokens.projection.ts'
  * rebuilt from the log by `npm run rebuild -- guardian <name>`.
  */
 export const guardianProjections: readonly InlineProjection[] = [
+  orgsProjection,
   apiKeysInlineProjection,
   agentsProjection,
   tokensProjection,

@@ -3,7 +3,7 @@ import type { ActionChecked, CheckDecision } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 
-interface CheckRow {
+export interface CheckRow {
   check_id: string
   org_id: string
   agent_id: string
@@ -22,7 +22,7 @@ interface CheckRow {
   checked_at: Date
 }
 
-function toRecord(r: CheckRow): ActionChecked {
+export function toRecord(r: CheckRow): ActionChecked {
   return {
     checkId: r.check_id,
     orgId: r.org_id,
@@ -79,4 +79,59 @@ export async function findCheck(db: SchemaDb, schema: string, orgId: string, che
   const { rows } = await sql<CheckRow>`select * from ${sql.id(schema)}.action_checks
     where org_id = ${orgId} and check_id = ${checkId}`.execute(db)
   return rows[0] && toRecord(rows[0])
+}
+
+/**
+ * The last of the next `groups` transactions after `afterTx` that wrote checks and can no
+ * longer change: every transaction below the snapshot's xmin has ended, so no row can still
+ * appear below it (the outbox relay reads events the same way). Undefined when there is none.
+ */
+export async function lastSettledTx(
+  db: SchemaDb,
+  schema: string,
+  afterTx: string,
+  groups: number,
+): Promise<string | undefined> {
+  const { rows } = await sql<{ tx: string | null }>`
+    select max(tx)::text as tx from (select distinct tx from ${sql.id(schema)}.action_checks
+      where tx > ${afterTx}::xid8 and tx < pg_snapshot_xmin(pg_current_snapshot())
+      order by tx limit ${groups}) settled`.execute(db)
+  return rows[0]?.tx ?? undefined
+}
+
+/**
+ * The checks written by transactions in (`afterTx`, `throughTx`], in org and check id order.
+ * A range on the tx index (kept apart from {@link lastSettledTx}: as one `tx in (…)` query it
+ * was planned as a sequential scan of the whole log while the table had no statistics).
+ */
+export async function checksBetween(
+  db: SchemaDb,
+  schema: string,
+  afterTx: string,
+  throughTx: string,
+): Promise<CheckRow[]> {
+  const { rows } = await sql<CheckRow>`select * from ${sql.id(schema)}.action_checks
+    where tx > ${afterTx}::xid8 and tx <= ${throughTx}::xid8
+    order by org_id, check_id`.execute(db)
+  return rows
+}
+
+/** The first transaction id not yet started: every transaction that committed is below it. */
+export async function snapshotXmax(db: SchemaDb): Promise<string> {
+  const { rows } = await sql<{ xmax: string }>`
+    select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`.execute(db)
+  return rows[0]!.xmax
+}
+
+/** Whether a check written by a transaction in (`afterTx`, `beforeTx`) exists. */
+export async function uncheckpointedBefore(
+  db: SchemaDb,
+  schema: string,
+  afterTx: string,
+  beforeTx: string,
+): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    select exists (select 1 from ${sql.id(schema)}.action_checks
+      where tx > ${afterTx}::xid8 and tx < ${beforeTx}::xid8) as found`.execute(db)
+  return rows[0]!.found
 }

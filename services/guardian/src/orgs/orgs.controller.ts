@@ -20,10 +20,8 @@ import {
   newId,
   newSecret,
   parseInput,
-  recordApiKey,
   sha256Hex,
 } from '@tessera/service-kit'
-import { ApiKeyIssued } from '@tessera/contracts'
 import { decide, orgStreamId } from '../domain/org/org.decider.ts'
 import { initialState } from '../domain/org/org.state.ts'
 import type { GuardianEnv } from '../guardian.env.ts'
@@ -59,18 +57,9 @@ export class OrgsController {
       { type: 'CreateOrg', orgId, name, adminKey, now: new Date() },
       initialState(),
     )
-    await this.db.transaction().execute(async (tx) => {
-      await this.log.append(
-        orgStreamId(orgId),
-        'no_stream',
-        events,
-        { actor: { kind: 'system', id: 'bootstrap' } },
-        tx,
-      )
-      await sql`insert into ${sql.id(this.schema)}.orgs (org_id, name, created_at)
-        values (${orgId}, ${name}, now())`.execute(tx)
-      const issued = events.find((e) => e.type === 'ApiKeyIssued')
-      await recordApiKey(tx, this.schema, ApiKeyIssued.parse(issued?.data))
+    // The orgs row and the admin key's row are written from these events (inline projections).
+    await this.log.append(orgStreamId(orgId), 'no_stream', events, {
+      actor: { kind: 'system', id: 'bootstrap' },
     })
     return { orgId, name, keyId: adminKey.keyId, apiKey }
   }
