@@ -17,3 +17,9 @@ export type ServiceName = keyof typeof SERVICE_PORTS
 export const SERVICE_NAMES = Object.keys(SERVICE_PORTS) as ServiceName[]
 
 export const GATEWAY_PORT = 8080
+
+/**
+ * The bootstrap token `scripts/start.sh` and compose use when the operator sets none; guardian
+ * refuses it on any address beyond loopback.
+ */
+export const DEV_BOOTSTRAP_TOKEN = 'dev-bootstrap-token'

@@ -2,9 +2,9 @@
  * What `scripts/start.sh` runs: the six services and the gateway, each with its port and
  * environment. Names and ports come from infra/topology, like everywhere else.
  */
-import { GATEWAY_PORT, SERVICE_PORTS } from '@tessera/infra-topology'
+import { DEV_BOOTSTRAP_TOKEN, GATEWAY_PORT, SERVICE_PORTS } from '@tessera/infra-topology'
 
-export const DEV_BOOTSTRAP_TOKEN = 'dev-bootstrap-token'
+export { DEV_BOOTSTRAP_TOKEN }
 
 export interface ProcessSpec {
   /** `ingest` … `scoring`, or `gateway`. */

@@ -1,11 +1,12 @@
+import { DEV_BOOTSTRAP_TOKEN } from '@tessera/infra-topology'
 import { z } from 'zod'
 import { serviceEnv } from '@tessera/service-kit'
 
 /**
- * The bootstrap token `scripts/start.sh` (scripts/stack/services.ts) uses when none is set:
+ * The bootstrap token `scripts/start.sh` and compose use when none is set (infra/topology):
  * printed in the README, so anyone can create orgs with it. Fine on loopback, never beyond.
  */
-export const DEV_BOOTSTRAP_TOKEN = 'dev-bootstrap-token'
+export { DEV_BOOTSTRAP_TOKEN }
 
 /** Addresses only this machine reaches: `localhost`, 127.0.0.0/8 and ::1 (IPv4-mapped too). */
 export function isLoopback(host: string): boolean {

@@ -4,7 +4,6 @@ import {
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common'
-import { createHash } from 'node:crypto'
 import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Logger } from 'pino'
@@ -15,6 +14,7 @@ import {
   subjectRoot,
 } from '@tessera/contracts'
 import { type RawDelivered, type RunningConsumer, runRawConsumer } from '@tessera/bus'
+import { sha256Hex } from '@tessera/crypto'
 import { ApiError, CONFIG, LOGGER, NATS } from '@tessera/service-kit'
 import { readIntakeMessage } from '../domain/intake/bus-message.ts'
 import type { IngestEnv } from '../ingest.env.ts'
@@ -75,7 +75,7 @@ export class BusIntakeConsumer implements OnApplicationBootstrap, BeforeApplicat
     }
     // The sequence names the message, the hash tells a redelivery from a reused sequence
     // (a recreated stream): a redelivered message is stored once.
-    const hash = createHash('sha256').update(m.data).digest('hex')
+    const hash = sha256Hex(m.data)
     const claim = { id: `intake:${m.streamSequence}:${hash}`, hash }
     if (msg.protocol === 'arden') {
       const { response, messages } = await this.intake.arden(msg.events, null, claim)
