@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GuardianHarness, type Json, callJson } from './testing/guardian-harness.ts'
+import { seedOrg } from './testing/guardian-routes.ts'
 
 /**
  * Org isolation, as a matrix: every guardian endpoint that reads or changes an org's data is
@@ -28,41 +29,8 @@ beforeAll(async () => {
   h = await GuardianHarness.start(TOKEN)
   keyA = String((await call('POST', '/v1/orgs', TOKEN, { name: 'Iso A' })).body['apiKey'])
   keyB = String((await call('POST', '/v1/orgs', TOKEN, { name: 'Iso B' })).body['apiKey'])
-  const agent = await ok('POST', '/v1/agents', {
-    name: 'a1',
-    framework: 't',
-    capabilities: ['web:search', 'db:*'],
-  })
-  a['agent'] = String(agent['id'])
-  a['peer'] = String(
-    (await ok('POST', '/v1/agents', { name: 'a2', framework: 't', capabilities: ['web:search'] }))[
-      'id'
-    ],
-  )
-  const token = await ok('POST', '/v1/tokens', { agentId: a['agent'], scopes: ['web:search'] })
-  a['tokenId'] = String(token['tokenId'])
-  a['token'] = String(token['token'])
-  const session = await ok('POST', '/v1/sessions', {
-    agentId: a['agent'],
-    serverId: 's',
-    mode: 'supervised',
-  })
-  a['session'] = String(session['sessionId'])
-  const check = await ok('POST', '/v1/actions/check', {
-    agentId: a['agent'],
-    toolName: 'db_delete',
-    sessionId: a['session'],
-  })
-  a['check'] = String(check['checkId'])
-  a['approval'] = String(check['approvalId'])
-  const delegation = await ok('POST', '/v1/delegations', {
-    fromAgentId: a['agent'],
-    toAgentId: a['peer'],
-    scope: ['web:search'],
-    ttlSeconds: 600,
-  })
-  a['delegation'] = String(delegation['delegationId'])
-  a['key'] = String((await ok('POST', '/v1/keys', { name: 'member', role: 'member' }))['keyId'])
+  // one of each of A's resources, as the fuzz suite seeds them
+  Object.assign(a, await seedOrg(h.url, keyA))
   await ok('POST', `/v1/agents/${a['agent']}/card/publish`)
 })
 
@@ -143,7 +111,7 @@ const changes: Row[] = [
     path: () => `/v1/approvals/${a['approval']}/deny`,
     body: () => ({ decidedBy: 'b' }),
   },
-  { name: 'revoke token', method: 'POST', path: () => `/v1/tokens/${a['tokenId']}/revoke` },
+  { name: 'revoke token', method: 'POST', path: () => `/v1/tokens/${a['token']}/revoke` },
   {
     name: 'revoke delegation',
     method: 'POST',
@@ -196,10 +164,12 @@ describe("org B's key on org A's data", () => {
   })
 
   it("introspecting A's token with B's key says unknown_token", async () => {
-    const b = await call('POST', '/v1/tokens/introspect', keyB, { token: a['token'] })
+    const b = await call('POST', '/v1/tokens/introspect', keyB, { token: a['tokenSecret'] })
     expect(b.body).toMatchObject({ active: false, reason: 'unknown_token', agentId: null })
     expect(
-      (await call('POST', '/v1/tokens/introspect', keyA, { token: a['token'] })).body['active'],
+      (await call('POST', '/v1/tokens/introspect', keyA, { token: a['tokenSecret'] })).body[
+        'active'
+      ],
     ).toBe(true)
   })
 
@@ -221,7 +191,9 @@ describe("org B's key on org A's data", () => {
     expect((await ok('GET', `/v1/agents/${a['agent']}`))['status']).toBe('active')
     expect((await ok('GET', `/v1/approvals/${a['approval']}`))['status']).toBe('pending')
     expect((await ok('GET', `/v1/delegations/${a['delegation']}`))['status']).toBe('active')
-    expect((await ok('POST', '/v1/tokens/introspect', { token: a['token'] }))['active']).toBe(true)
+    expect((await ok('POST', '/v1/tokens/introspect', { token: a['tokenSecret'] }))['active']).toBe(
+      true,
+    )
     const keys = JSON.stringify(await ok('GET', '/v1/keys'))
     expect(keys).toContain(a['key'])
     const card = await fetch(`${h.url}/a2a/agents/${a['agent']}/agent-card.json`)
