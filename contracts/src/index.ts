@@ -181,3 +181,51 @@ export {
 } from './events/agent-card.events.ts'
 export { eventParser } from './event-parser.ts'
 export type { ParsedEvent } from './event-parser.ts'
+export {
+  AgentRef,
+  Ed25519SignatureHex,
+  ExecutionFailureReported,
+  PACT_MAX_CONDITIONS,
+  PACT_TERMS_MAX_BYTES,
+  PactAccepted,
+  PactCondition,
+  PactCountered,
+  PactExpired,
+  PactHash,
+  PactId,
+  PactParty,
+  PactPayment,
+  PactProposed,
+  PactRegistered,
+  PactRejected,
+  PactStatus,
+  PactTerms,
+  ParamBindingViolated,
+  PositiveMicroUnits,
+  RoomCheckpointSigned,
+  Sha256Hex,
+} from './events/pact.events.ts'
+export {
+  AcceptPactBody,
+  CounterPactBody,
+  ListPactsFilter,
+  ProposePactBody,
+  RegisterPactBody,
+  RejectPactBody,
+  ReportExecutionFailureBody,
+} from './http/pacts.http.ts'
+export type {
+  AcceptPactRequest,
+  CounterPactRequest,
+  Pact,
+  PactRound,
+  ProposePactRequest,
+  RegisterPactRequest,
+  RegisteredPact,
+  RejectPactRequest,
+  ReportExecutionFailureRequest,
+  RoomCheckpoint,
+  RoomEntry,
+  RoomPage,
+  TesseraKeySet,
+} from './http/pacts.http.ts'

@@ -28,6 +28,17 @@ import {
   RoomOpened,
   ScoreChanged,
 } from './events/tenancy.events.ts'
+import {
+  ExecutionFailureReported,
+  PactAccepted,
+  PactCountered,
+  PactExpired,
+  PactProposed,
+  PactRegistered,
+  PactRejected,
+  ParamBindingViolated,
+  RoomCheckpointSigned,
+} from './events/pact.events.ts'
 import { type Context, eventSubject } from './subjects.ts'
 
 export interface EventDefinition {
@@ -161,6 +172,60 @@ export const EVENT_REGISTRY = [
   define('telemetry', 'RedactionPolicySet', RedactionPolicySet, "An org's telemetry redaction."),
   define('escrow', 'AccountOpened', AccountOpened, 'A ledger account was opened for an org.'),
   define('pacts', 'RoomOpened', RoomOpened, 'A room (and its ledger) was opened.'),
+  define(
+    'pacts',
+    'PactProposed',
+    PactProposed,
+    'A buyer proposed signed terms to another agent: round 1 of a negotiation through Tessera.',
+  ),
+  define(
+    'pacts',
+    'PactCountered',
+    PactCountered,
+    'The party whose turn it was answered with amended, signed terms: a new round and hash.',
+  ),
+  define(
+    'pacts',
+    'PactAccepted',
+    PactAccepted,
+    "The other party signed the current round's hash: the pact is active, with both signatures.",
+  ),
+  define(
+    'pacts',
+    'PactRegistered',
+    PactRegistered,
+    'A pact negotiated peer to peer was registered with both signatures: the pact is active.',
+  ),
+  define(
+    'pacts',
+    'PactRejected',
+    PactRejected,
+    'A party rejected the current round; the pact ends.',
+  ),
+  define(
+    'pacts',
+    'PactExpired',
+    PactExpired,
+    'A negotiation ended unanswered in time, or past its round limit.',
+  ),
+  define(
+    'pacts',
+    'ExecutionFailureReported',
+    ExecutionFailureReported,
+    'The seller reported that it could not do the work of an active pact.',
+  ),
+  define(
+    'pacts',
+    'ParamBindingViolated',
+    ParamBindingViolated,
+    "A tool call under a pact broke one of the pact's param_binding conditions.",
+  ),
+  define(
+    'pacts',
+    'RoomCheckpointSigned',
+    RoomCheckpointSigned,
+    "The pacts service signed a checkpoint of a pact's room: its entry count and head hash.",
+  ),
   define('jury', 'JuryPolicySet', JuryPolicySet, "An org's dispute jury policy was set."),
   define('scoring', 'ScoreChanged', ScoreChanged, "A subject's trust score changed."),
 ] as const satisfies readonly EventDefinition[]
