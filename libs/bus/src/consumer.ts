@@ -29,6 +29,12 @@ export interface ConsumerSpec {
   backoffMs?: (attempt: number) => number
   /** Test isolation prefix, for the dead-letter subject. */
   prefix?: string
+  /**
+   * Subjects this consumer acks unread: events it has no handler for. A context's consumers
+   * share one filter (nats-server 2.9), so without this every consumer of `guardian` would
+   * parse, and commit a transaction for, each of guardian's decision batches.
+   */
+  skip?: (subject: string) => boolean
 }
 
 export interface Delivered {
@@ -165,6 +171,10 @@ async function consume<T>(
   const processBatch = async (msgs: JsMsg[]) => {
     const good: { m: JsMsg; d: T }[] = []
     for (const m of msgs) {
+      if (spec.skip?.(m.subject)) {
+        m.ack()
+        continue
+      }
       const decoded = decode(m)
       if (!decoded.ok) {
         // A malformed message never gets better: dead-letter it at once.

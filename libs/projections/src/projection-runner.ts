@@ -30,6 +30,7 @@ export function runProjection(opts: ProjectionRunnerOptions): Promise<RunningCon
       batchSize: opts.batchSize ?? 500,
       maxDeliver: opts.maxDeliver ?? 5,
       prefix: opts.prefix ?? '',
+      ...(projection.handles ? { skip: unhandled(projection.handles) } : {}),
     },
     async (batch) => {
       await applyBatch(
@@ -41,4 +42,9 @@ export function runProjection(opts: ProjectionRunnerOptions): Promise<RunningCon
     },
     opts.log,
   )
+}
+
+/** A subject's event type is its last token (`tessera.guardian.ActionChecked`). */
+export function unhandled(handles: ReadonlySet<string>): (subject: string) => boolean {
+  return (subject) => !handles.has(subject.slice(subject.lastIndexOf('.') + 1))
 }

@@ -1,4 +1,3 @@
-
 import type { AnyEnvelope } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
 
@@ -8,6 +7,11 @@ export interface Projection {
   name: string
   /** Where its events come from on the bus: full stream name is derived with the prefix. */
   source: { stream: string; filterSubject: string }
+  /**
+   * The event types `apply` folds, when it says: the others are acked unread, with no
+   * transaction (they would be no-ops). Absent: every event of the source is applied.
+   */
+  handles?: ReadonlySet<string>
   /** Folds one event into the rows; runs inside the batch's transaction. */
   apply(tx: SchemaTx, event: AnyEnvelope): Promise<void>
   /** Deletes every row the projection owns; the first step of a rebuild. */

@@ -40,7 +40,9 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
     try {
       await conn.transaction().execute(async (tx) => {
         await projection.reset(tx)
-        await sql`delete from ${s}.projection_inbox where projection = ${projection.name}`.execute(tx)
+        await sql`delete from ${s}.projection_inbox where projection = ${projection.name}`.execute(
+          tx,
+        )
         await sql`delete from ${s}.projection_checkpoints where projection = ${projection.name}`.execute(
           tx,
         )

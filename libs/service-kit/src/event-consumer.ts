@@ -60,6 +60,7 @@ export function toProjection(
       stream: streamName(meta.context, prefix),
       filterSubject: contextEventSubjects(meta.context, prefix),
     },
+    handles: new Set(handlers.keys()),
     async apply(tx, event) {
       const method = handlers.get(event.type)
       if (method === undefined) return
