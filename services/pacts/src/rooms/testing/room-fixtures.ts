@@ -2,8 +2,7 @@ import { ulid } from 'ulid'
 import type { PactParty, PactTerms } from '@tessera/contracts'
 import { pactHash } from '@tessera/crypto'
 import type { NewEvent } from '@tessera/event-store'
-import { EVENT_LOG, type EventLog, newId } from '@tessera/service-kit'
-import type { InProcessService } from '@tessera/testing'
+import { EVENT_LOG, type EventLog, type RunningService, newId } from '@tessera/service-kit'
 
 const SIG = 'a'.repeat(128)
 const at = () => new Date().toISOString()
@@ -81,7 +80,7 @@ export function pactStory(pactId: string, buyerOrgId: string, sellerOrgId: strin
 
 /** Appends events to pacts' log as the pact aggregate would, each in its own transaction. */
 export async function appendToPact(
-  svc: InProcessService,
+  svc: { service: RunningService },
   pactId: string,
   events: NewEvent[],
   streamId = `pact-${pactId}`,
