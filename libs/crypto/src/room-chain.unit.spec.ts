@@ -1,8 +1,11 @@
 import { bytesToHex } from '@noble/hashes/utils.js'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { generateEd25519KeyPair } from './ed25519.ts'
+import { generateEd25519KeyPair, signHash, verifyHash } from './ed25519.ts'
+import { sha256Hex } from './sha256.ts'
 import {
   ROOM_GENESIS_HASH,
+  hashVerifierFor,
   type RoomChainCheckpoint,
   type RoomChainEntry,
   type RoomKeySet,
@@ -186,5 +189,27 @@ describe('verifyRoom', () => {
     const r = room(2, [])
     r.entries[0] = { ...r.entries[0]!, data: { bad: Number.NaN } }
     expect(verifyRoom(r, keys).problem).toMatchObject({ code: 'MALFORMED_ENTRY', seq: 1 })
+  })
+})
+
+describe('hashVerifierFor', () => {
+  it('agrees with verifyHash on good, foreign, altered and malformed signatures', () => {
+    const signer = generateEd25519KeyPair()
+    const verify = hashVerifierFor(bytesToHex(signer.publicKey))
+    fc.assert(
+      fc.property(fc.string(), fc.nat(127), (text, flip) => {
+        const hash = sha256Hex(text)
+        const good = signHash(hash, signer.secretKey)
+        const foreign = signHash(hash, other.secretKey)
+        const altered =
+          good.slice(0, flip) + (good[flip] === '0' ? '1' : '0') + good.slice(flip + 1)
+        for (const sig of [good, foreign, altered, good.toUpperCase(), good.slice(2), '']) {
+          expect(verify(hash, sig)).toBe(verifyHash(hash, sig, signer.publicKey))
+        }
+        expect(verify(hash, good)).toBe(true)
+      }),
+      { numRuns: 50 },
+    )
+    expect(hashVerifierFor('zz')(sha256Hex('x'), 'a'.repeat(128))).toBe(false)
   })
 })
