@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { eventually } from '@tessera/testing'
-import { BOOTSTRAP_TOKEN, SERVICES, startInfra, startStack, type E2eInfra, type RunningStack } from './src/index.ts'
+import {
+  BOOTSTRAP_TOKEN,
+  SERVICES,
+  startInfra,
+  startStack,
+  type E2eInfra,
+  type RunningStack,
+} from './src/index.ts'
 
 let infra: E2eInfra
 let stack: RunningStack
@@ -18,7 +25,10 @@ type Body = Record<string, unknown>
 type Accounts = { accounts: { accountId: string; currency: string; balance: string }[] }
 const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as Body })
 const get = (path: string, key?: string) =>
-  fetch(`${stack.gatewayUrl}${path}`, key ? { headers: { authorization: `Bearer ${key}` } } : {}).then(json)
+  fetch(
+    `${stack.gatewayUrl}${path}`,
+    key ? { headers: { authorization: `Bearer ${key}` } } : {},
+  ).then(json)
 
 async function createOrg(name: string) {
   const res = await fetch(`${stack.gatewayUrl}/v1/orgs`, {
@@ -39,7 +49,8 @@ const provisioned = (path: string, key?: string, listField?: string) =>
     async () => {
       const r = await get(path, key)
       if (r.status !== 200) return undefined
-      if (listField && !(Array.isArray(r.body[listField]) && r.body[listField].length > 0)) return undefined
+      if (listField && !(Array.isArray(r.body[listField]) && r.body[listField].length > 0))
+        return undefined
       return r.body
     },
     { timeoutMs: 30_000, what: `${path} to be provisioned` },
@@ -58,16 +69,29 @@ describe('the whole stack, six services and the gateway as separate processes', 
     const org = await createOrg('E2E Org')
     const trust = await provisioned(`/api/v1/trust/orgs/${org.orgId}`)
     expect(trust).toMatchObject({ subjectId: org.orgId, score: 500, modelVersion: 'v0-baseline' })
-    expect(await provisioned('/v1/telemetry/redaction', org.apiKey)).toMatchObject({ orgId: org.orgId })
+    expect(await provisioned('/v1/telemetry/redaction', org.apiKey)).toMatchObject({
+      orgId: org.orgId,
+    })
     const accounts = await provisioned('/v1/accounts', org.apiKey, 'accounts')
-    expect(accounts['accounts']).toEqual([expect.objectContaining({ currency: 'USDC', balance: '0' })])
-    expect((await provisioned('/v1/rooms', org.apiKey, 'rooms'))['rooms']).toHaveLength(1)
-    expect(await provisioned('/v1/jury/policy', org.apiKey)).toMatchObject({ judges: 3, trimmedPerSide: 1 })
+    expect(accounts['accounts']).toEqual([
+      expect.objectContaining({ currency: 'USDC', balance: '0' }),
+    ])
+    // pacts provisions nothing per org (a room is a pact's): its public room keys, through the gateway
+    expect(
+      (await provisioned('/.well-known/tessera-keys.json', org.apiKey, 'keys'))['keys'],
+    ).toHaveLength(1)
+    expect(await provisioned('/v1/jury/policy', org.apiKey)).toMatchObject({
+      judges: 3,
+      trimmedPerSide: 1,
+    })
     // Round trip: scoring's event lands back in guardian.
-    const me = await eventually(async () => {
-      const r = await get('/v1/orgs/me', org.apiKey)
-      return r.body['trust'] ? r.body : undefined
-    }, { timeoutMs: 30_000, what: 'guardian to learn the score' })
+    const me = await eventually(
+      async () => {
+        const r = await get('/v1/orgs/me', org.apiKey)
+        return r.body['trust'] ? r.body : undefined
+      },
+      { timeoutMs: 30_000, what: 'guardian to learn the score' },
+    )
     expect(me['trust']).toEqual({ score: 500, modelVersion: 'v0-baseline' })
   })
 

@@ -203,6 +203,8 @@ export {
   ParamBindingViolated,
   PositiveMicroUnits,
   RoomCheckpointSigned,
+  RoomEventRecorded,
+  RoomFeedContext,
   Sha256Hex,
 } from './events/pact.events.ts'
 export {
@@ -213,6 +215,8 @@ export {
   RegisterPactBody,
   RejectPactBody,
   ReportExecutionFailureBody,
+  ROOM_PAGE_MAX_ENTRIES,
+  RoomPageQuery,
 } from './http/pacts.http.ts'
 export type {
   AcceptPactRequest,
@@ -226,6 +230,8 @@ export type {
   ReportExecutionFailureRequest,
   RoomCheckpoint,
   RoomEntry,
+  RoomExport,
   RoomPage,
+  RoomPageRequest,
   TesseraKeySet,
 } from './http/pacts.http.ts'

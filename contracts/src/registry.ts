@@ -38,6 +38,7 @@ import {
   PactRejected,
   ParamBindingViolated,
   RoomCheckpointSigned,
+  RoomEventRecorded,
 } from './events/pact.events.ts'
 import { type Context, eventSubject } from './subjects.ts'
 
@@ -225,6 +226,12 @@ export const EVENT_REGISTRY = [
     'RoomCheckpointSigned',
     RoomCheckpointSigned,
     "The pacts service signed a checkpoint of a pact's room: its entry count and head hash.",
+  ),
+  define(
+    'pacts',
+    'RoomEventRecorded',
+    RoomEventRecorded,
+    "An escrow, jury or scoring event about a pact, recorded in pacts' log for the pact's room.",
   ),
   define('jury', 'JuryPolicySet', JuryPolicySet, "An org's dispute jury policy was set."),
   define('scoring', 'ScoreChanged', ScoreChanged, "A subject's trust score changed."),

@@ -204,6 +204,28 @@ export const ParamBindingViolated = z.object({
 })
 export type ParamBindingViolated = z.infer<typeof ParamBindingViolated>
 
+/** The contexts whose events about a pact (`data.pactId`) the pact's room records. */
+export const RoomFeedContext = z.enum(['escrow', 'jury', 'scoring'])
+export type RoomFeedContext = z.infer<typeof RoomFeedContext>
+
+/**
+ * An escrow, jury or scoring event about a pact, as it arrived on the bus, copied into pacts'
+ * own log so that the pact's room (a projection of that log) records it in its place and a
+ * rebuild gives the same chain. The room entry carries the source's id, context, type, data
+ * and time, not this event's.
+ */
+export const RoomEventRecorded = z.object({
+  pactId: PactId,
+  source: z.object({
+    eventId: z.string().min(1).max(100),
+    context: RoomFeedContext,
+    type: z.string().min(1).max(200),
+    data: z.unknown(),
+    occurredAt: At,
+  }),
+})
+export type RoomEventRecorded = z.infer<typeof RoomEventRecorded>
+
 /**
  * A signed checkpoint of a pact's room: the pacts service's Ed25519 key over the SHA-256 of
  * the RFC 8785 JSON of `{roomId, entryCount, headHash, signedAt}`.

@@ -23,7 +23,10 @@ export const AccountOpened = z.object({
 })
 export type AccountOpened = z.infer<typeof AccountOpened>
 
-/** pacts: the org's default room, whose ledger records its pacts. */
+/**
+ * pacts: an org's default room. No longer appended (a room is now a pact's, id = pactId); kept
+ * so the logs that hold it still parse.
+ */
 export const RoomOpened = z.object({
   roomId: z.string().min(1),
   orgId: OrgId,

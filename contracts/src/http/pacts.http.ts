@@ -7,6 +7,7 @@ import {
   PactTerms,
 } from '../events/pact.events.ts'
 import type { PactParty } from '../events/pact.events.ts'
+import type { PageRequest } from './page.ts'
 
 // The pacts API (`/v1/pacts`, `/v1/rooms`, `/.well-known/tessera-keys.json`): bodies and
 // answers, written once here for the controllers and for `@tessera/sdk`. Method and field names
@@ -122,13 +123,45 @@ export interface RoomCheckpoint {
   signature: string
 }
 
+/** At most this many entries in one page of a room. */
+export const ROOM_PAGE_MAX_ENTRIES = 1000
+
+/** `GET /v1/rooms/:pactId?limit&cursor`: `cursor` is the `nextCursor` of the previous page. */
+export const RoomPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(ROOM_PAGE_MAX_ENTRIES).default(500),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'is not a cursor this API handed out')
+    .transform(Number)
+    .optional(),
+})
+/** `limit` 1 to 1000 (default 500); `cursor` is the previous page's `nextCursor`. */
+export type RoomPageRequest = PageRequest
+
 /** `GET /v1/rooms/:pactId`: a page of entries (oldest first) and every checkpoint. */
 export interface RoomPage {
   roomId: string
   pactId: string
+  /** How many entries the room has now, and the last one's `entryHash`. */
+  entryCount: number
+  headHash: string
   entries: RoomEntry[]
   checkpoints: RoomCheckpoint[]
+  /** The seq after which the next page starts; null on the last page. */
   nextCursor: string | null
+}
+
+/**
+ * A whole room, every page joined, with the key set as it was fetched: what `tessera rooms
+ * export` writes and `tessera rooms verify --file` reads.
+ */
+export interface RoomExport {
+  roomId: string
+  pactId: string
+  exportedAt: string
+  entries: RoomEntry[]
+  checkpoints: RoomCheckpoint[]
+  keys?: TesseraKeySet
 }
 
 /** `GET /.well-known/tessera-keys.json`: the pacts service's checkpoint keys, with rotation. */

@@ -4,6 +4,7 @@ import { CliError, EXIT } from './cli-error.ts'
 import type { ExitCode } from './cli-error.ts'
 import { registerEventsSend } from './events-send.command.ts'
 import type { CliIo } from './io.ts'
+import { registerRooms } from './rooms.command.ts'
 
 /**
  * Runs one `tessera` invocation and resolves to its exit code. It never exits the process and
@@ -20,6 +21,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     .showHelpAfterError('(add --help for usage)')
   const events = program.command('events').description('Arden telemetry events')
   registerEventsSend(events, io, (c) => {
+    code = c
+  })
+  registerRooms(program, io, (c) => {
     code = c
   })
 

@@ -8,3 +8,19 @@ export { sha256Hex } from './sha256.ts'
 
 export type { Ed25519KeyPair } from './ed25519.ts'
 export type { DetachedJws, JwsVerifyKey } from './jws.ts'
+export {
+  ROOM_GENESIS_HASH,
+  roomCheckpointHash,
+  roomEntryHash,
+  signRoomCheckpoint,
+  verifyRoom,
+} from './room-chain.ts'
+export type {
+  RoomChainCheckpoint,
+  RoomChainEntry,
+  RoomKeySet,
+  RoomProblem,
+  RoomProblemCode,
+  RoomToVerify,
+  RoomVerification,
+} from './room-chain.ts'

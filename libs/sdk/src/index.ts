@@ -15,6 +15,8 @@ export {
 
 export { TESSERA_TRUST_EXTENSION_URI } from './resources/agent-cards.ts'
 export { verifyAgentCard } from './verify-agent-card.ts'
+/** Checks a room's hash chain and checkpoint signatures offline; the same code pacts writes with. */
+export { ROOM_GENESIS_HASH, roomCheckpointHash, roomEntryHash, verifyRoom } from '@tessera/crypto'
 /** What a card's signatures sign; the same function guardian signs with. */
 export { agentCardPayload } from '@tessera/crypto'
 
@@ -80,6 +82,22 @@ export type {
   PublishedAgentCard,
   TesseraTrustExtensionParams,
 } from './resources/agent-cards.ts'
+export type {
+  RoomExport,
+  RoomPage,
+  RoomPageRequest,
+  RoomEntry,
+  RoomCheckpoint,
+  TesseraKeySet,
+} from '@tessera/contracts'
+export type {
+  RoomKeySet,
+  RoomProblem,
+  RoomProblemCode,
+  RoomToVerify,
+  RoomVerification,
+} from '@tessera/crypto'
+export type { RoomsResource, RoomVerifyOptions } from './resources/rooms.ts'
 export type {
   AgentCardInvalidReason,
   AgentCardKeys,

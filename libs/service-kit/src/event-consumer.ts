@@ -32,7 +32,11 @@ export function EventConsumer(meta: { name: string; context: Context; rebuildabl
   }
 }
 
-/** Handles one event type of the consumer's context: `@On('OrgCreated')`. */
+/**
+ * Handles one event type of the consumer's context: `@On('OrgCreated')`; `@On('*')` handles
+ * every type the consumer has no handler of its own for (pacts' rooms record any escrow event
+ * about a pact, including types added after it was written).
+ */
 export function On(eventType: string) {
   return (target: object, method: string | symbol): void => {
     const ctor = target.constructor as Annotated
@@ -62,7 +66,7 @@ export function toProjection(
     },
     handles: new Set(handlers.keys()),
     async apply(tx, event) {
-      const method = handlers.get(event.type)
+      const method = handlers.get(event.type) ?? handlers.get('*')
       if (method === undefined) return
       await (bag[method] as EventHandler).call(instance, tx, event)
     },

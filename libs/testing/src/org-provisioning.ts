@@ -10,7 +10,7 @@ import { eventually } from './infra.ts'
 
 /**
  * For a service that provisions every new org from guardian's `OrgCreated` into a read table of
- * its own log (pacts' rooms, escrow's accounts, jury's policies): publishes `orgs` new orgs as
+ * its own log (escrow's accounts, jury's policies): publishes `orgs` new orgs as
  * guardian would, waits until the table has a row for each, then rebuilds the projection from
  * position 0 and expects the same rows. Returns the table's live row count.
  */

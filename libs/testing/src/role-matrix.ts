@@ -53,20 +53,27 @@ export type RoleKeys = Record<Role, string>
 export async function seedRoleKeys(svc: InProcessService): Promise<RoleKeys> {
   const orgId = newId('org')
   const keys = {} as RoleKeys
-  for (const role of ROLES) {
-    const apiKey = newSecret('tsk_live_')
-    keys[role] = apiKey
-    await recordApiKey(svc.db, svc.schema, {
-      keyId: newId('key'),
-      orgId,
-      prefix: apiKey.slice(0, 12),
-      keyHash: sha256Hex(apiKey),
-      role,
-      userId: ulid(),
-      issuedAt: new Date().toISOString(),
-    })
-  }
+  for (const role of ROLES) keys[role] = await seedApiKey(svc, orgId, role)
   return keys
+}
+
+/** One active key of `role` for `orgId`, in a service other than guardian (see {@link seedRoleKeys}). */
+export async function seedApiKey(
+  svc: InProcessService,
+  orgId: string,
+  role: Role,
+): Promise<string> {
+  const apiKey = newSecret('tsk_live_')
+  await recordApiKey(svc.db, svc.schema, {
+    keyId: newId('key'),
+    orgId,
+    prefix: apiKey.slice(0, 12),
+    keyHash: sha256Hex(apiKey),
+    role,
+    userId: ulid(),
+    issuedAt: new Date().toISOString(),
+  })
+  return apiKey
 }
 
 interface Answer {

@@ -29,6 +29,8 @@ export const ROUTES: readonly Route[] = [
 
   { prefix: '/v1/pacts', service: 'pacts' },
   { prefix: '/v1/rooms', service: 'pacts' },
+  // the keys that sign room checkpoints; other /.well-known documents are nobody's yet
+  { prefix: '/.well-known/tessera-keys.json', service: 'pacts' },
 
   { prefix: '/v1/escrows', service: 'escrow' },
   { prefix: '/v1/accounts', service: 'escrow' },

@@ -25,7 +25,8 @@ describe('gateway route table', () => {
     ['PUT', '/v1/guard/policy', 'guardian'],
     ['GET', '/a2a/agents/agt_1/card', 'guardian'],
     ['POST', '/v1/pacts', 'pacts'],
-    ['GET', '/v1/rooms/room_1/ledger', 'pacts'],
+    ['GET', '/v1/rooms/pact_1', 'pacts'],
+    ['GET', '/.well-known/tessera-keys.json', 'pacts'],
     ['POST', '/v1/escrows', 'escrow'],
     ['GET', '/v1/accounts/acc_1', 'escrow'],
     ['GET', '/v1/balances', 'escrow'],
@@ -73,6 +74,7 @@ describe('gateway route table', () => {
       '/v1/orgs//x',
       '/v1/orgs/%zz',
       '/v1/agents//telemetry',
+      '/.well-known/openid-configuration',
     ]) {
       expect(matchRoute(url), url).toBeUndefined()
     }

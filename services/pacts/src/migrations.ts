@@ -1,16 +1,18 @@
 import { type Kysely, type Migration, sql } from 'kysely'
+import { roomsMigrations } from './rooms/migrations.ts'
 
 export function pactsMigrations(schema: string): Record<string, Migration> {
   const s = sql.id(schema)
   return {
     '2026_11_21_1000_rooms': {
       async up(db: Kysely<any>) {
-        // Fed by pacts' own RoomOpened.
+        // Fed by pacts' own RoomOpened (one default room per org); replaced by the room ledger.
         await sql`create table ${s}.rooms (
           room_id text primary key, org_id text not null, name text not null,
           opened_at timestamptz not null)`.execute(db)
         await sql`create index rooms_org_id on ${s}.rooms (org_id)`.execute(db)
       },
     },
+    ...roomsMigrations(schema),
   }
 }

@@ -1,30 +1,42 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common'
-import { sql } from 'kysely'
-import type { SchemaDb } from '@tessera/event-store'
+import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common'
+import { type RoomPage, RoomPageQuery, type TesseraKeySet } from '@tessera/contracts'
 import {
   ApiKeyGuard,
   Auth,
   type AuthContext,
-  DB,
+  NoApiKey,
   Roles,
-  SERVICE_SCHEMA,
+  parseInput,
 } from '@tessera/service-kit'
+import { RoomKeyring } from './room-keyring.ts'
+import { RoomsService } from './rooms.service.ts'
 
 @Controller('v1/rooms')
+@UseGuards(ApiKeyGuard)
 export class RoomsController {
-  constructor(
-    @Inject(DB) private readonly db: SchemaDb,
-    @Inject(SERVICE_SCHEMA) private readonly schema: string,
-  ) {}
+  constructor(@Inject(RoomsService) private readonly rooms: RoomsService) {}
 
-  /** The caller's org's rooms, oldest first. Empty until pacts has provisioned the org. */
-  @Get()
-  @UseGuards(ApiKeyGuard)
+  /** A pact's room, oldest entries first, with every checkpoint: for the parties' orgs only. */
+  @Get(':pactId')
   @Roles('admin', 'member')
-  async list(@Auth() auth: AuthContext) {
-    const { rows } = await sql<{ room_id: string; name: string }>`
-      select room_id, name from ${sql.id(this.schema)}.rooms
-      where org_id = ${auth.orgId} order by opened_at, room_id`.execute(this.db)
-    return { rooms: rows.map((r) => ({ roomId: r.room_id, name: r.name })) }
+  get(
+    @Auth() auth: AuthContext,
+    @Param('pactId') pactId: string,
+    @Query() query: unknown,
+  ): Promise<RoomPage> {
+    const { limit, cursor } = parseInput(RoomPageQuery, query)
+    return this.rooms.page(auth.orgId, pactId, cursor ?? 0, limit)
+  }
+}
+
+/** The keys that sign room checkpoints: public, so anyone can verify a room offline. */
+@Controller('.well-known')
+@NoApiKey('public by design: the keys that sign room checkpoints')
+export class TesseraKeysController {
+  constructor(@Inject(RoomKeyring) private readonly keys: RoomKeyring) {}
+
+  @Get('tessera-keys.json')
+  keySet(): Promise<TesseraKeySet> {
+    return this.keys.keySet()
   }
 }
