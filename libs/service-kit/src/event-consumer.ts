@@ -64,7 +64,8 @@ export function toProjection(
       stream: streamName(meta.context, prefix),
       filterSubject: contextEventSubjects(meta.context, prefix),
     },
-    handles: new Set(handlers.keys()),
+    // `@On('*')` takes every type: then nothing is skipped unread.
+    ...(handlers.has('*') ? {} : { handles: new Set(handlers.keys()) }),
     async apply(tx, event) {
       const method = handlers.get(event.type) ?? handlers.get('*')
       if (method === undefined) return
