@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely'
+import { pactMigrations } from './pacts/migrations/2026_12_06_1000_pacts.ts'
 
 export function pactsMigrations(schema: string): Record<string, Migration> {
   const s = sql.id(schema)
@@ -12,5 +13,6 @@ export function pactsMigrations(schema: string): Record<string, Migration> {
         await sql`create index rooms_org_id on ${s}.rooms (org_id)`.execute(db)
       },
     },
+    ...pactMigrations(s),
   }
 }

@@ -178,7 +178,10 @@ describe('pact decider: propose', () => {
   })
   it('refuses a bad signature and the signature of another agent (the seller, a stranger)', () => {
     const t = pactDecider
-    spec(t).given([]).when(propose({ signature: 'ab'.repeat(64) })).thenThrows(BadSignature)
+    spec(t)
+      .given([])
+      .when(propose({ signature: 'ab'.repeat(64) }))
+      .thenThrows(BadSignature)
     spec(t)
       .given([])
       .when(propose({ signature: signPact(t1, keys.seller.secretKey) }))
@@ -211,8 +214,11 @@ describe('pact decider: propose', () => {
       .when(propose({ proposedTo: found({ ...seller, publicKey: undefined }) }))
       .thenThrows(AgentHasNoKey)
   })
-  it("refuses a proposer of another org, a pact with oneself and a replayed nonce", () => {
-    spec(pactDecider).given([]).when(propose({ callerOrgId: sellerOrg })).thenThrows(NotOwnAgent)
+  it('refuses a proposer of another org, a pact with oneself and a replayed nonce', () => {
+    spec(pactDecider)
+      .given([])
+      .when(propose({ callerOrgId: sellerOrg }))
+      .thenThrows(NotOwnAgent)
     spec(pactDecider)
       .given([])
       .when(propose({ proposedTo: found(buyer) }))
@@ -320,7 +326,10 @@ describe('pact decider: accept and reject', () => {
     },
   })
   it('the other party accepts the current hash: active, with both signatures', () => {
-    spec(pactDecider).given([proposed]).when(accept(t1, 'seller')).then([active(1, true, t1)])
+    spec(pactDecider)
+      .given([proposed])
+      .when(accept(t1, 'seller'))
+      .then([active(1, true, t1)])
     spec(pactDecider)
       .given([proposed, countered(2, t2, 'seller')])
       .when(accept(t2, 'buyer'))
@@ -357,8 +366,14 @@ describe('pact decider: accept and reject', () => {
       type: 'PactRejected',
       data: { pactId, round: 1, by: by.agentId, reason: 'too expensive', rejectedAt: at },
     })
-    spec(pactDecider).given([proposed]).when(reject(sellerOrg)).then([rejected(seller)])
-    spec(pactDecider).given([proposed]).when(reject(buyerOrg)).then([rejected(buyer)])
+    spec(pactDecider)
+      .given([proposed])
+      .when(reject(sellerOrg))
+      .then([rejected(seller)])
+    spec(pactDecider)
+      .given([proposed])
+      .when(reject(buyerOrg))
+      .then([rejected(buyer)])
     spec(pactDecider)
       .given([proposed])
       .when(reject('org_00000000000000000000000other'))
@@ -373,9 +388,12 @@ describe('pact decider: accept and reject', () => {
 describe('pact decider: register', () => {
   it('registers a peer-to-peer pact with both signatures: active', () => {
     spec(pactDecider).given([]).when(register()).then([registered])
-    spec(pactDecider).given([]).when(register({ callerOrgId: buyerOrg })).then([registered])
+    spec(pactDecider)
+      .given([])
+      .when(register({ callerOrgId: buyerOrg }))
+      .then([registered])
   })
-  it('refuses a hash that is not the terms\', swapped parties and a caller of neither party', () => {
+  it("refuses a hash that is not the terms', swapped parties and a caller of neither party", () => {
     spec(pactDecider)
       .given([])
       .when(register({ pactHash: pactHash(t2) }))
@@ -425,10 +443,13 @@ describe('pact decider: expiry and execution failures', () => {
     type: 'PactExpired',
     data: { pactId, round: 1, reason: 'unanswered', expiredAt: at },
   }
-  it("expires the round it was set for, once; a later round or an ended pact is nothing", () => {
+  it('expires the round it was set for, once; a later round or an ended pact is nothing', () => {
     spec(pactDecider).given([proposed]).when(expire(1)).then([expired])
     spec(pactDecider).given([proposed, expired]).when(expire(1)).then([])
-    spec(pactDecider).given([proposed, countered(2, t2, 'seller')]).when(expire(1)).then([])
+    spec(pactDecider)
+      .given([proposed, countered(2, t2, 'seller')])
+      .when(expire(1))
+      .then([])
     spec(pactDecider).given([registered]).when(expire(1)).then([])
     spec(pactDecider).given([]).when(expire(1)).then([])
   })
