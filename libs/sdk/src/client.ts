@@ -5,6 +5,7 @@ import { AgentsResource } from './resources/agents.ts'
 import { DelegationsResource } from './resources/delegations.ts'
 import { ApprovalsResource } from './resources/approvals.ts'
 import { GuardPolicyResource } from './resources/guard-policy.ts'
+import { PactsResource } from './resources/pacts.ts'
 import { SessionsResource } from './resources/sessions.ts'
 import { TokensResource } from './resources/tokens.ts'
 
@@ -49,6 +50,7 @@ export class TesseraClient {
   readonly approvals: ApprovalsResource
   readonly guardPolicy: GuardPolicyResource
   readonly agentCards: AgentCardsResource
+  readonly pacts: PactsResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -62,6 +64,7 @@ export class TesseraClient {
     this.approvals = new ApprovalsResource(http)
     this.guardPolicy = new GuardPolicyResource(http)
     this.agentCards = new AgentCardsResource(http)
+    this.pacts = new PactsResource(http)
   }
 
   /**
