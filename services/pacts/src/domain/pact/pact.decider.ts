@@ -269,32 +269,43 @@ function reject(c: Cmd<'RejectPact'>, state: PactState): PactEvent[] {
   return [{ type: 'PactRejected', data }]
 }
 
+/**
+ * A pact both parties signed elsewhere. The buyer is `terms.proposedBy`, whichever of
+ * `buyerDid`/`sellerDid` named it: the two must name the terms' two parties, in either order,
+ * and each signature is the one sent beside its party's ref.
+ */
 function register(c: Cmd<'RegisterPact'>): PactEvent[] {
   const terms: PactTerms = admitTerms(c.terms)
   const hash = pactHash(terms)
   if (hash !== c.pactHash) throw new HashMismatch(hash)
-  const buyer = signer(c.buyerDid)
-  const seller = signer(c.sellerDid)
+  const named = [
+    { party: signer(c.buyerDid), signature: c.buyerSignature },
+    { party: signer(c.sellerDid), signature: c.sellerSignature },
+  ]
   const proposedBy = signer(c.proposedBy)
   const proposedTo = signer(c.proposedTo)
-  if (buyer.agentId === seller.agentId) throw new SameParty('an agent cannot pact with itself')
-  if (buyer.agentId !== proposedBy.agentId || seller.agentId !== proposedTo.agentId) {
-    throw new PartiesMismatch('buyerDid must be terms.proposedBy and sellerDid terms.proposedTo')
+  if (proposedBy.agentId === proposedTo.agentId) {
+    throw new SameParty('an agent cannot pact with itself')
   }
-  if (buyer.orgId !== c.callerOrgId && seller.orgId !== c.callerOrgId) {
-    throw new NotOwnAgent(buyer.agentId)
+  const buyer = named.find((n) => n.party.agentId === proposedBy.agentId)
+  const seller = named.find((n) => n.party.agentId === proposedTo.agentId)
+  if (!buyer || !seller) {
+    throw new PartiesMismatch('buyerDid and sellerDid must name terms.proposedBy and proposedTo')
   }
-  if (!verifyHash(hash, c.buyerSignature, buyer.publicKey)) throw new BadSignature('buyer')
-  if (!verifyHash(hash, c.sellerSignature, seller.publicKey)) throw new BadSignature('seller')
+  if (buyer.party.orgId !== c.callerOrgId && seller.party.orgId !== c.callerOrgId) {
+    throw new NotOwnAgent(buyer.party.agentId)
+  }
+  if (!verifyHash(hash, buyer.signature, buyer.party.publicKey)) throw new BadSignature('buyer')
+  if (!verifyHash(hash, seller.signature, seller.party.publicKey)) throw new BadSignature('seller')
   if (c.nonceUsedBy !== null) throw new NonceReplayed(terms.nonce)
   const data = {
     pactId: c.pactId,
     pactHash: hash,
     terms,
-    buyer: asParty(buyer),
-    seller: asParty(seller),
-    buyerSignature: c.buyerSignature,
-    sellerSignature: c.sellerSignature,
+    buyer: asParty(buyer.party),
+    seller: asParty(seller.party),
+    buyerSignature: buyer.signature,
+    sellerSignature: seller.signature,
     registeredAt: c.now.toISOString(),
   }
   return [{ type: 'PactRegistered', data }]

@@ -393,14 +393,31 @@ describe('pact decider: register', () => {
       .when(register({ callerOrgId: buyerOrg }))
       .then([registered])
   })
-  it("refuses a hash that is not the terms', swapped parties and a caller of neither party", () => {
+  it("takes the refs in either order: the buyer is terms.proposedBy, each signature its ref's", () => {
+    spec(pactDecider)
+      .given([])
+      .when(
+        register({
+          buyerDid: found(seller),
+          sellerDid: found(buyer),
+          buyerSignature: signPact(t1, keys.seller.secretKey),
+          sellerSignature: signPact(t1, keys.buyer.secretKey),
+        }),
+      )
+      .then([registered])
+  })
+  it("refuses a hash that is not the terms', refs of other agents and a caller of neither party", () => {
     spec(pactDecider)
       .given([])
       .when(register({ pactHash: pactHash(t2) }))
       .thenThrows(HashMismatch)
     spec(pactDecider)
       .given([])
-      .when(register({ buyerDid: found(seller), sellerDid: found(buyer) }))
+      .when(register({ sellerDid: found({ ...seller, agentId: 'agt_someone_else' }) }))
+      .thenThrows(PartiesMismatch)
+    spec(pactDecider)
+      .given([])
+      .when(register({ buyerDid: found(seller), sellerDid: found(seller) }))
       .thenThrows(PartiesMismatch)
     spec(pactDecider)
       .given([])
