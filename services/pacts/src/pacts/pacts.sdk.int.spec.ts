@@ -76,6 +76,9 @@ describe('a negotiation through Tessera', () => {
     })
     expect(countered).toMatchObject({ status: 'proposed', awaiting: buyer.agentId })
     expect(countered.rounds.map((r) => r.round)).toEqual([1, 2])
+    // a new hash: only the counter's own signature holds for it
+    expect(countered.signatures).toEqual({ seller: signPact(t2, seller.keys.secretKey) })
+    expect(countered.pactHash).toBe(pactHash(t2))
 
     // accepting round 1's hash is stale
     const stale = await refused(() =>
