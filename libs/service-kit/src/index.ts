@@ -35,7 +35,7 @@ export type {
 } from './inline-projection.ts'
 export { HttpExceptionFilter } from './http-exception.filter.ts'
 export { allMigrations, runService } from './run-service.ts'
-export type { RunningService, ServiceDefinition } from './run-service.ts'
+export type { RunningService, ServiceDefinition, ServiceWorker } from './run-service.ts'
 export { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 export { newId, newSecret, newTimeOrderedId } from './ids.ts'
 export { QUERY_YEARS, QueryTime, isQueryTime, parseInput } from './validation.ts'

@@ -5,6 +5,7 @@ import { OrgProvisioningReactor } from './rooms/org-provisioning.reactor.ts'
 import { roomsProjection } from './rooms/rooms.projection.ts'
 import { PactsEnv } from './pacts.env.ts'
 import { AgentDirectoryProjection } from './pacts/agent-directory.projection.ts'
+import { PactExpiry } from './pacts/pact-expiry.ts'
 import { pactsProjection } from './pacts/pacts.projection.ts'
 
 export const pacts: ServiceDefinition<typeof PactsEnv> = {
@@ -13,6 +14,7 @@ export const pacts: ServiceDefinition<typeof PactsEnv> = {
   module: PactsModule,
   consumers: [OrgProvisioningReactor, AgentDirectoryProjection],
   projections: [roomsProjection, pactsProjection],
+  workers: [PactExpiry],
   migrations: pactsMigrations,
   env: PactsEnv,
 }

@@ -1,9 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common'
+import { Inject, Injectable } from '@nestjs/common'
 import type { Envelope } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
 import type { Logger } from 'pino'
@@ -14,6 +9,7 @@ import {
   type EventLog,
   LOGGER,
   SERVICE_SCHEMA,
+  type ServiceWorker,
 } from '@tessera/service-kit'
 import { pactDecider, pactStreamId } from '../domain/pact/pact.decider.ts'
 import type { PactsEnv } from '../pacts.env.ts'
@@ -32,7 +28,7 @@ interface RoundDeadline {
  * so a job that runs twice, or after a restart, expires the pact once.
  */
 @Injectable()
-export class PactExpiry implements OnApplicationBootstrap, OnModuleDestroy {
+export class PactExpiry implements ServiceWorker {
   private readonly scheduler: DurableScheduler
 
   constructor(
@@ -49,12 +45,13 @@ export class PactExpiry implements OnApplicationBootstrap, OnModuleDestroy {
     }).on<RoundDeadline>(QUEUE, (deadline) => this.expire(deadline))
   }
 
-  async onApplicationBootstrap() {
-    await this.scheduler.start()
+  /** Started by runService (a `worker` of the service), so never by the migrate or rebuild CLIs. */
+  start() {
+    return this.scheduler.start()
   }
 
-  async onModuleDestroy() {
-    await this.scheduler.stop()
+  stop() {
+    return this.scheduler.stop()
   }
 
   /** Schedules the deadline of every round these events opened, in their transaction. */
