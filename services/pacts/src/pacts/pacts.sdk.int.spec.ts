@@ -147,6 +147,27 @@ describe('a pact negotiated peer to peer, then registered', () => {
 })
 
 describe('refusals', () => {
+  it('two registrations of one nonce at once: one pact, the other a 409, never a 500', async () => {
+    const terms = termsOf(buyer, seller)
+    const request = {
+      pactHash: pactHash(terms),
+      buyerDid: buyer.agentId,
+      sellerDid: seller.agentId,
+      buyerSignature: signPact(terms, buyer.keys.secretKey),
+      sellerSignature: signPact(terms, seller.keys.secretKey),
+      terms,
+    }
+    const before = await h.eventCount('PactRegistered')
+    const results = await Promise.allSettled(
+      Array.from({ length: 4 }, () => a.client.pacts.register(request)),
+    )
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ status: 409, code: 'PACT_NONCE_REPLAYED' })
+    }
+    expect(await h.eventCount('PactRegistered')).toBe(before + 1)
+  })
+
   it('a forged signature, in a proposal and in a registration', async () => {
     const forger = generateEd25519KeyPair()
     const terms = termsOf(buyer, seller)
