@@ -6,6 +6,7 @@ import { DelegationsResource } from './resources/delegations.ts'
 import { ApprovalsResource } from './resources/approvals.ts'
 import { GuardPolicyResource } from './resources/guard-policy.ts'
 import { RoomsResource } from './resources/rooms.ts'
+import { PactsResource } from './resources/pacts.ts'
 import { SessionsResource } from './resources/sessions.ts'
 import { TokensResource } from './resources/tokens.ts'
 
@@ -51,6 +52,7 @@ export class TesseraClient {
   readonly guardPolicy: GuardPolicyResource
   readonly agentCards: AgentCardsResource
   readonly rooms: RoomsResource
+  readonly pacts: PactsResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -65,6 +67,7 @@ export class TesseraClient {
     this.guardPolicy = new GuardPolicyResource(http)
     this.agentCards = new AgentCardsResource(http)
     this.rooms = new RoomsResource(http)
+    this.pacts = new PactsResource(http)
   }
 
   /**

@@ -19,6 +19,11 @@ export { verifyAgentCard } from './verify-agent-card.ts'
 export { ROOM_GENESIS_HASH, roomCheckpointHash, roomEntryHash, verifyRoom } from '@tessera/crypto'
 /** What a card's signatures sign; the same function guardian signs with. */
 export { agentCardPayload } from '@tessera/crypto'
+/**
+ * A pact's hash (SHA-256 of the terms' RFC 8785 JSON) and the agent's local Ed25519 signature
+ * of it: the same functions pacts verifies with, so both sides compute the same bytes.
+ */
+export { pactHash, signPact, verifyPactSignature } from '@tessera/crypto'
 
 export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
@@ -40,6 +45,18 @@ export type {
   IssueTokenRequest,
   Page,
   PageRequest,
+  AcceptPactRequest,
+  CounterPactRequest,
+  Pact,
+  PactParty,
+  PactRound,
+  PactStatus,
+  PactTerms,
+  ProposePactRequest,
+  RegisterPactRequest,
+  RegisteredPact,
+  RejectPactRequest,
+  ReportExecutionFailureRequest,
   RevokedDelegation,
   RevokedToken,
   Session,
@@ -103,3 +120,4 @@ export type {
   AgentCardKeys,
   AgentCardVerification,
 } from './verify-agent-card.ts'
+export type { ListPactsRequest, PactPage, PactsResource } from './resources/pacts.ts'

@@ -43,6 +43,11 @@ export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
   /** Providers decorated with `@EventConsumer`, started once the app is up. */
   consumers?: Type[]
   /**
+   * Background providers (a durable scheduler's workers) started once the app is up and stopped
+   * first; never by the migrate or rebuild CLIs.
+   */
+  workers?: Type<ServiceWorker>[]
+  /**
    * The read models written from the service's own events in the append's transaction, each
    * rebuildable from position 0 (`npm run rebuild -- <service> <name>`).
    */
@@ -54,6 +59,12 @@ export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
   bodyLimit?: number
   /** Registers Fastify plugins (rate limits, OpenAPI, …) before the routes are set up. */
   configure?: (app: NestFastifyApplication, config: z.infer<E>) => Promise<void>
+}
+
+/** What `ServiceDefinition.workers` are: started after the consumers, stopped before them. */
+export interface ServiceWorker {
+  start(): Promise<void>
+  stop(): Promise<void>
 }
 
 export interface RunningService {
@@ -123,6 +134,9 @@ export async function runService<E extends z.ZodObject>(
     )
   }
 
+  const workers = (def.workers ?? []).map((type) => app.get(type))
+  for (const w of workers) await w.start()
+
   await app.listen(config.PORT, config.HOST)
   const url = await app.getUrl()
   log.info({ url, schema, prefix }, `${def.name} listening`)
@@ -130,6 +144,7 @@ export async function runService<E extends z.ZodObject>(
   let stopping: Promise<void> | undefined
   const stop = () =>
     (stopping ??= (async () => {
+      for (const w of workers) await w.stop()
       for (const c of consumers) await c.stop()
       await relay.stop()
       await app.close()

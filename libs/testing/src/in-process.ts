@@ -3,7 +3,12 @@ import { sql } from 'kysely'
 import type { z } from 'zod'
 import { connectBus, deleteStreams } from '@tessera/bus'
 import { createDb, type SchemaDb } from '@tessera/event-store'
-import { type RunningService, type ServiceDefinition, runService } from '@tessera/service-kit'
+import {
+  type RunningService,
+  type ServiceDefinition,
+  jobsSchemaOf,
+  runService,
+} from '@tessera/service-kit'
 import { freshStreamPrefix, testDatabaseUrl, testNatsUrl, uniqueTag } from './infra.ts'
 
 /**
@@ -34,6 +39,8 @@ export class InProcessService {
     await deleteStreams(this.nc, this.prefix).catch(() => undefined)
     await this.nc.drain()
     await sql`drop schema if exists ${sql.id(this.schema)} cascade`.execute(this.db)
+    // a service's durable jobs (service-kit's DurableScheduler) live beside its schema
+    await sql`drop schema if exists ${sql.id(jobsSchemaOf(this.schema))} cascade`.execute(this.db)
     await this.db.destroy()
   }
 }

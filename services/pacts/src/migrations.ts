@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely'
 import { roomsMigrations } from './rooms/migrations.ts'
+import { pactMigrations } from './pacts/migrations/2026_12_06_1000_pacts.ts'
 
 export function pactsMigrations(schema: string): Record<string, Migration> {
   const s = sql.id(schema)
@@ -14,5 +15,6 @@ export function pactsMigrations(schema: string): Record<string, Migration> {
       },
     },
     ...roomsMigrations(schema),
+    ...pactMigrations(s),
   }
 }

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common'
+import { AgentDirectoryProjection } from './pacts/agent-directory.projection.ts'
+import { PactExpiry } from './pacts/pact-expiry.ts'
+import { PactsController } from './pacts/pacts.controller.ts'
+import { PactsService } from './pacts/pacts.service.ts'
 import { ROOM_FEEDS } from './rooms/room-feed.consumers.ts'
 import { RoomCheckpointer } from './rooms/room-checkpointer.consumer.ts'
 import { RoomKeyring } from './rooms/room-keyring.ts'
@@ -6,7 +10,15 @@ import { RoomsController, TesseraKeysController } from './rooms/rooms.controller
 import { RoomsService } from './rooms/rooms.service.ts'
 
 @Module({
-  controllers: [RoomsController, TesseraKeysController],
-  providers: [RoomKeyring, RoomsService, RoomCheckpointer, ...ROOM_FEEDS],
+  controllers: [PactsController, RoomsController, TesseraKeysController],
+  providers: [
+    AgentDirectoryProjection,
+    PactsService,
+    PactExpiry,
+    RoomKeyring,
+    RoomsService,
+    RoomCheckpointer,
+    ...ROOM_FEEDS,
+  ],
 })
 export class PactsModule {}
