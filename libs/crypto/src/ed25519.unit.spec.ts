@@ -5,7 +5,14 @@ import {
   verify as nodeVerify,
 } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { ed25519PublicKeyOf, generateEd25519KeyPair, signHash, verifyHash } from './ed25519.ts'
+import fc from 'fast-check'
+import {
+  ed25519PublicKeyOf,
+  generateEd25519KeyPair,
+  portableVerifyHash,
+  signHash,
+  verifyHash,
+} from './ed25519.ts'
 import { sha256Hex } from './sha256.ts'
 
 const hash = sha256Hex('{"pact":"p_1","price":500}')
@@ -69,6 +76,40 @@ describe('Ed25519 over a hash', () => {
     expect(theirs).toBe(ours)
     expect(node.publicKey.export({ format: 'jwk' }).x).toBe(
       Buffer.from(publicKey).toString('base64url'),
+    )
+  })
+
+  it("Node's verification (used on Node) and noble's portable one give the same answer", () => {
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        fc.constantFrom('valid', 'random key', 'random signature', 'S + L', 'flipped bit'),
+        (seed, hashBytes, noise, kind) => {
+          const h = hex(hashBytes)
+          let key = ed25519PublicKeyOf(seed)
+          let sig = signHash(h, seed)
+          if (kind === 'random key') key = noise.subarray(0, 32)
+          if (kind === 'random signature') sig = hex(noise)
+          if (kind === 'flipped bit') sig = hex(noise.subarray(0, 1)) + sig.slice(2)
+          if (kind === 'S + L') {
+            // the same signature with a non-canonical S: RFC 8032 refuses it
+            const s = BigInt('0x' + Buffer.from(sig.slice(64), 'hex').reverse().toString('hex')) + L
+            if (s < 2n ** 256n) {
+              const le = Buffer.from(s.toString(16).padStart(64, '0'), 'hex').reverse()
+              sig = sig.slice(0, 64) + le.toString('hex')
+            }
+          }
+          const expected = portableVerifyHash(h, sig, key)
+          expect(verifyHash(h, sig, key)).toBe(expected)
+          if (kind === 'valid') expect(expected).toBe(true)
+          if (kind === 'S + L') expect(expected).toBe(false)
+        },
+      ),
+      { numRuns: 300 },
     )
   })
 })
