@@ -3,6 +3,7 @@ import { pactsMigrations } from './migrations.ts'
 import { PactsModule } from './pacts.module.ts'
 import { OrgProvisioningReactor } from './rooms/org-provisioning.reactor.ts'
 import { roomsProjection } from './rooms/rooms.projection.ts'
+import { paramBindingProjections } from './param-binding/param-binding.projection.ts'
 
 const PactsEnv = serviceEnv('pacts')
 
@@ -11,7 +12,7 @@ export const pacts: ServiceDefinition<typeof PactsEnv> = {
   context: 'pacts',
   module: PactsModule,
   consumers: [OrgProvisioningReactor],
-  projections: [roomsProjection],
+  projections: [roomsProjection, ...paramBindingProjections],
   migrations: pactsMigrations,
   env: PactsEnv,
 }
