@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { activePactBindings } from '@tessera/conditions'
 import { type AgentFacts, type CheckRequest, type OrgPolicy, decideCheck } from './check.ts'
+import type { PactFacts } from './pact-binding.ts'
 
 const orgId = 'org_0123456789abcdefghjkmnpqrs'
 const agentId = 'agt_0123456789abcdefghjkmnpqrs'
@@ -41,7 +42,7 @@ const request = (over: Partial<CheckRequest> = {}): CheckRequest => ({
   params: { amount: 700, destination: 'acct_1' },
   ...over,
 })
-const check = (req: CheckRequest, p = pact(), policy = allowAll) =>
+const check = (req: CheckRequest, p: PactFacts | null = pact(), policy = allowAll) =>
   decideCheck(req, agent, undefined, policy, now, p)
 
 describe('a check under a pact', () => {
