@@ -61,7 +61,6 @@ export async function startParamBindingStack(): Promise<ParamBindingStack> {
   const g = await startInProcess(guardian, { env: { ...env, TESSERA_BOOTSTRAP_TOKEN: BOOTSTRAP } })
   const i = await startInProcess(ingest, { env: { ...env, INGEST_CATCH_UP_INTERVAL_MS: '500' } })
   const p = await startInProcess(pacts, { env })
-  const pactsLog = new EventLog(p.db, p.schema, pacts.projections ?? [])
   const count = async (s: InProcessService, table: string, where: ReturnType<typeof sql>) => {
     const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.id(s.schema, table)}
       where ${where}`.execute(s.db)
@@ -109,35 +108,7 @@ export async function startParamBindingStack(): Promise<ParamBindingStack> {
       return { agentId, orgId: String(a['orgId']) }
     },
     async registerPact(buyer, seller, conditions) {
-      const pactId = `pact_${ulid().toLowerCase()}`
-      const now = new Date()
-      const terms: PactTerms = {
-        proposedBy: buyer.agentId,
-        proposedTo: seller.agentId,
-        capability: 'payments',
-        taskDescription: 'pay the invoices on the allowlist',
-        deliverableFormat: 'application/json',
-        conditions,
-        deadlineUtc: new Date(now.getTime() + 86_400_000).toISOString(),
-        payment: { amount: '500000000', currency: 'USDC' },
-        escrowArbiter: 'tessera',
-        proposedAt: now.toISOString(),
-        nonce: randomBytes(12).toString('hex'),
-      }
-      // the signatures are not checked here: registration is the pacts API's (another slice)
-      const data: PactRegistered = {
-        pactId,
-        pactHash: pactHash(terms),
-        terms,
-        buyer,
-        seller,
-        buyerSignature: 'a'.repeat(128),
-        sellerSignature: 'b'.repeat(128),
-        registeredAt: now.toISOString(),
-      }
-      await pactsLog.append(`pact-${pactId}`, 'no_stream', [{ type: 'PactRegistered', data }], {
-        actor: { kind: 'system', id: 'param-binding-test' },
-      })
+      const pactId = await appendPactRegistered(p, buyer, seller, conditions)
       await eventually(
         async () => (await count(g, 'pact_bindings', sql`pact_id = ${pactId}`)) || undefined,
         { what: 'guardian to learn the pact' },
@@ -158,4 +129,47 @@ export async function startParamBindingStack(): Promise<ParamBindingStack> {
       await nc.drain()
     },
   }
+}
+
+/**
+ * Appends an active pact between `buyer` and `seller`, bound by `conditions`, to pacts' log
+ * with its inline projections (as the pacts API will); the signatures are placeholders, since
+ * checking them is the API's. Returns the pact id.
+ */
+export async function appendPactRegistered(
+  p: InProcessService,
+  buyer: BindingParty,
+  seller: BindingParty,
+  conditions: PactCondition[],
+): Promise<string> {
+  const pactId = `pact_${ulid().toLowerCase()}`
+  const now = new Date()
+  const terms: PactTerms = {
+    proposedBy: buyer.agentId,
+    proposedTo: seller.agentId,
+    capability: 'payments',
+    taskDescription: 'pay the invoices on the allowlist',
+    deliverableFormat: 'application/json',
+    conditions,
+    deadlineUtc: new Date(now.getTime() + 86_400_000).toISOString(),
+    payment: { amount: '500000000', currency: 'USDC' },
+    escrowArbiter: 'tessera',
+    proposedAt: now.toISOString(),
+    nonce: randomBytes(12).toString('hex'),
+  }
+  const data: PactRegistered = {
+    pactId,
+    pactHash: pactHash(terms),
+    terms,
+    buyer,
+    seller,
+    buyerSignature: 'a'.repeat(128),
+    sellerSignature: 'b'.repeat(128),
+    registeredAt: now.toISOString(),
+  }
+  const log = new EventLog(p.db, p.schema, pacts.projections ?? [])
+  await log.append(`pact-${pactId}`, 'no_stream', [{ type: 'PactRegistered', data }], {
+    actor: { kind: 'system', id: 'param-binding-test' },
+  })
+  return pactId
 }
