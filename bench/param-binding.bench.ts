@@ -19,7 +19,7 @@ import {
 } from '@tessera/contracts'
 import { activePactBindings } from '@tessera/conditions'
 import { newId } from '@tessera/service-kit'
-import { startInProcess } from '@tessera/testing'
+import { TRANSFER_BINDINGS, startInProcess } from '@tessera/testing'
 // Pacts' service definition, consumer and pure decision: its package entry point (main.ts)
 // starts the service, so these are imported by path, as guard.bench.ts does.
 // eslint-disable-next-line no-restricted-imports -- see above
@@ -54,18 +54,7 @@ const opts = parseOptions(
 )
 
 const CONDITIONS: PactCondition[] = [
-  {
-    kind: 'param_binding',
-    name: 'amount_cap',
-    tool: 'transfer_funds',
-    when: { path: '/amount', op: 'lte', value: 500 },
-  },
-  {
-    kind: 'param_binding',
-    name: 'allowlist',
-    tool: 'transfer_funds',
-    when: { path: '/destination', op: 'in', values: ['acct_1', 'acct_2', 'acct_3'] },
-  },
+  ...TRANSFER_BINDINGS,
   {
     kind: 'param_binding',
     name: 'memo',
@@ -172,7 +161,7 @@ function toolCalls(
   return Array.from({ length: n }, (_, i) => {
     const params = {
       amount: i % 1000 < permille ? 900 : 1 + (i % 500),
-      destination: `acct_${1 + (i % 3)}`,
+      destination: `acct_${1 + (i % 2)}`,
       memo: 'invoice',
     }
     return {

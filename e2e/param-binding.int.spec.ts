@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { randomUUID } from 'node:crypto'
 import {
-  type PactCondition,
   type TelemetryRecordsMessage,
   streamName,
   telemetryRecordsSubject,
@@ -10,7 +9,7 @@ import {
 import { canonicalJson, sha256Hex } from '@tessera/crypto'
 import { ActionDeniedError, TesseraClient, TesseraGuard } from '@tessera/sdk'
 import { Telemetry } from '@tessera/telemetry'
-import { eventually, expectRebuildEqualsLive } from '@tessera/testing'
+import { TRANSFER_BINDINGS, eventually, expectRebuildEqualsLive } from '@tessera/testing'
 // eslint-disable-next-line no-restricted-imports -- pacts' own projections, to rebuild them
 import { paramBindingProjections } from '@tessera/pacts-service/src/param-binding/param-binding.projection.ts'
 import {
@@ -23,20 +22,7 @@ import {
 // guardian and, sent through ingest as telemetry, become ParamBindingViolated in pacts' log.
 // The services run in-process (see src/param-binding-stack.ts), so this is an int spec.
 
-const BINDINGS: PactCondition[] = [
-  {
-    kind: 'param_binding',
-    name: 'amount_cap',
-    tool: 'transfer_funds',
-    when: { path: '/amount', op: 'lte', value: 500 },
-  },
-  {
-    kind: 'param_binding',
-    name: 'allowlist',
-    tool: 'transfer_funds',
-    when: { path: '/destination', op: 'in', values: ['acct_1', 'acct_2'] },
-  },
-]
+const BINDINGS = TRANSFER_BINDINGS
 const VIOLATING = { amount: 700, destination: 'acct_1' }
 const COMPLIANT = { amount: 400, destination: 'acct_2' }
 
@@ -66,6 +52,23 @@ afterAll(async () => {
   await telemetry?.close()
   await stack?.stop()
 })
+
+/** A transfer_funds call of `agentId` with `params`, in `sessionId` (a fresh one by default). */
+function transfer(
+  agentId: string,
+  params: Record<string, unknown>,
+  extra: { sessionId?: string; pactId?: string } = {},
+) {
+  return {
+    sessionId: extra.sessionId ?? `ses-${randomUUID()}`,
+    agentId,
+    tool: 'transfer_funds',
+    params,
+    outcome: 'success' as const,
+    latencyMs: 1,
+    ...(extra.pactId === undefined ? {} : { pactId: extra.pactId }),
+  }
+}
 
 /** Sends the events through ingest and resolves once ingest answered 2xx (they are stored). */
 async function send(record: (t: Telemetry) => void) {
@@ -121,26 +124,10 @@ describe('continuously: pacts on TELEMETRY', () => {
     // the compliant call goes first, so by the time the violation is in, it has been checked
     await send((t) => {
       t.sessionStart({ sessionId, agentId: seller.agentId, pactId })
-      t.toolCall({
-        sessionId,
-        agentId: seller.agentId,
-        tool: 'transfer_funds',
-        params: COMPLIANT,
-        outcome: 'success',
-        latencyMs: 3,
-      })
+      t.toolCall(transfer(seller.agentId, COMPLIANT, { sessionId }))
     })
     // no pactId on the call: it runs under its session's pact
-    await send((t) =>
-      t.toolCall({
-        sessionId,
-        agentId: seller.agentId,
-        tool: 'transfer_funds',
-        params: VIOLATING,
-        outcome: 'success',
-        latencyMs: 4,
-      }),
-    )
+    await send((t) => t.toolCall(transfer(seller.agentId, VIOLATING, { sessionId })))
     const stored = Date.now()
     const found = await eventually(
       async () => {
@@ -164,15 +151,7 @@ describe('continuously: pacts on TELEMETRY', () => {
   it('a call carrying the pactId itself is checked, and a redelivered batch appends nothing twice', async () => {
     const before = (await stack.violations()).length
     await send((t) =>
-      t.toolCall({
-        sessionId: `ses-${randomUUID()}`,
-        agentId: buyer.agentId,
-        tool: 'transfer_funds',
-        params: { amount: 1, destination: 'acct_9' },
-        outcome: 'success',
-        latencyMs: 1,
-        pactId,
-      }),
+      t.toolCall(transfer(buyer.agentId, { amount: 1, destination: 'acct_9' }, { pactId })),
     )
     const after = await eventually(
       async () => {
@@ -200,15 +179,7 @@ describe('continuously: pacts on TELEMETRY', () => {
     }
     // A marker after them: once its violation is in, the replayed messages were all handled.
     await send((t) =>
-      t.toolCall({
-        sessionId: `ses-${randomUUID()}`,
-        agentId: buyer.agentId,
-        tool: 'transfer_funds',
-        params: { amount: 10_000, destination: 'acct_1' },
-        outcome: 'success',
-        latencyMs: 1,
-        pactId,
-      }),
+      t.toolCall(transfer(buyer.agentId, { amount: 10_000, destination: 'acct_1' }, { pactId })),
     )
     const final = await eventually(
       async () => {
@@ -235,29 +206,9 @@ describe('continuously: pacts on TELEMETRY', () => {
   it("a non-party's call naming the pact stays out of the pact's room", async () => {
     const outsider = await stack.agent(apiKey, ['transfer:*'])
     const before = (await stack.violations()).length
-    await send((t) =>
-      t.toolCall({
-        sessionId: `ses-${randomUUID()}`,
-        agentId: outsider.agentId,
-        tool: 'transfer_funds',
-        params: VIOLATING,
-        outcome: 'success',
-        latencyMs: 1,
-        pactId,
-      }),
-    )
+    await send((t) => t.toolCall(transfer(outsider.agentId, VIOLATING, { pactId })))
     // then a party's violating call: once it is in, the outsider's (earlier) has been handled
-    await send((t) =>
-      t.toolCall({
-        sessionId: `ses-${randomUUID()}`,
-        agentId: seller.agentId,
-        tool: 'transfer_funds',
-        params: VIOLATING,
-        outcome: 'success',
-        latencyMs: 1,
-        pactId,
-      }),
-    )
+    await send((t) => t.toolCall(transfer(seller.agentId, VIOLATING, { pactId })))
     const v = await eventually(
       async () => {
         const all = await stack.violations()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { activePactBindings } from '@tessera/conditions'
+import { TRANSFER_BINDINGS } from '@tessera/testing'
 import { type AgentFacts, type CheckRequest, type OrgPolicy, decideCheck } from './check.ts'
 import type { PactFacts } from './pact-binding.ts'
 
@@ -14,20 +15,7 @@ const pact = (buyer = { agentId, orgId }) =>
     pactId,
     buyer,
     seller: { agentId: 'agt_seller', orgId: 'org_seller' },
-    conditions: [
-      {
-        kind: 'param_binding',
-        name: 'amount_cap',
-        tool: 'transfer_funds',
-        when: { path: '/amount', op: 'lte', value: 500 },
-      },
-      {
-        kind: 'param_binding',
-        name: 'allowlist',
-        tool: 'transfer_funds',
-        when: { path: '/destination', op: 'in', values: ['acct_1'] },
-      },
-    ],
+    conditions: TRANSFER_BINDINGS,
   })
 const allowAll: OrgPolicy = { timezone: 'UTC', evaluate: () => undefined }
 const denyAll: OrgPolicy = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileBindings } from '@tessera/conditions'
 import { canonicalJson, sha256Hex } from '@tessera/crypto'
+import { TRANSFER_BINDINGS } from '@tessera/testing'
 import { type ActivePactBindings, type ObservedToolCall, decideToolCall } from './param-binding.ts'
 
 const PACT = 'pact_01jf0000000000000000000000'
@@ -10,20 +11,7 @@ const pact: ActivePactBindings = {
     { agentId: 'agt_buyer', orgId: 'org_a' },
     { agentId: 'agt_seller', orgId: 'org_b' },
   ],
-  bindings: compileBindings([
-    {
-      kind: 'param_binding',
-      name: 'amount_cap',
-      tool: 'transfer_funds',
-      when: { path: '/amount', op: 'lte', value: 500 },
-    },
-    {
-      kind: 'param_binding',
-      name: 'allowlist',
-      tool: 'transfer_funds',
-      when: { path: '/destination', op: 'in', values: ['acct_1'] },
-    },
-  ]),
+  bindings: compileBindings(TRANSFER_BINDINGS),
 }
 const at = new Date('2026-12-06T12:00:00.000Z')
 const call = (over: Partial<ObservedToolCall> = {}): ObservedToolCall => ({
