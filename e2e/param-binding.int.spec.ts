@@ -115,6 +115,19 @@ describe('before the call: guardian', () => {
       pactId,
     })
     expect(notParty).toMatchObject({ allowed: false, rule: 'pact.not_party' })
+    // another org's agent naming this pact learns nothing from the answer: it reads as unknown
+    const other = await stack.org('Other')
+    const stranger = await stack.agent(other.apiKey, ['transfer:*'])
+    const foreign = await new TesseraClient({
+      baseUrl: stack.guardian.url,
+      apiKey: other.apiKey,
+    }).actions.check({
+      agentId: stranger.agentId,
+      toolName: 'transfer_funds',
+      params: COMPLIANT,
+      pactId,
+    })
+    expect(foreign).toMatchObject({ allowed: false, rule: 'pact.unknown' })
   })
 })
 
