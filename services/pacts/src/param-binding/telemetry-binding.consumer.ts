@@ -134,20 +134,23 @@ export class TelemetryBindingConsumer implements OnApplicationBootstrap, BeforeA
         this.schema,
         violations.map((v) => v.record.eventId),
       )
+      // one append per pact: a batch's violations of one pact share a round trip
+      const byPact = new Map<string, Violation['outcome']['events'][number][]>()
       for (const v of violations) {
         if (done.has(v.record.eventId)) continue
+        const events = byPact.get(v.pactId) ?? []
+        events.push(...v.outcome.events)
+        byPact.set(v.pactId, events)
+      }
+      for (const [pactId, events] of byPact) {
         await this.events.append(
-          pactStreamId(v.pactId),
+          pactStreamId(pactId),
           'any',
-          v.outcome.events,
-          {
-            actor: { kind: 'system', id: 'pacts' },
-            correlationId: v.record.eventId,
-            now: detectedAt,
-          },
+          events,
+          { actor: { kind: 'system', id: 'pacts' }, now: detectedAt },
           tx,
         )
-        appended += v.outcome.events.length
+        appended += events.length
       }
     })
     this.stats.violations += appended
