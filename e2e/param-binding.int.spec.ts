@@ -9,7 +9,16 @@ import {
 import { canonicalJson, sha256Hex } from '@tessera/crypto'
 import { ActionDeniedError, TesseraClient, TesseraGuard } from '@tessera/sdk'
 import { Telemetry } from '@tessera/telemetry'
-import { TRANSFER_BINDINGS, eventually, expectRebuildEqualsLive } from '@tessera/testing'
+import { rebuildProjection } from '@tessera/projections'
+import { toProjection } from '@tessera/service-kit'
+import {
+  TRANSFER_BINDINGS,
+  eventually,
+  expectRebuildEqualsLive,
+  snapshotTables,
+} from '@tessera/testing'
+// eslint-disable-next-line no-restricted-imports -- guardian's consumer, to rebuild it
+import { PactBindingsProjection } from '@tessera/guardian-service/src/pacts/pact-bindings.projection.ts'
 // eslint-disable-next-line no-restricted-imports -- pacts' own projections, to rebuild them
 import { paramBindingProjections } from '@tessera/pacts-service/src/param-binding/param-binding.projection.ts'
 import {
@@ -214,6 +223,15 @@ describe('continuously: pacts on TELEMETRY', () => {
     )
     expect(counts['pact_bindings']).toBeGreaterThan(0)
     expect(counts['param_binding_violations']).toBeGreaterThan(0)
+  })
+
+  it("guardian's copy of the pacts is a bus-fed projection: rebuilt from PACTS, the same rows", async () => {
+    const g = stack.guardian
+    const live = await snapshotTables(g.db, g.schema, ['pact_bindings'])
+    expect(live['pact_bindings']?.length).toBeGreaterThan(0)
+    const projection = toProjection(g.service.app.get(PactBindingsProjection), stack.prefix)
+    await rebuildProjection({ nc: g.nc, db: g.db, schema: g.schema, projection })
+    expect(await snapshotTables(g.db, g.schema, ['pact_bindings'])).toEqual(live)
   })
 
   it("a non-party's call naming the pact stays out of the pact's room", async () => {
