@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ActionEffect } from '../events/action.events.ts'
+import { PactId } from '../events/pact.events.ts'
 
 // Guardian's `POST /v1/actions/check` body, for the controller and for `@tessera/sdk`; the
 // answer is `ActionCheckResult` in guard.views.ts.
@@ -34,5 +35,11 @@ export const ActionCheckBody = z.object({
       message: `must be at most ${MAX_CHECK_PARAMS_BYTES} bytes of JSON`,
     })
     .optional(),
+  /**
+   * The pact the call is made under: guardian checks `params` against the pact's
+   * `param_binding` conditions for `toolName` and denies a call that breaks one
+   * (`pact.param_binding`). The agent must be a party of the active pact.
+   */
+  pactId: PactId.optional(),
 })
 export type ActionCheckRequest = z.input<typeof ActionCheckBody>

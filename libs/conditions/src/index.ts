@@ -3,6 +3,7 @@ export { compileCondition } from './condition.compile.ts'
 export { evaluate, explain } from './condition.evaluate.ts'
 export { describeCondition } from './condition.describe.ts'
 export { InvalidConditionError } from './condition.errors.ts'
+export { activePactBindings, brokenBindings, compileBindings } from './param-binding.ts'
 export {
   ConditionTooCostlyError,
   CostMeter,
@@ -21,3 +22,9 @@ export type { AllCondition, AnyCondition, LeafCondition, NotCondition } from '@t
 export type { CompiledCondition } from './condition.compile.ts'
 export type { BudgetedResource, ConditionBudget, LongestString } from './condition.budget.ts'
 export type { Explanation } from './condition.evaluate.ts'
+export type {
+  ActivePactBindings,
+  BrokenBinding,
+  CompiledBinding,
+  CompiledBindings,
+} from './param-binding.ts'

@@ -28,6 +28,20 @@ export interface TesseraGuardOptions {
   telemetry?: Telemetry
   /** Default: `console`. */
   logger?: TelemetryLogger
+  /**
+   * The pact the guard's calls are made under (`pact_…`), unless a call names another: checks
+   * send it with their params, so guardian applies the pact's param bindings, and reports
+   * carry it, so pacts checks the calls again from telemetry.
+   */
+  pactId?: string
+}
+
+/** The call being checked: its params (checked against the org's rules and the pact's bindings). */
+export interface GuardCall {
+  /** Evaluated by guardian, never stored (only a digest, for approvals). */
+  params?: Record<string, unknown>
+  /** Overrides the guard's `pactId` for this call. */
+  pactId?: string
 }
 
 /**
@@ -56,10 +70,18 @@ export class TesseraGuard {
   /**
    * Asks guardian whether `tool` may run now. Returns the answer when allowed (or when
    * `blockOnDeny` is off); throws `ActionDeniedError`, `ElevationRequiredError` (with the
-   * `approvalId` to decide) or, unless `failOpen`, `GuardianUnavailableError`.
+   * `approvalId` to decide) or, unless `failOpen`, `GuardianUnavailableError`. With `params`
+   * and a pact (`call.pactId` or the guard's), a call that breaks one of the pact's param
+   * bindings is denied (rule `pact.param_binding`).
    */
-  async check(tool: string, summary?: string, effect?: ActionEffect): Promise<ActionCheckResult> {
+  async check(
+    tool: string,
+    summary?: string,
+    effect?: ActionEffect,
+    call: GuardCall = {},
+  ): Promise<ActionCheckResult> {
     const actionEffect = effect ?? this.options.actionEffect
+    const pactId = call.pactId ?? this.options.pactId
     let result: ActionCheckResult
     try {
       result = await this.client.actions.check({
@@ -67,6 +89,8 @@ export class TesseraGuard {
         toolName: tool,
         ...(this.options.sessionId === undefined ? {} : { sessionId: this.options.sessionId }),
         ...(actionEffect === undefined ? {} : { actionEffect }),
+        ...(call.params === undefined ? {} : { params: call.params }),
+        ...(pactId === undefined ? {} : { pactId }),
         ...(this.options.logInputs && summary !== undefined
           ? { toolInputSummary: cut(summary) }
           : {}),
@@ -108,22 +132,32 @@ export class TesseraGuard {
 
   /**
    * Records a finished tool call: fire-and-forget, never throws. An error is reported by its
-   * class name only; `input` is sent (cut to 200 characters) only with `logInputs`.
+   * class name only; `input` is sent (cut to 200 characters) only with `logInputs`. `params`,
+   * when given, are reported as the call's params (with the pact, pacts checks them against
+   * its bindings); they take the place of `input`.
    */
   report(
     tool: string,
     success: boolean,
     durationMs: number,
-    extra: { error?: unknown; input?: string } = {},
+    extra: {
+      error?: unknown
+      input?: string
+      params?: Record<string, unknown>
+      pactId?: string
+    } = {},
   ): void {
     try {
       const errorClass = extra.error === undefined ? undefined : className(extra.error)
+      const pactId = extra.pactId ?? this.options.pactId
       this.telemetry.toolCall({
         sessionId: this.sessionId,
         agentId: this.agentId,
         tool,
         params:
-          this.options.logInputs && extra.input !== undefined ? { input: cut(extra.input) } : {},
+          extra.params ??
+          (this.options.logInputs && extra.input !== undefined ? { input: cut(extra.input) } : {}),
+        ...(pactId === undefined ? {} : { pactId }),
         outcome: success ? 'success' : 'error',
         latencyMs: Math.max(0, durationMs),
         ...(errorClass === undefined ? {} : { metadata: { errorClass } }),

@@ -183,3 +183,56 @@ describe('TesseraGuard.report', () => {
     expect(warnings.every((w) => w.includes('ignored'))).toBe(true)
   })
 })
+
+const PACT = 'pact_0123456789abcdefghjkmnpqrs'
+const OTHER_PACT = 'pact_zzzzzzzzzzzzzzzzzzzzzzzzzz'
+const checks = () =>
+  fake.received
+    .filter((r) => r.url === '/v1/actions/check')
+    .map((r) => JSON.parse(r.body) as Record<string, unknown>)
+const reported = () =>
+  fake.received
+    .filter((r) => r.url === '/v1/telemetry/batch')
+    .flatMap((r) => (JSON.parse(r.body) as { events: Record<string, unknown>[] }).events)
+
+describe('the guard under a pact', () => {
+  it("sends the call's params and the guard's pact with the check; a call may name another", async () => {
+    fake.reply(answer())
+    const g = guard({ pactId: PACT })
+    await g.check('transfer_funds', undefined, undefined, { params: { amount: 5 } })
+    fake.reply(answer())
+    await g.check('transfer_funds', undefined, undefined, { pactId: OTHER_PACT })
+    expect(checks()).toEqual([
+      expect.objectContaining({ toolName: 'transfer_funds', params: { amount: 5 }, pactId: PACT }),
+      expect.objectContaining({ pactId: OTHER_PACT }),
+    ])
+    expect(checks()[1]).not.toHaveProperty('params')
+  })
+
+  it('sends no pactId without one', async () => {
+    fake.reply(answer())
+    await guard().check('transfer_funds', undefined, undefined, { params: { amount: 5 } })
+    expect(checks()[0]).not.toHaveProperty('pactId')
+  })
+
+  it('throws ActionDeniedError naming pact.param_binding when guardian denies', async () => {
+    fake.reply(answer({ allowed: false, decision: 'deny', rule: 'pact.param_binding' }))
+    const denied = await guard({ pactId: PACT })
+      .check('transfer_funds', undefined, undefined, { params: { amount: 900 } })
+      .catch((e: unknown) => e)
+    expect(denied).toBeInstanceOf(ActionDeniedError)
+    expect(denied).toMatchObject({ details: { rule: 'pact.param_binding' } })
+  })
+
+  it('reports the call with its params and pact, so pacts checks it again', async () => {
+    fake.reply({ status: 200, body: { status: 'accepted' } })
+    const g = guard({ pactId: PACT, sessionId: 'ses_1' })
+    g.report('transfer_funds', true, 4, { params: { amount: 900 } })
+    g.report('web_search', true, 1)
+    await g.flush()
+    expect(reported()).toEqual([
+      expect.objectContaining({ tool: 'transfer_funds', params: { amount: 900 }, pactId: PACT }),
+      expect.objectContaining({ tool: 'web_search', params: {}, pactId: PACT }),
+    ])
+  })
+})

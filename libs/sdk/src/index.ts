@@ -1,6 +1,6 @@
 export { TesseraClient } from './client.ts'
 export { MAX_INPUT_CHARS, TesseraGuard } from './guard.ts'
-export type { TesseraGuardOptions } from './guard.ts'
+export type { GuardCall, TesseraGuardOptions } from './guard.ts'
 export {
   ActionDeniedError,
   AuthenticationError,

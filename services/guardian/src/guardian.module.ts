@@ -22,6 +22,8 @@ import { KeysController } from './keys/keys.controller.ts'
 import { KeysService } from './keys/keys.service.ts'
 import { OrgScoresProjection } from './orgs/org-scores.projection.ts'
 import { OrgsController } from './orgs/orgs.controller.ts'
+import { PactBindingsCache } from './pacts/pact-bindings.cache.ts'
+import { PactBindingsProjection } from './pacts/pact-bindings.projection.ts'
 import { SessionsController } from './sessions/sessions.controller.ts'
 import { SessionsService } from './sessions/sessions.service.ts'
 import { TokensController } from './tokens/tokens.controller.ts'
@@ -43,6 +45,8 @@ import { TokensService } from './tokens/tokens.service.ts'
   ],
   providers: [
     OrgScoresProjection,
+    PactBindingsProjection,
+    PactBindingsCache,
     AgentsService,
     TokensService,
     SessionsService,

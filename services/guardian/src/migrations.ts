@@ -278,5 +278,16 @@ export function guardianMigrations(schema: string): Record<string, Migration> {
         await sql`create index action_checks_tx on ${s}.action_checks (tx)`.execute(db)
       },
     },
+    '2026_12_06_1610_pact_bindings': {
+      async up(db: Kysely<any>) {
+        // Active pacts' parties and param bindings, bus-fed from PACTS (PactAccepted,
+        // PactRegistered), for checks that name a pact. Immutable once written.
+        await sql`create table ${s}.pact_bindings (
+          pact_id text primary key, pact_hash text not null,
+          buyer_agent_id text not null, buyer_org_id text not null,
+          seller_agent_id text not null, seller_org_id text not null,
+          conditions jsonb not null, activated_at timestamptz not null)`.execute(db)
+      },
+    },
   }
 }

@@ -8,6 +8,7 @@ import { RoomCheckpointer } from './rooms/room-checkpointer.consumer.ts'
 import { RoomKeyring } from './rooms/room-keyring.ts'
 import { RoomsController, TesseraKeysController } from './rooms/rooms.controller.ts'
 import { RoomsService } from './rooms/rooms.service.ts'
+import { TelemetryBindingConsumer } from './param-binding/telemetry-binding.consumer.ts'
 
 @Module({
   controllers: [PactsController, RoomsController, TesseraKeysController],
@@ -19,6 +20,7 @@ import { RoomsService } from './rooms/rooms.service.ts'
     RoomsService,
     RoomCheckpointer,
     ...ROOM_FEEDS,
+    TelemetryBindingConsumer,
   ],
 })
 export class PactsModule {}

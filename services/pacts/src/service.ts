@@ -8,13 +8,14 @@ import { PactsEnv } from './pacts.env.ts'
 import { AgentDirectoryProjection } from './pacts/agent-directory.projection.ts'
 import { PactExpiry } from './pacts/pact-expiry.ts'
 import { pactsProjection } from './pacts/pacts.projection.ts'
+import { paramBindingProjections } from './param-binding/param-binding.projection.ts'
 
 export const pacts: ServiceDefinition<typeof PactsEnv> = {
   name: 'pacts',
   context: 'pacts',
   module: PactsModule,
   consumers: [AgentDirectoryProjection, RoomCheckpointer, ...ROOM_FEEDS],
-  projections: [pactsProjection, roomLedgerProjection],
+  projections: [pactsProjection, roomLedgerProjection, ...paramBindingProjections],
   workers: [PactExpiry],
   migrations: pactsMigrations,
   env: PactsEnv,

@@ -13,6 +13,7 @@ import {
 import { applyElevation } from '../domain/action/elevation.ts'
 import { DecisionLog } from './decision-log.ts'
 import { GuardCache } from '../guard-cache/guard-cache.ts'
+import { PactBindingsCache } from '../pacts/pact-bindings.cache.ts'
 
 /**
  * The hot path. Reads come from the replica's cache (kept exact by NOTIFY), the decision is
@@ -27,12 +28,14 @@ export class ActionsService {
     @Inject(GuardCache) private readonly cache: GuardCache,
     @Inject(DecisionLog) private readonly decisions: DecisionLog,
     @Inject(ApprovalsService) private readonly approvals: ApprovalsService,
+    @Inject(PactBindingsCache) private readonly pacts: PactBindingsCache,
   ) {}
 
   async check(auth: AuthContext, req: CheckRequest): Promise<ActionCheckResult> {
     const agent = await this.cache.agent(req.agentId)
     const session = req.sessionId === undefined ? null : await this.cache.session(req.sessionId)
     const policy = await this.cache.policy(auth.orgId)
+    const pact = req.pactId === undefined ? null : await this.pacts.pact(req.pactId)
     const now = new Date()
     const summary = keptSummary(req.toolInputSummary)
     let outcome: CheckOutcome
@@ -43,6 +46,7 @@ export class ActionsService {
         session?.orgId === auth.orgId ? session : undefined,
         policy.compiled,
         now,
+        pact,
       )
     } catch (err) {
       if (err instanceof CheckedAgentNotFound) throw NotFound('agent', req.agentId)

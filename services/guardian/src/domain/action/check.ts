@@ -6,6 +6,7 @@ import {
 } from '@tessera/contracts'
 import { covers } from '../token/token.decider.ts'
 import { type EffectUsed, effectFor } from './effect-classifier.ts'
+import { type PactFacts, pactRefusal } from './pact-binding.ts'
 import { capabilityFor, normaliseToolName } from './tool-capability.ts'
 
 /**
@@ -24,6 +25,8 @@ export interface CheckRequest {
   actionEffect?: ActionEffect | undefined
   /** The call's parameters, for org rules such as `params.amount > 500`; never stored. */
   params?: Record<string, unknown> | undefined
+  /** The pact the call is made under: its param bindings apply to `params`. */
+  pactId?: string | undefined
 }
 
 export interface AgentFacts {
@@ -84,8 +87,9 @@ export class CheckedSessionNotFound extends Error {
 
 /**
  * The decision, in a fixed order: the agent, the session, the capability (and the session's
- * ceiling), the org's rules, then supervised mode. The first rule that refuses decides; an
- * allow names the capability rule that let it through.
+ * ceiling), the pact's param bindings (when the call names a pact), the org's rules, then
+ * supervised mode. The first rule that refuses decides; an allow names the capability rule
+ * that let it through. `pact` is what guardian holds for `req.pactId` (null: nothing).
  */
 export function decideCheck(
   req: CheckRequest,
@@ -93,6 +97,7 @@ export function decideCheck(
   session: SessionFacts | undefined,
   policy: OrgPolicy,
   now: Date,
+  pact: PactFacts | null = null,
 ): CheckOutcome {
   if (!agent) throw new CheckedAgentNotFound(`agent ${req.agentId} not found`)
   if (req.sessionId !== undefined && !session) {
@@ -105,6 +110,11 @@ export function decideCheck(
   const outcome = (v: Verdict): CheckOutcome => ({ ...v, capability, ...used })
   const refused = refusal(agent, session, capability, now)
   if (refused) return outcome({ decision: 'deny', ...refused })
+  if (req.pactId !== undefined) {
+    const call = { ...req, pactId: req.pactId, orgId: agent.orgId }
+    const broken = pactRefusal(call, pact)
+    if (broken) return outcome({ decision: 'deny', ...broken })
+  }
 
   const ruled = policy.evaluate(
     policyDocument(req, agent, session, capability, effect, policy, now),

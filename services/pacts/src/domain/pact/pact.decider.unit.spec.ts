@@ -501,4 +501,34 @@ describe('pact decider: expiry and execution failures', () => {
       .when(report('org_00000000000000000000000other'))
       .thenThrows(PactNotFound)
   })
+
+  it('reads a param-binding violation on the pact stream as a fact that changes nothing', () => {
+    const violated = pactDecider.parse({
+      type: 'ParamBindingViolated',
+      data: {
+        pactId,
+        agentId: seller.agentId,
+        tool: 'transfer_funds',
+        rule: 'param_binding:cap',
+        paramsDigest: 'a'.repeat(64),
+        telemetryEventId: '01JAAAAAAAAAAAAAAAAAAAAAAA',
+        detectedAt: at,
+      },
+    })
+    spec(pactDecider)
+      .given([registered, violated])
+      .when(report(sellerOrg))
+      .then([
+        {
+          type: 'ExecutionFailureReported',
+          data: {
+            pactId,
+            escrowId: 'esc_1',
+            failureReason: 'upstream data source down',
+            by: seller.agentId,
+            reportedAt: at,
+          },
+        },
+      ])
+  })
 })

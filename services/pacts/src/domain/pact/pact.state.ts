@@ -7,6 +7,7 @@ import {
   PactProposed,
   PactRegistered,
   PactRejected,
+  ParamBindingViolated,
   type PactStatus,
   type PactTerms,
   eventParser,
@@ -20,6 +21,8 @@ export type PactEvent =
   | { type: 'PactRejected'; data: PactRejected }
   | { type: 'PactExpired'; data: PactExpired }
   | { type: 'ExecutionFailureReported'; data: ExecutionFailureReported }
+  /** Appended by the telemetry check, not by a command: a fact about a call, no transition. */
+  | { type: 'ParamBindingViolated'; data: ParamBindingViolated }
 
 /** One pact, folded from stream `pact-<pactId>`. */
 export type PactState =
@@ -104,6 +107,7 @@ export function evolve(state: PactState, event: PactEvent): PactState {
         ? state
         : { ...state, status: 'expired', awaiting: null, expiresAt: null }
     case 'ExecutionFailureReported':
+    case 'ParamBindingViolated':
       return state
   }
 }
@@ -116,4 +120,5 @@ export const parsePactEvent = eventParser('a pact', {
   PactRejected,
   PactExpired,
   ExecutionFailureReported,
+  ParamBindingViolated,
 })
