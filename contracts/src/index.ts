@@ -235,3 +235,18 @@ export type {
   RoomPageRequest,
   TesseraKeySet,
 } from './http/pacts.http.ts'
+export {
+  BondPosted,
+  BondSlashed,
+  CompletionSubmitted,
+  ConditionResult,
+  DeadlineMissed,
+  DisputeId,
+  DisputeOpened,
+  EscrowCreated,
+  EscrowId,
+  EscrowRefunded,
+  EscrowReleased,
+  EscrowSettled,
+} from './events/escrow.events.ts'
+export { JudgeVote, VerdictReached } from './events/jury.events.ts'

@@ -40,6 +40,18 @@ import {
   RoomCheckpointSigned,
   RoomEventRecorded,
 } from './events/pact.events.ts'
+import {
+  BondPosted,
+  BondSlashed,
+  CompletionSubmitted,
+  DeadlineMissed,
+  DisputeOpened,
+  EscrowCreated,
+  EscrowRefunded,
+  EscrowReleased,
+  EscrowSettled,
+} from './events/escrow.events.ts'
+import { VerdictReached } from './events/jury.events.ts'
 import { type Context, eventSubject } from './subjects.ts'
 
 export interface EventDefinition {
@@ -232,6 +244,56 @@ export const EVENT_REGISTRY = [
     'RoomEventRecorded',
     RoomEventRecorded,
     "An escrow, jury or scoring event about a pact, recorded in pacts' log for the pact's room.",
+  ),
+  define(
+    'escrow',
+    'EscrowCreated',
+    EscrowCreated,
+    "A buyer locked a pact's payment against its hash: a pending ledger transfer.",
+  ),
+  define(
+    'escrow',
+    'CompletionSubmitted',
+    CompletionSubmitted,
+    "The seller submitted a signed completion; automated verification recorded each condition's result.",
+  ),
+  define(
+    'escrow',
+    'EscrowReleased',
+    EscrowReleased,
+    'Verification passed: the seller was paid the amount less the 0.5% fee.',
+  ),
+  define(
+    'escrow',
+    'DeadlineMissed',
+    DeadlineMissed,
+    'The seller missed the deadline (after any grace); the buyer is refunded.',
+  ),
+  define('escrow', 'EscrowRefunded', EscrowRefunded, 'The funds went back to the buyer.'),
+  define(
+    'escrow',
+    'DisputeOpened',
+    DisputeOpened,
+    'A party disputed, or verification found a partial delivery: the escrow is frozen.',
+  ),
+  define(
+    'escrow',
+    'EscrowSettled',
+    EscrowSettled,
+    'A disputed escrow was split, by a verdict (less the 1% fee) or by both parties.',
+  ),
+  define('escrow', 'BondPosted', BondPosted, "An agent's bond grew; its tier follows the amount."),
+  define(
+    'escrow',
+    'BondSlashed',
+    BondSlashed,
+    "An agent's bond was slashed under a documented rule.",
+  ),
+  define(
+    'jury',
+    'VerdictReached',
+    VerdictReached,
+    "A panel's trimmed-median verdict on a dispute: the share released to the seller.",
   ),
   define('jury', 'JuryPolicySet', JuryPolicySet, "An org's dispute jury policy was set."),
   define('scoring', 'ScoreChanged', ScoreChanged, "A subject's trust score changed."),
