@@ -168,6 +168,7 @@ export {
 } from './telemetry/records.ts'
 export {
   AccountOpened,
+  FundsDeposited,
   JuryPolicySet,
   MicroUnits,
   RedactionPolicySet,
@@ -229,3 +230,12 @@ export type {
   RoomPage,
   TesseraKeySet,
 } from './http/pacts.http.ts'
+export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
+export type {
+  AccountBalance,
+  AccountList,
+  CreditAccountRequest,
+  CreditResult,
+  Statement,
+  StatementLine,
+} from './http/ledger.http.ts'
