@@ -1,4 +1,5 @@
 import { HttpClient, type HttpConfig } from './http.ts'
+import { AccountsResource } from './resources/accounts.ts'
 import { ActionsResource } from './resources/actions.ts'
 import { AgentCardsResource } from './resources/agent-cards.ts'
 import { AgentsResource } from './resources/agents.ts'
@@ -49,6 +50,7 @@ export class TesseraClient {
   readonly approvals: ApprovalsResource
   readonly guardPolicy: GuardPolicyResource
   readonly agentCards: AgentCardsResource
+  readonly accounts: AccountsResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -62,6 +64,7 @@ export class TesseraClient {
     this.approvals = new ApprovalsResource(http)
     this.guardPolicy = new GuardPolicyResource(http)
     this.agentCards = new AgentCardsResource(http)
+    this.accounts = new AccountsResource(http)
   }
 
   /**

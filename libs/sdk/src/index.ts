@@ -22,6 +22,12 @@ export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
 /** The wire shapes guardian validates and answers with, from the contracts it is built on. */
 export type {
+  AccountBalance,
+  AccountList,
+  CreditAccountRequest,
+  CreditResult,
+  Statement,
+  StatementLine,
   ActionCheckRequest,
   ActionCheckResult,
   Agent,
@@ -85,3 +91,4 @@ export type {
   AgentCardKeys,
   AgentCardVerification,
 } from './verify-agent-card.ts'
+export type { AccountsResource } from './resources/accounts.ts'
