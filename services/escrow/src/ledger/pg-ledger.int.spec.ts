@@ -113,6 +113,51 @@ describe('races against Postgres', () => {
     expect(winners.size).toBeGreaterThan(0)
   })
 
+  it('a post racing the reservation it resolves: never a crash, and never money from nowhere', async () => {
+    for (let i = 0; i < 20; i++) {
+      const r = await reserved(50n) // funds the buyer with 50 and reserves all of it
+      await run([{ id: `void0_${r.tag}`, kind: 'void_pending', pendingId: r.pendingId, code: 'x' }])
+      const lock = `lock2_${r.tag}`
+      const [reserve, post] = await Promise.all([
+        run([
+          {
+            id: lock,
+            kind: 'pending',
+            debitAccountId: r.buyer,
+            creditAccountId: r.escrow,
+            amount: 50n,
+            code: 'escrow_lock',
+          },
+        ]),
+        // a release: it waits on the escrow account the reservation holds, then finds it
+        run([
+          {
+            id: `post_${r.tag}`,
+            kind: 'post_pending',
+            pendingId: lock,
+            code: 'release',
+            linked: true,
+          },
+          {
+            id: `out_${r.tag}`,
+            kind: 'single_phase',
+            debitAccountId: r.escrow,
+            creditAccountId: r.rail,
+            amount: 1n,
+            code: 'payout',
+          },
+        ]),
+      ])
+      expect(reserve).toEqual(['ok'])
+      expect([
+        ['ok', 'ok'],
+        ['pending_transfer_not_found', 'linked_event_failed'],
+      ]).toContainEqual(post)
+      const escrowPosted = post[0] === 'ok' ? '49' : '0'
+      expect((await balanceOf(r.escrow))?.posted).toBe(escrowPosted)
+    }
+  })
+
   it('one id created concurrently with different fields: one is stored, the other refused', async () => {
     const r = await reserved(100n)
     const other = await reserved(100n)

@@ -12,7 +12,10 @@ import type { Account, Transfer, TransferInput } from '../domain/ledger/ledger.t
 
 type Db = SchemaDb | SchemaTx
 
-/** Two writers raced to create the same transfer id; retrying the whole batch settles it. */
+/**
+ * Another writer got in first (it created one of the batch's ids, or the pending transfer the
+ * batch resolves) while the batch waited: retrying the whole batch settles it.
+ */
 export class LedgerConflict extends Error {
   readonly code = 'CONFLICT'
 }
@@ -76,6 +79,14 @@ async function createIn(
     tx,
   )
   for (const r of transfers) state.transfers.set(r.transfer_id, transferOf(r))
+  // A pending transfer that committed while this batch waited for its locks was not there to
+  // name its accounts; locking them now would break the order, so the batch starts again.
+  for (const id of pendingIds) {
+    const p = state.transfers.get(id)
+    if (p && !(state.accounts.has(p.debitAccountId) && state.accounts.has(p.creditAccountId))) {
+      throw new LedgerConflict(`pending transfer ${id} appeared while the batch waited`)
+    }
+  }
   const outcome = createTransfers(state, inputs, ctx.now, ctx.eventId ?? null)
   await writeEffects(tx, schema, outcome.effects)
   return outcome

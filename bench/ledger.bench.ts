@@ -1,0 +1,133 @@
+/**
+ * Ledger postings per second on the Postgres ledger (services/escrow/src/ledger/pg-ledger.ts):
+ * under contention, every batch crediting one hot account (as every escrow lock credits
+ * `platform_escrow`), and uncontended, each writer on accounts of its own. Beside them, the
+ * baseline from the same run: a bare `begin; update one row; commit` on the hot row, which is
+ * the most a row-locked account can take. One JSON document goes to stdout.
+ *
+ *   npx tsx bench/ledger.bench.ts [--seconds 5] [--writers 16] [--sync on|off]
+ */
+import { performance } from 'node:perf_hooks'
+import { sql } from 'kysely'
+import { createDb, migrateSchema } from '@tessera/event-store'
+import { allMigrations } from '@tessera/service-kit'
+import { testDatabaseUrl, uniqueTag } from '@tessera/testing'
+import { newAccount } from '../services/escrow/src/domain/ledger/ledger.model.ts'
+import type { TransferInput } from '../services/escrow/src/domain/ledger/ledger.types.ts'
+import { createTransfersPg, openAccounts } from '../services/escrow/src/ledger/pg-ledger.ts'
+import { escrow } from '../services/escrow/src/service.ts'
+
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? Number(process.argv[i + 1]) : def
+}
+const SECONDS = arg('seconds', 5)
+const WRITERS = arg('writers', 16)
+const progress = (m: string) => process.stderr.write(`${m}\n`)
+
+const schema = `bench_ledger_${uniqueTag()}`
+const now = new Date()
+/** `--sync off`: commits do not wait for the WAL flush (what the locks cost, not the disk). */
+const SYNC = process.argv.includes('off') ? 'off' : 'on'
+const url = new URL(testDatabaseUrl())
+url.searchParams.set('options', `-c synchronous_commit=${SYNC}`)
+const db = createDb({ connectionString: url.toString(), max: WRITERS + 2 })
+
+/** Runs `WRITERS` loops of `once` for SECONDS; answers operations per second. */
+async function measure(once: (writer: number, n: number) => Promise<number>) {
+  const until = performance.now() + SECONDS * 1000
+  let ops = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      for (let n = 0; performance.now() < until; n++) ops += await once(w, n)
+    }),
+  )
+  return Math.round(ops / ((performance.now() - started) / 1000))
+}
+
+const pay = (id: string, from: string, to: string): TransferInput => ({
+  id,
+  kind: 'single_phase',
+  debitAccountId: from,
+  creditAccountId: to,
+  amount: 1n,
+  code: 'bench',
+})
+
+try {
+  await migrateSchema(db, schema, allMigrations(escrow, schema))
+  const payers = Array.from({ length: WRITERS }, (_, w) => `payer_${w}`)
+  const payees = Array.from({ length: WRITERS }, (_, w) => `payee_${w}`)
+  await openAccounts(
+    db,
+    schema,
+    [...payers, ...payees, 'hot'].map((id) => newAccount(id, 'platform', null)),
+    now,
+  )
+  const tag = uniqueTag()
+
+  progress(`baseline: bare row update on one hot row, ${WRITERS} writers, ${SECONDS}s`)
+  const baselineHot = await measure(async () => {
+    await db.transaction().execute(async (tx) => {
+      await sql`update ${sql.id(schema)}.ledger_accounts set credits_posted = credits_posted + 1
+        where account_id = 'hot'`.execute(tx)
+    })
+    return 1
+  })
+
+  progress('contended: every posting credits the hot account')
+  const contended = await measure(async (w, n) => {
+    const { results } = await createTransfersPg(
+      db,
+      schema,
+      [pay(`c_${tag}_${w}_${n}`, payers[w]!, 'hot')],
+      { now },
+    )
+    return results[0] === 'ok' ? 1 : 0
+  })
+
+  progress('uncontended: each writer on accounts of its own')
+  const uncontended = await measure(async (w, n) => {
+    const { results } = await createTransfersPg(
+      db,
+      schema,
+      [pay(`u_${tag}_${w}_${n}`, payers[w]!, payees[w]!)],
+      { now },
+    )
+    return results[0] === 'ok' ? 1 : 0
+  })
+
+  progress('uncontended, 10 linked postings a batch')
+  const linkedBatches = await measure(async (w, n) => {
+    const batch = Array.from({ length: 10 }, (_, i) => ({
+      ...pay(`l_${tag}_${w}_${n}_${i}`, payers[w]!, payees[w]!),
+      linked: i < 9,
+    }))
+    const { results } = await createTransfersPg(db, schema, batch, { now })
+    return results.filter((r) => r === 'ok').length
+  })
+
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        bench: 'ledger',
+        seconds: SECONDS,
+        synchronousCommit: SYNC,
+        writers: WRITERS,
+        postingsPerSecond: {
+          contendedOneHotAccount: contended,
+          uncontended,
+          uncontendedLinkedBatchesOf10: linkedBatches,
+        },
+        baseline: { bareHotRowUpdatesPerSecond: baselineHot },
+        ratio: { contendedToBaseline: +(contended / baselineHot).toFixed(2) },
+      },
+      null,
+      2,
+    )}\n`,
+  )
+} finally {
+  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db)
+  await db.destroy()
+}
