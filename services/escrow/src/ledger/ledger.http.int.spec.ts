@@ -124,6 +124,23 @@ describe('wallets and the admin credit', () => {
     ])
   })
 
+  it('credits once when the same transferId arrives five times at once', async () => {
+    const before = (await call<AccountBalance>('GET', `/v1/accounts/${walletB}`, b.admin)).body
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call<CreditResult>('POST', `/v1/accounts/${walletB}/credits`, b.admin, {
+          amount: '3',
+          transferId: 'burst',
+        }),
+      ),
+    )
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
+    expect(answers.filter((r) => r.body.created)).toHaveLength(1)
+    expect(new Set(answers.map((r) => r.body.eventId)).size).toBe(1)
+    const after = await call<AccountBalance>('GET', `/v1/accounts/${walletB}`, b.admin)
+    expect(BigInt(after.body.balance) - BigInt(before.balance)).toBe(3n)
+  })
+
   it('pages a statement, each line linking its transfer and event', async () => {
     await call('POST', `/v1/accounts/${walletA}/credits`, a.admin, { amount: '7' })
     const page1 = await call<Statement>(

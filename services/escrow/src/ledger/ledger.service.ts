@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common'
 import { v7 as uuidv7 } from 'uuid'
 import type { AccountBalance, CreditResult, Statement } from '@tessera/contracts'
-import type { SchemaDb } from '@tessera/event-store'
+import { ConcurrencyError, type SchemaDb } from '@tessera/event-store'
 import {
   ApiError,
   type AuthContext,
@@ -17,7 +17,7 @@ import { accountStreamId } from '../domain/account/account.decider.ts'
 import type { TransferResult } from '../domain/ledger/ledger.types.ts'
 import { internalRail } from '../domain/ledger/rail.ts'
 import { findAccount, listAccounts, statementLines, transferEventId } from './ledger.repository.ts'
-import { createTransfersPg } from './pg-ledger.ts'
+import { LedgerConflict, createTransfersPg } from './pg-ledger.ts'
 
 /** Balances, statements and the internal rail's credit. Every query is scoped to the caller's org. */
 @Injectable()
@@ -67,41 +67,43 @@ export class LedgerService {
     // Scoped by account, so one org's idempotency keys can never collide with another's.
     const transferId = `${accountId}:${input.transferId ?? newId('dep')}`
     const eventId = uuidv7()
-    const created = await this.db.transaction().execute(async (tx) => {
-      if (!(await findAccount(tx, this.schema, auth.orgId, accountId))) {
-        throw NotFound('account', accountId)
-      }
-      const amount = BigInt(input.amount)
-      const { results } = await createTransfersPg(
-        tx,
-        this.schema,
-        internalRail.deposit({ transferId, accountId, amount }),
-        { now: new Date(), eventId },
-      )
-      const result = results[0]!
-      if (result === 'exists') return false
-      if (result !== 'ok') throw ledgerRefusal(result, transferId)
-      await this.log.append(
-        accountStreamId(accountId),
-        'any',
-        [
-          {
-            type: 'FundsDeposited',
-            data: {
-              accountId,
-              orgId: auth.orgId,
-              amount: input.amount,
-              rail: internalRail.name,
-              transferId,
-              ...(input.reference ? { reference: input.reference } : {}),
+    const created = await retryOnConflict(() =>
+      this.db.transaction().execute(async (tx) => {
+        if (!(await findAccount(tx, this.schema, auth.orgId, accountId))) {
+          throw NotFound('account', accountId)
+        }
+        const amount = BigInt(input.amount)
+        const { results } = await createTransfersPg(
+          tx,
+          this.schema,
+          internalRail.deposit({ transferId, accountId, amount }),
+          { now: new Date(), eventId },
+        )
+        const result = results[0]!
+        if (result === 'exists') return false
+        if (result !== 'ok') throw ledgerRefusal(result, transferId)
+        await this.log.append(
+          accountStreamId(accountId),
+          'any',
+          [
+            {
+              type: 'FundsDeposited',
+              data: {
+                accountId,
+                orgId: auth.orgId,
+                amount: input.amount,
+                rail: internalRail.name,
+                transferId,
+                ...(input.reference ? { reference: input.reference } : {}),
+              },
             },
-          },
-        ],
-        { ...apiKeyActor(auth), newId: () => eventId },
-        tx,
-      )
-      return true
-    })
+          ],
+          { ...apiKeyActor(auth), newId: () => eventId },
+          tx,
+        )
+        return true
+      }),
+    )
     return {
       transferId,
       eventId: created
@@ -131,3 +133,18 @@ export function ledgerRefusal(
 }
 
 export const statementCursor = (seq: bigint) => Buffer.from(`seq:${seq}`).toString('base64url')
+
+/**
+ * Runs a transaction again when another writer got in first (the ledger's `LedgerConflict`,
+ * the log's `ConcurrencyError`): both abort the transaction, and a retry sees the winner.
+ */
+async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run()
+    } catch (err) {
+      const conflict = err instanceof LedgerConflict || err instanceof ConcurrencyError
+      if (!conflict || i >= attempts) throw err
+    }
+  }
+}
