@@ -39,13 +39,13 @@ const url = new URL(testDatabaseUrl())
 url.searchParams.set('options', `-c synchronous_commit=${SYNC}`)
 const db = createDb({ connectionString: url.toString(), max: WRITERS + 2 })
 
-/** Runs `WRITERS` loops of `once` for SECONDS; answers operations per second. */
-async function measure(once: (writer: number, n: number) => Promise<number>) {
+/** Runs `writers` loops of `once` for SECONDS; answers operations per second. */
+async function measure(writers: number, once: (writer: number, n: number) => Promise<number>) {
   const until = performance.now() + SECONDS * 1000
   let ops = 0
   const started = performance.now()
   await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
+    Array.from({ length: writers }, async (_, w) => {
       for (let n = 0; performance.now() < until; n++) ops += await once(w, n)
     }),
   )
@@ -73,61 +73,67 @@ try {
   )
   const tag = uniqueTag()
 
-  progress(`baseline: bare row update on one hot row, ${WRITERS} writers, ${SECONDS}s`)
-  const baselineHot = await measure(async () => {
-    await db.transaction().execute(async (tx) => {
-      await sql`update ${sql.id(schema)}.ledger_accounts set credits_posted = credits_posted + 1
-        where account_id = 'hot'`.execute(tx)
+  /** One writer (no waiting on locks) and `--writers` of them, in the same run. */
+  const runs = []
+  for (const writers of [...new Set([1, WRITERS])]) {
+    progress(`baseline: bare row update on one hot row, ${writers} writers, ${SECONDS}s`)
+    const baselineHot = await measure(writers, async () => {
+      await db.transaction().execute(async (tx) => {
+        await sql`update ${sql.id(schema)}.ledger_accounts set credits_posted = credits_posted + 1
+          where account_id = 'hot'`.execute(tx)
+      })
+      return 1
     })
-    return 1
-  })
 
-  progress('contended: every posting credits the hot account')
-  const contended = await measure(async (w, n) => {
-    const { results } = await createTransfersPg(
-      db,
-      schema,
-      [pay(`c_${tag}_${w}_${n}`, payers[w]!, 'hot')],
-      { now },
-    )
-    return results[0] === 'ok' ? 1 : 0
-  })
+    progress('contended: every posting credits the hot account')
+    const contended = await measure(writers, async (w, n) => {
+      const { results } = await createTransfersPg(
+        db,
+        schema,
+        [pay(`c_${tag}_${writers}_${w}_${n}`, payers[w]!, 'hot')],
+        { now },
+      )
+      return results[0] === 'ok' ? 1 : 0
+    })
 
-  progress('uncontended: each writer on accounts of its own')
-  const uncontended = await measure(async (w, n) => {
-    const { results } = await createTransfersPg(
-      db,
-      schema,
-      [pay(`u_${tag}_${w}_${n}`, payers[w]!, payees[w]!)],
-      { now },
-    )
-    return results[0] === 'ok' ? 1 : 0
-  })
+    progress('uncontended: each writer on accounts of its own')
+    const uncontended = await measure(writers, async (w, n) => {
+      const { results } = await createTransfersPg(
+        db,
+        schema,
+        [pay(`u_${tag}_${writers}_${w}_${n}`, payers[w]!, payees[w]!)],
+        { now },
+      )
+      return results[0] === 'ok' ? 1 : 0
+    })
 
-  progress('uncontended, 10 linked postings a batch')
-  const linkedBatches = await measure(async (w, n) => {
-    const batch = Array.from({ length: 10 }, (_, i) => ({
-      ...pay(`l_${tag}_${w}_${n}_${i}`, payers[w]!, payees[w]!),
-      linked: i < 9,
-    }))
-    const { results } = await createTransfersPg(db, schema, batch, { now })
-    return results.filter((r) => r === 'ok').length
-  })
-
+    progress('uncontended, 10 linked postings a batch')
+    const linkedBatches = await measure(writers, async (w, n) => {
+      const batch = Array.from({ length: 10 }, (_, i) => ({
+        ...pay(`l_${tag}_${writers}_${w}_${n}_${i}`, payers[w]!, payees[w]!),
+        linked: i < 9,
+      }))
+      const { results } = await createTransfersPg(db, schema, batch, { now })
+      return results.filter((r) => r === 'ok').length
+    })
+    runs.push({
+      writers,
+      postingsPerSecond: {
+        contendedOneHotAccount: contended,
+        uncontended,
+        uncontendedLinkedBatchesOf10: linkedBatches,
+      },
+      baseline: { bareHotRowUpdatesPerSecond: baselineHot },
+      ratio: { contendedToBaseline: +(contended / baselineHot).toFixed(2) },
+    })
+  }
   process.stdout.write(
     `${JSON.stringify(
       {
         bench: 'ledger',
         seconds: SECONDS,
         synchronousCommit: SYNC,
-        writers: WRITERS,
-        postingsPerSecond: {
-          contendedOneHotAccount: contended,
-          uncontended,
-          uncontendedLinkedBatchesOf10: linkedBatches,
-        },
-        baseline: { bareHotRowUpdatesPerSecond: baselineHot },
-        ratio: { contendedToBaseline: +(contended / baselineHot).toFixed(2) },
+        runs,
       },
       null,
       2,
