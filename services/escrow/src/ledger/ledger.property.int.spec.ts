@@ -19,11 +19,9 @@ import {
   TRANSFER_COLUMNS,
   type TransferRow,
   accountOf,
-  createTransfersPg,
-  expirePendingPg,
-  openAccounts,
   transferOf,
-} from './pg-ledger.ts'
+} from './ledger.rows.ts'
+import { createTransfersPg, expirePendingPg, openAccounts } from './pg-ledger.ts'
 
 /**
  * Random operation sequences against the real Postgres ledger, each on accounts of its own and

@@ -1,7 +1,10 @@
+import { Overlay } from './ledger.overlay.ts'
 import {
   type Account,
+  type Balances,
+  type BatchEffects,
+  type LedgerState,
   MAX_BALANCE,
-  type PendingStatus,
   type Transfer,
   type TransferError,
   type TransferInput,
@@ -9,37 +12,11 @@ import {
   isSuccess,
 } from './ledger.types.ts'
 
-/**
- * The ledger's rules, pure: TigerBeetle's semantics over plain maps. The Postgres ledger loads
- * the accounts and transfers a batch touches, locked, runs this same function on them and
- * writes back what it changed, so the rules exist once; the property test runs both.
- */
-export interface LedgerState {
-  accounts: Map<string, Account>
-  transfers: Map<string, Transfer>
-}
+export type { Balances, BatchEffects, LedgerState, Posting } from './ledger.types.ts'
 
-/** One account's four balances at a point in time (what a statement line shows after it). */
-export type Balances = Pick<
-  Account,
-  'debitsPending' | 'debitsPosted' | 'creditsPending' | 'creditsPosted'
->
-
-/** A stored transfer with both accounts' balances right after it. */
-export interface Posting {
-  transfer: Transfer
-  debitAfter: Balances
-  creditAfter: Balances
-}
-
-/** What a batch changed: what the Postgres ledger writes back. */
-export interface BatchEffects {
-  postings: Posting[]
-  /** Pending transfers resolved by this batch, and how. */
-  resolved: Map<string, PendingStatus>
-  /** Accounts whose balances changed, with their final values. */
-  accounts: Map<string, Account>
-}
+// The ledger's rules, pure: TigerBeetle's semantics over plain maps. The Postgres ledger loads
+// the accounts and transfers a batch touches, locked, runs these same functions on them and
+// writes back what changed, so the rules exist once; the property test runs both.
 
 export interface BatchOutcome {
   results: TransferResult[]
@@ -263,64 +240,6 @@ function sameFields(o: Overlay, t: TransferInput, s: Transfer): boolean {
       )
     case 'void_pending':
       return t.pendingId === s.pendingId
-  }
-}
-
-/** Copy-on-write view of the state, so a failed chain leaves nothing behind. */
-class Overlay {
-  private readonly accounts = new Map<string, Account>()
-  private readonly transfers = new Map<string, Transfer>()
-  private readonly postings: Posting[] = []
-  private readonly resolved = new Map<string, PendingStatus>()
-
-  constructor(private readonly base: LedgerState) {}
-
-  account(id: string): Account | undefined {
-    return this.accounts.get(id) ?? this.base.accounts.get(id)
-  }
-  transfer(id: string): Transfer | undefined {
-    return this.transfers.get(id) ?? this.base.transfers.get(id)
-  }
-  put(a: Account) {
-    this.accounts.set(a.id, a)
-  }
-  record(
-    t: Omit<Transfer, 'status' | 'code' | 'linked' | 'at'>,
-    rest: Pick<Transfer, 'status' | 'code' | 'linked' | 'at'>,
-    resolves?: PendingStatus,
-  ) {
-    const transfer: Transfer = { ...t, ...rest }
-    this.transfers.set(transfer.id, transfer)
-    if (resolves && transfer.pendingId) {
-      this.transfers.set(transfer.pendingId, {
-        ...this.transfer(transfer.pendingId)!,
-        status: resolves,
-      })
-      this.resolved.set(transfer.pendingId, resolves)
-    }
-    this.postings.push({
-      transfer,
-      debitAfter: balances(this.account(transfer.debitAccountId)!),
-      creditAfter: balances(this.account(transfer.creditAccountId)!),
-    })
-  }
-  commit(into: BatchEffects) {
-    for (const [id, a] of this.accounts) {
-      this.base.accounts.set(id, a)
-      into.accounts.set(id, a)
-    }
-    for (const [id, t] of this.transfers) this.base.transfers.set(id, t)
-    for (const [id, s] of this.resolved) into.resolved.set(id, s)
-    into.postings.push(...this.postings)
-  }
-}
-
-function balances(a: Account): Balances {
-  return {
-    debitsPending: a.debitsPending,
-    debitsPosted: a.debitsPosted,
-    creditsPending: a.creditsPending,
-    creditsPosted: a.creditsPosted,
   }
 }
 

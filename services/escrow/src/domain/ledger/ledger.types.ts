@@ -107,3 +107,31 @@ export type TransferError =
 export type TransferResult = 'ok' | 'exists' | TransferError
 
 export const isSuccess = (r: TransferResult): r is 'ok' | 'exists' => r === 'ok' || r === 'exists'
+
+/** The whole ledger, or the slice of it a batch touches (what the Postgres ledger loads). */
+export interface LedgerState {
+  accounts: Map<string, Account>
+  transfers: Map<string, Transfer>
+}
+
+/** One account's four balances at a point in time (what a statement line shows after it). */
+export type Balances = Pick<
+  Account,
+  'debitsPending' | 'debitsPosted' | 'creditsPending' | 'creditsPosted'
+>
+
+/** A stored transfer with both accounts' balances right after it. */
+export interface Posting {
+  transfer: Transfer
+  debitAfter: Balances
+  creditAfter: Balances
+}
+
+/** What a batch changed: what the Postgres ledger writes back. */
+export interface BatchEffects {
+  postings: Posting[]
+  /** Pending transfers resolved by this batch, and how. */
+  resolved: Map<string, PendingStatus>
+  /** Accounts whose balances changed, with their final values. */
+  accounts: Map<string, Account>
+}
