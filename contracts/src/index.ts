@@ -168,6 +168,7 @@ export {
 } from './telemetry/records.ts'
 export {
   AccountOpened,
+  FundsDeposited,
   JuryPolicySet,
   MicroUnits,
   RedactionPolicySet,
@@ -250,3 +251,12 @@ export {
   EscrowSettled,
 } from './events/escrow.events.ts'
 export { JudgeVote, VerdictReached } from './events/jury.events.ts'
+export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
+export type {
+  AccountBalance,
+  AccountList,
+  CreditAccountRequest,
+  CreditResult,
+  Statement,
+  StatementLine,
+} from './http/ledger.http.ts'

@@ -23,6 +23,7 @@ import { GuardPolicySet } from './events/policy.events.ts'
 import { DelegationCreated, DelegationRevoked } from './events/delegation.events.ts'
 import {
   AccountOpened,
+  FundsDeposited,
   JuryPolicySet,
   RedactionPolicySet,
   RoomOpened,
@@ -183,7 +184,18 @@ export const EVENT_REGISTRY = [
     'An org replaced its own rules for action checks, its time zone and approval window.',
   ),
   define('telemetry', 'RedactionPolicySet', RedactionPolicySet, "An org's telemetry redaction."),
-  define('escrow', 'AccountOpened', AccountOpened, 'A ledger account was opened for an org.'),
+  define(
+    'escrow',
+    'AccountOpened',
+    AccountOpened,
+    'A ledger account was opened for an org or an agent.',
+  ),
+  define(
+    'escrow',
+    'FundsDeposited',
+    FundsDeposited,
+    'Money came in through a rail onto a ledger account; its transfer carries this event id.',
+  ),
   define('pacts', 'RoomOpened', RoomOpened, 'A room (and its ledger) was opened.'),
   define(
     'pacts',

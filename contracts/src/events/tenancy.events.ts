@@ -14,14 +14,31 @@ export const RedactionPolicySet = z.object({
 })
 export type RedactionPolicySet = z.infer<typeof RedactionPolicySet>
 
-/** escrow: the org's operating account in the double-entry ledger. */
+/** escrow: an account in the double-entry ledger: an org's operating account or an agent's wallet. */
 export const AccountOpened = z.object({
   accountId: z.string().min(1),
   orgId: OrgId,
   currency: z.literal('USDC'),
   balance: MicroUnits,
+  /** Absent on accounts opened before agents had wallets: those are `org`. */
+  kind: z.enum(['org', 'agent']).optional(),
+  agentId: z.string().min(1).optional(),
 })
 export type AccountOpened = z.infer<typeof AccountOpened>
+
+/**
+ * escrow: money came in through a rail onto an account (the internal rail: an admin's credit).
+ * The ledger transfer `transferId` carries this event's id.
+ */
+export const FundsDeposited = z.object({
+  accountId: z.string().min(1),
+  orgId: OrgId,
+  amount: MicroUnits,
+  rail: z.literal('internal'),
+  transferId: z.string().min(1),
+  reference: z.string().optional(),
+})
+export type FundsDeposited = z.infer<typeof FundsDeposited>
 
 /**
  * pacts: an org's default room. No longer appended (a room is now a pact's, id = pactId); kept

@@ -1,4 +1,5 @@
 import { HttpClient, type HttpConfig } from './http.ts'
+import { AccountsResource } from './resources/accounts.ts'
 import { ActionsResource } from './resources/actions.ts'
 import { AgentCardsResource } from './resources/agent-cards.ts'
 import { AgentsResource } from './resources/agents.ts'
@@ -53,6 +54,7 @@ export class TesseraClient {
   readonly agentCards: AgentCardsResource
   readonly rooms: RoomsResource
   readonly pacts: PactsResource
+  readonly accounts: AccountsResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -68,6 +70,7 @@ export class TesseraClient {
     this.agentCards = new AgentCardsResource(http)
     this.rooms = new RoomsResource(http)
     this.pacts = new PactsResource(http)
+    this.accounts = new AccountsResource(http)
   }
 
   /**

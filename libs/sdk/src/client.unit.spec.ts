@@ -57,6 +57,22 @@ describe('requests', () => {
     expect(JSON.parse(fake.last.body)).toEqual({ decidedBy: 'on call: bob', reason: 'not now' })
   })
 
+  it('accounts: balances, a paged statement and the admin credit, money as strings', async () => {
+    const wallet = { accountId: 'acct_agt_1', balance: '12500000', available: '12500000' }
+    fake.reply(
+      { status: 200, body: wallet },
+      { status: 200, body: { accountId: 'acct_agt_1', items: [], nextCursor: null } },
+      { status: 201, body: { transferId: 'acct_agt_1:demo', created: true, account: wallet } },
+    )
+    expect(await client.accounts.getAgentWallet('agt_1')).toEqual(wallet)
+    expect(fake.last).toMatchObject({ method: 'GET', url: '/v1/accounts/acct_agt_1' })
+    await client.accounts.statement('acct_agt_1', { limit: 10, cursor: 'c2VxOjE' })
+    expect(fake.last.url).toBe('/v1/accounts/acct_agt_1/statement?limit=10&cursor=c2VxOjE')
+    await client.accounts.credit('acct_agt_1', { amountUsdc: '12.5', transferId: 'demo' })
+    expect(fake.last).toMatchObject({ method: 'POST', url: '/v1/accounts/acct_agt_1/credits' })
+    expect(JSON.parse(fake.last.body)).toEqual({ amountUsdc: '12.5', transferId: 'demo' })
+  })
+
   it('agents.list sends only the filters given', async () => {
     fake.reply({ status: 200, body: { items: [agent], nextCursor: null } })
     expect(await client.agents.list()).toEqual({ items: [agent], nextCursor: null })

@@ -29,6 +29,12 @@ export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
 /** The wire shapes guardian validates and answers with, from the contracts it is built on. */
 export type {
+  AccountBalance,
+  AccountList,
+  CreditAccountRequest,
+  CreditResult,
+  Statement,
+  StatementLine,
   ActionCheckRequest,
   ActionCheckResult,
   Agent,
@@ -121,3 +127,4 @@ export type {
   AgentCardVerification,
 } from './verify-agent-card.ts'
 export type { ListPactsRequest, PactPage, PactsResource } from './resources/pacts.ts'
+export type { AccountsResource } from './resources/accounts.ts'

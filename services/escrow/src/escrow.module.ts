@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common'
-import { AccountsController } from './accounts/accounts.controller.ts'
+import { AgentAccountsReactor } from './accounts/agent-accounts.reactor.ts'
 import { OrgProvisioningReactor } from './accounts/org-provisioning.reactor.ts'
+import { LedgerController } from './ledger/ledger.controller.ts'
+import { LedgerService } from './ledger/ledger.service.ts'
 
 @Module({
-  controllers: [AccountsController],
-  providers: [OrgProvisioningReactor],
+  controllers: [LedgerController],
+  providers: [OrgProvisioningReactor, AgentAccountsReactor, LedgerService],
 })
 export class EscrowModule {}

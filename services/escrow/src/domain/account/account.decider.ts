@@ -6,9 +6,12 @@ import {
   initialState,
   parseAccountEvent,
 } from './account.state.ts'
+import { agentAccountId } from '../ledger/ledger.accounts.ts'
 
-/** Sent once guardian reports a new org: open its operating account, empty. */
-export type AccountCommand = { type: 'ProvisionOrg'; orgId: string }
+/** Sent once guardian reports a new org or agent: open its account, empty. */
+export type AccountCommand =
+  | { type: 'ProvisionOrg'; orgId: string }
+  | { type: 'OpenAgentAccount'; orgId: string; agentId: string }
 
 export class NotAnOrgId extends Error {
   readonly code = 'VALIDATION_ERROR'
@@ -18,9 +21,10 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
   switch (command.type) {
     case 'ProvisionOrg':
       return provisionOrg(command, state)
+    case 'OpenAgentAccount':
+      return openAgentAccount(command, state)
     default: {
-      // `.type`, not the command: TS only narrows a union to never, and this one has one member.
-      const _exhaustive: never = command.type
+      const _exhaustive: never = command
       return _exhaustive
     }
   }
@@ -40,6 +44,27 @@ function provisionOrg(
         orgId: c.orgId,
         currency: 'USDC',
         balance: '0',
+      },
+    },
+  ]
+}
+
+function openAgentAccount(
+  c: Extract<AccountCommand, { type: 'OpenAgentAccount' }>,
+  state: AccountState,
+): AccountEvent[] {
+  // A redelivered AgentRegistered finds the wallet already open and changes nothing.
+  if (state.opened) return []
+  return [
+    {
+      type: 'AccountOpened',
+      data: {
+        accountId: agentAccountId(c.agentId),
+        orgId: c.orgId,
+        currency: 'USDC',
+        balance: '0',
+        kind: 'agent',
+        agentId: c.agentId,
       },
     },
   ]

@@ -26,6 +26,23 @@ describe('account decider', () => {
     expect(operatingAccountId(orgId)).toBe(opened.data.accountId)
     expect(operatingAccountId('org_zzzzzzzzzzzzzzzzzzzzzzzzzz')).not.toBe(opened.data.accountId)
   })
+  it("opens an agent's wallet once, named after the agent", () => {
+    const agentId = 'agt_0123456789abcdefghjkmnpqrs'
+    const open: AccountCommand = { type: 'OpenAgentAccount', orgId, agentId }
+    const wallet: AccountEvent = {
+      type: 'AccountOpened',
+      data: {
+        accountId: `acct_${agentId}`,
+        orgId,
+        currency: 'USDC',
+        balance: '0',
+        kind: 'agent',
+        agentId,
+      },
+    }
+    spec(accountDecider).given([]).when(open).then([wallet])
+    spec(accountDecider).given([wallet]).when(open).then([])
+  })
   it('refuses to derive an account from something that is not an org id', () => {
     spec(accountDecider)
       .given([])
