@@ -260,3 +260,4 @@ export type {
   Statement,
   StatementLine,
 } from './http/ledger.http.ts'
+export { normaliseToolName, toolWords } from './tool-name.ts'

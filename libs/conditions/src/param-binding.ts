@@ -1,4 +1,4 @@
-import { PactCondition, type PactParty } from '@tessera/contracts'
+import { PactCondition, type PactParty, normaliseToolName } from '@tessera/contracts'
 import { CostMeter } from './condition.budget.ts'
 import { type CompiledCondition, compileCondition } from './condition.compile.ts'
 import { evaluate, explain } from './condition.evaluate.ts'
@@ -46,9 +46,10 @@ export function compileBindings(conditions: readonly PactCondition[]): CompiledB
       const error = err instanceof Error ? err.message : String(err)
       binding = { name: c.name, tool: c.tool, compiled: null, error }
     }
-    const list = byTool.get(c.tool) ?? []
+    const tool = normaliseToolName(c.tool)
+    const list = byTool.get(tool) ?? []
     list.push(binding)
-    byTool.set(c.tool, list)
+    byTool.set(tool, list)
   }
   return { byTool }
 }
@@ -57,14 +58,15 @@ export function compileBindings(conditions: readonly PactCondition[]): CompiledB
  * The bindings of `tool` that `params` break, in the pact's order; empty when the call complies
  * or the pact binds no such tool. The document is the params themselves (`/amount`), and a
  * binding is what they must satisfy: it is broken when its condition does not hold. Tool names
- * match exactly, as the agent calls the tool.
+ * match normalised (`normaliseToolName`), as guardian's rules match them: `transferFunds` is
+ * bound by a binding of `transfer_funds`.
  */
 export function brokenBindings(
   bindings: CompiledBindings,
   tool: string,
   params: Record<string, unknown>,
 ): BrokenBinding[] {
-  const list = bindings.byTool.get(tool)
+  const list = bindings.byTool.get(normaliseToolName(tool))
   if (list === undefined) return []
   const broken: BrokenBinding[] = []
   for (const b of list) {

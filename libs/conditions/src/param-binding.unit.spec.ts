@@ -70,8 +70,18 @@ describe('param bindings', () => {
     expect(brokenBindings(bindings, 'read_file', { amount: 10_000 })).toEqual([])
   })
 
-  it('tool names match exactly', () => {
-    expect(brokenBindings(bindings, 'Transfer_Funds', { amount: 10_000 })).toEqual([])
+  it('tool names match normalised, so another spelling of the tool is bound all the same', () => {
+    for (const spelling of [
+      'Transfer_Funds',
+      'transferFunds',
+      'transfer-funds',
+      'TRANSFER.FUNDS',
+    ]) {
+      expect(brokenBindings(bindings, spelling, { amount: 10_000 })[0]?.rule).toMatch(
+        /^param_binding:/,
+      )
+    }
+    expect(brokenBindings(bindings, 'transfer_fund', { amount: 10_000 })).toEqual([])
   })
 
   it('a binding that cannot be compiled fails closed: every call of its tool breaks it', () => {

@@ -1,4 +1,4 @@
-import type { ActionEffect } from '@tessera/contracts'
+import { type ActionEffect, toolWords } from '@tessera/contracts'
 
 /**
  * Classifies what a tool does from its name, for action checks that do not state
@@ -83,13 +83,7 @@ export function effectFor(toolName: string, declared: ActionEffect | undefined):
   return { effect: declared, effectSource: 'declared', confidence: 1 }
 }
 
-export function toolWords(toolName: string): string[] {
-  return toolName
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean)
-}
+export { toolWords }
 
 export function classifyEffect(toolName: string): Classification {
   const words = toolWords(toolName)

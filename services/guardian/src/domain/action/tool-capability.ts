@@ -1,4 +1,4 @@
-import { toolWords } from './effect-classifier.ts'
+import { normaliseToolName, toolWords } from '@tessera/contracts'
 
 /**
  * The capability a tool needs, from its name, so an agent registered with `web:search` may
@@ -23,14 +23,8 @@ export function capabilityFor(toolName: string): string {
   return rest.length > 0 ? `${ns}:${rest.join('_')}` : `tool:${ns}`
 }
 
-/**
- * The name org rules match: the tool's words, lowercase, joined by `_`. `Transfer_Funds`,
- * `transferFunds`, `transfer-funds`, `transfer.funds`, `transfer funds`, `transfer:funds` and
- * `TRANSFER_FUNDS` are all `transfer_funds`.
- */
-export function normaliseToolName(toolName: string): string {
-  return toolWords(toolName).join('_')
-}
+/** The name org rules match (`@tessera/contracts`' rule, shared with pacts' param bindings). */
+export { normaliseToolName }
 
 /**
  * A rule's tool glob, normalised as tool names are so that it matches every spelling: the
