@@ -239,6 +239,7 @@ export type {
 export {
   BondPosted,
   BondSlashed,
+  BondStrikeRecorded,
   CompletionSubmitted,
   ConditionResult,
   DeadlineMissed,
@@ -252,6 +253,14 @@ export {
 } from './events/escrow.events.ts'
 export { JudgeVote, VerdictReached } from './events/jury.events.ts'
 export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
+export { PostBondBody } from './http/bonds.http.ts'
+export type {
+  Bond,
+  BondSlash,
+  BondStrike,
+  PostBondRequest,
+  PostBondResult,
+} from './http/bonds.http.ts'
 export type {
   AccountBalance,
   AccountList,

@@ -44,6 +44,7 @@ import {
 import {
   BondPosted,
   BondSlashed,
+  BondStrikeRecorded,
   CompletionSubmitted,
   DeadlineMissed,
   DisputeOpened,
@@ -300,6 +301,12 @@ export const EVENT_REGISTRY = [
     'BondSlashed',
     BondSlashed,
     "An agent's bond was slashed under a documented rule.",
+  ),
+  define(
+    'escrow',
+    'BondStrikeRecorded',
+    BondStrikeRecorded,
+    "A missed deadline counted once against the seller's bond; three in 90 days slash it.",
   ),
   define(
     'jury',

@@ -13,6 +13,14 @@ export function escrowMigrations(schema: string): Record<string, Migration> {
       },
     },
     '2026_12_06_1300_ledger': { up: (db: Kysely<any>) => ledgerTables(db, s) },
+    '2026_12_06_1700_bond_accounts': {
+      // An agent's bond is a ledger account of its own, in its org (docs/bonds.md).
+      async up(db: Kysely<any>) {
+        await sql`alter table ${s}.ledger_accounts drop constraint ledger_accounts_kind_check,
+          add constraint ledger_accounts_kind_check
+            check (kind in ('agent', 'org', 'platform', 'bond'))`.execute(db)
+      },
+    },
   }
 }
 
