@@ -240,6 +240,7 @@ export {
   BondPosted,
   BondSlashed,
   BondStrikeRecorded,
+  BondWithdrawn,
   CompletionSubmitted,
   ConditionResult,
   DeadlineMissed,
@@ -253,13 +254,14 @@ export {
 } from './events/escrow.events.ts'
 export { JudgeVote, VerdictReached } from './events/jury.events.ts'
 export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
-export { PostBondBody } from './http/bonds.http.ts'
+export { PostBondBody, WithdrawBondBody } from './http/bonds.http.ts'
 export type {
   Bond,
   BondSlash,
   BondStrike,
   PostBondRequest,
   PostBondResult,
+  WithdrawBondRequest,
 } from './http/bonds.http.ts'
 export type {
   AccountBalance,

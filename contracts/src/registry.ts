@@ -45,6 +45,7 @@ import {
   BondPosted,
   BondSlashed,
   BondStrikeRecorded,
+  BondWithdrawn,
   CompletionSubmitted,
   DeadlineMissed,
   DisputeOpened,
@@ -301,6 +302,12 @@ export const EVENT_REGISTRY = [
     'BondSlashed',
     BondSlashed,
     "An agent's bond was slashed under a documented rule.",
+  ),
+  define(
+    'escrow',
+    'BondWithdrawn',
+    BondWithdrawn,
+    "Part of an agent's bond went back to its wallet; its tier follows the amount.",
   ),
   define(
     'escrow',

@@ -150,6 +150,19 @@ export const BondSlashed = z.object({
 })
 export type BondSlashed = z.infer<typeof BondSlashed>
 
+/** Part of a bond went back to the agent's wallet (docs/bonds.md: no open escrow, cooled down). */
+export const BondWithdrawn = z.object({
+  agentId: AgentId,
+  orgId: z.string().min(1),
+  amount: MicroUnits,
+  totalBond: MicroUnits,
+  tier: z.number().int().min(0).max(5),
+  /** The ledger transfer bond account → wallet. */
+  transferId: z.string().min(1).max(200),
+  withdrawnAt: At,
+})
+export type BondWithdrawn = z.infer<typeof BondWithdrawn>
+
 /**
  * escrow: a missed deadline counted against the seller's bond (once per escrow). Three within
  * 90 days slash it (docs/bonds.md); counted even when no bond is posted.

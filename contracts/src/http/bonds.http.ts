@@ -23,6 +23,15 @@ export const PostBondBody = z
   }))
 export type PostBondRequest = z.input<typeof PostBondBody>
 
+/**
+ * `POST /v1/bonds/:agentId/withdrawals` (the agent's org admin): move `amount` or `amountUsdc`
+ * from the bond back to the wallet, under the rules of docs/bonds.md. `transferId` as a post's.
+ */
+export const WithdrawBondBody = z
+  .strictObject({ ...AmountFields, transferId: IdempotencyKey.optional() })
+  .transform((b, ctx) => ({ amount: exactAmount(b, ctx), transferId: b.transferId }))
+export type WithdrawBondRequest = z.input<typeof WithdrawBondBody>
+
 /** One slash: what it took, under which rule, and the breaches it spent. */
 export interface BondSlash {
   amount: string
@@ -55,10 +64,10 @@ export interface Bond {
   strikes: BondStrike[]
 }
 
-/** What a post answers: the bond after it, and whether this call moved money. */
+/** What a post or withdrawal answers: the bond after it, and whether this call moved money. */
 export interface PostBondResult {
   transferId: string
-  /** The `BondPosted` event (for a retried `transferId`, the original one's). */
+  /** The `BondPosted` or `BondWithdrawn` event (for a retried `transferId`, the original one's). */
   eventId: string
   /** False when `transferId` had been bonded before: nothing moved this time. */
   created: boolean

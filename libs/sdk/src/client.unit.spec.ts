@@ -93,6 +93,10 @@ describe('requests', () => {
     })
     expect(await client.bonds.get('agt_1')).toEqual(bond)
     expect(fake.last).toMatchObject({ method: 'GET', url: '/v1/bonds/agt_1' })
+    fake.reply({ status: 201, body: { transferId: 'bond_agt_1:w1', created: true, bond } })
+    await client.bonds.withdraw('agt_1', { amount: '5', transferId: 'w1' })
+    expect(fake.last).toMatchObject({ method: 'POST', url: '/v1/bonds/agt_1/withdrawals' })
+    expect(JSON.parse(fake.last.body)).toEqual({ amount: '5', transferId: 'w1' })
   })
 
   it('agents.list sends only the filters given', async () => {

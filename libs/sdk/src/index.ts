@@ -36,6 +36,7 @@ export type {
   BondStrike,
   PostBondRequest,
   PostBondResult,
+  WithdrawBondRequest,
   CreditAccountRequest,
   CreditResult,
   Statement,

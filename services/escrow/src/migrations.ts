@@ -21,6 +21,16 @@ export function escrowMigrations(schema: string): Record<string, Migration> {
             check (kind in ('agent', 'org', 'platform', 'bond'))`.execute(db)
       },
     },
+    '2026_12_06_1701_seller_escrows': {
+      // Which escrows each seller has open: a bond is not withdrawn from under them.
+      async up(db: Kysely<any>) {
+        await sql`create table ${s}.seller_escrows (escrow_id text primary key,
+          seller_agent_id text not null, open boolean not null,
+          created_at timestamptz not null, closed_at timestamptz)`.execute(db)
+        await sql`create index seller_escrows_open on ${s}.seller_escrows (seller_agent_id)
+          where open`.execute(db)
+      },
+    },
   }
 }
 

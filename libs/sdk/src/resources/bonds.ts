@@ -1,4 +1,4 @@
-import type { Bond, PostBondRequest, PostBondResult } from '@tessera/contracts'
+import type { Bond, PostBondRequest, PostBondResult, WithdrawBondRequest } from '@tessera/contracts'
 import type { HttpClient } from '../http.ts'
 import { segment } from '../http.ts'
 
@@ -12,6 +12,18 @@ export class BondsResource {
    */
   post(request: PostBondRequest): Promise<PostBondResult> {
     return this.http.request({ method: 'POST', path: '/v1/bonds', body: request })
+  }
+
+  /**
+   * Admin keys only: bond → wallet, when the agent sells under no open escrow, 30 days after
+   * its last post, with no missed deadline of the last 90 days unspent (docs/bonds.md).
+   */
+  withdraw(agentId: string, request: WithdrawBondRequest): Promise<PostBondResult> {
+    return this.http.request({
+      method: 'POST',
+      path: `/v1/bonds/${segment(agentId)}/withdrawals`,
+      body: request,
+    })
   }
 
   /** The agent's bond: amount, tier, slashes and the missed deadlines counted against it. */

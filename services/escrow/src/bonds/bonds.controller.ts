@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common'
-import { type Bond, PostBondBody, type PostBondResult } from '@tessera/contracts'
+import { type Bond, PostBondBody, type PostBondResult, WithdrawBondBody } from '@tessera/contracts'
 import { ApiKeyGuard, Auth, type AuthContext, Roles, parseInput } from '@tessera/service-kit'
 import { BondsService } from './bonds.service.ts'
 
@@ -15,6 +15,18 @@ export class BondsController {
   @HttpCode(201)
   post(@Auth() auth: AuthContext, @Body() body: unknown): Promise<PostBondResult> {
     return this.bonds.post(auth, parseInput(PostBondBody, body))
+  }
+
+  /** Bond → wallet, when no open escrow, strike or cooldown holds it (docs/bonds.md). */
+  @Post(':agentId/withdrawals')
+  @Roles('admin')
+  @HttpCode(201)
+  withdraw(
+    @Auth() auth: AuthContext,
+    @Param('agentId') agentId: string,
+    @Body() body: unknown,
+  ): Promise<PostBondResult> {
+    return this.bonds.withdraw(auth, { agentId, ...parseInput(WithdrawBondBody, body) })
   }
 
   @Get(':agentId')

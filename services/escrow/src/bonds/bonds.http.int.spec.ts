@@ -6,11 +6,13 @@ import {
   type InProcessService,
   type RoleKeys,
   eventually,
+  expectRebuildEqualsLive,
   seedRoleKeys,
   startInProcess,
 } from '@tessera/testing'
 import { escrow } from '../service.ts'
 import { caller, orgOf, registerAgents } from '../testing/escrow-http.ts'
+import { sellerEscrowsProjection } from './seller-escrows.projection.ts'
 
 /**
  * Bonds through the API: a post moves wallet funds into the agent's bond account and sets its
@@ -88,6 +90,12 @@ describe('posting a bond', () => {
     })
     expect(again.body).toMatchObject({ created: false, eventId: top.body.eventId })
     expect(again.body.bond.amount).toBe(usdc(1000))
+    const changed = await call('POST', '/v1/bonds', a.admin, {
+      agentId: agent,
+      amount: '1',
+      transferId: 'top-up-1',
+    })
+    expect(changed).toMatchObject({ status: 409, body: { code: 'EXISTS_WITH_DIFFERENT_FIELDS' } })
     expect((await wallet(agent)).available).toBe(usdc(4000))
     const bondAccount = await call<AccountBalance>('GET', `/v1/accounts/bond_${agent}`, a.member)
     expect(bondAccount.body).toMatchObject({ kind: 'bond', agentId: agent, balance: usdc(1000) })
@@ -147,10 +155,10 @@ describe('posting a bond', () => {
   })
 })
 
-describe('slashing on three missed deadlines within 90 days', () => {
-  const log = () => new EventLog(svc.db, svc.schema, escrow.projections)
-  const day = (d: number) => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString()
+const log = () => new EventLog(svc.db, svc.schema, escrow.projections)
+const day = (d: number) => new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString()
 
+describe('slashing on three missed deadlines within 90 days', () => {
   /** What escrow's lifecycle appends when a seller misses a deadline; the relay publishes it. */
   async function missed(sellerAgentId: string, d: number, escrowId = newId('esc')) {
     await log().append(
@@ -230,6 +238,65 @@ describe('slashing on three missed deadlines within 90 days', () => {
   })
 })
 
+describe('withdrawing', () => {
+  const seller = sellers.two
+  const withdraw = (body: unknown, key = a.admin) =>
+    call('POST', `/v1/bonds/${seller}/withdrawals`, key, body)
+
+  /** What escrow's lifecycle appends; the inline projection tracks the seller's open escrows. */
+  async function escrowEvent(type: 'EscrowCreated' | 'EscrowReleased', escrowId: string) {
+    const pactId = `pact_${escrowId.slice(4)}`
+    const data =
+      type === 'EscrowCreated'
+        ? {
+            escrowId,
+            pactId,
+            conditionHash: 'a'.repeat(64),
+            amount: '1',
+            buyer: { agentId: agent, orgId: await orgOf(svc, a.admin) },
+            seller: { agentId: seller, orgId: await orgOf(svc, a.admin) },
+            arbiter: 'tessera-jury',
+            deadlineUtc: day(400),
+            transferId: `lock-${escrowId}`,
+            network: 'internal',
+            createdAt: day(300),
+          }
+        : { escrowId, pactId, amount: '1', sellerAmount: '1', fee: '0', releasedAt: day(301) }
+    await log().append(`escrow-${escrowId}`, 'any', [{ type, data }], {
+      actor: { kind: 'system', id: 'test' },
+    })
+  }
+
+  it('refuses while the agent sells under an open escrow, then within the cooldown; nothing moves', async () => {
+    const before = await bond(seller)
+    const escrowId = newId('esc')
+    await escrowEvent('EscrowCreated', escrowId)
+    expect(await withdraw({ amountUsdc: '1' })).toMatchObject({
+      status: 409,
+      body: { code: 'OPEN_ESCROWS_AS_SELLER' },
+    })
+    await escrowEvent('EscrowReleased', escrowId)
+    expect(await withdraw({ amountUsdc: '1' })).toMatchObject({
+      status: 409,
+      body: { code: 'BOND_COOLDOWN' },
+    })
+    expect(await withdraw({ amountUsdc: '1000.000001' })).toMatchObject({
+      status: 409,
+      body: { code: 'INSUFFICIENT_BOND' },
+    })
+    expect(await withdraw({ amountUsdc: '1.1234567' })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_ERROR' },
+    })
+    expect(await bond(seller)).toEqual(before)
+  })
+
+  it('rebuilds the sellers’ escrows from the log to the same rows', async () => {
+    const counts = await expectRebuildEqualsLive(svc.db, svc.schema, [sellerEscrowsProjection])
+    expect(counts['seller_escrows']).toBeGreaterThanOrEqual(1)
+  })
+})
+
 describe('org isolation: another org’s agent’s bond is a 404', () => {
   it('GET /v1/bonds/:agentId', async () => {
     expect((await call('GET', `/v1/bonds/${agent}`, a.member)).status).toBe(200)
@@ -246,6 +313,15 @@ describe('org isolation: another org’s agent’s bond is a 404', () => {
       },
     )
     expect((await bond(agent)).amount).toBe(usdc(1000))
+  })
+  it('POST /v1/bonds/:agentId/withdrawals', async () => {
+    const path = `/v1/bonds/${agent}/withdrawals`
+    expect(await call('POST', path, b.admin, { amount: '1' })).toMatchObject({
+      status: 404,
+      body: { code: 'NOT_FOUND' },
+    })
+    // the owner reaches the rules, so a wrong path cannot pass unnoticed
+    expect((await call('POST', path, a.admin, { amount: '1' })).status).toBe(409)
   })
   it('GET /v1/accounts/bond_… of another org', async () => {
     expect((await call('GET', `/v1/accounts/bond_${agent}`, b.admin)).status).toBe(404)

@@ -19,3 +19,14 @@ export async function walletFacts(
   const row = rows[0]
   return row && { orgId: row.org_id, available: BigInt(row.available) }
 }
+
+/** How many escrows the agent is the seller of that are not released, refunded or settled. */
+export async function openEscrowsAsSeller(
+  db: SchemaDb | SchemaTx,
+  schema: string,
+  agentId: string,
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n
+    from ${sql.id(schema)}.seller_escrows where seller_agent_id = ${agentId} and open`.execute(db)
+  return rows[0]!.n
+}

@@ -18,15 +18,28 @@ import {
   BondAmountInvalid,
   type BondCommand,
   BondInsufficientFunds,
+  BondWithdrawalRefused,
+  type WalletFacts,
   bondDecider,
   bondStreamId,
 } from '../domain/bond/bond.decider.ts'
-import { bondAccount, bondAccountId, bondTransfers } from '../domain/bond/bond.ledger.ts'
+import {
+  bondAccount,
+  bondAccountId,
+  bondMovement,
+  bondTransfers,
+} from '../domain/bond/bond.ledger.ts'
 import type { BondState } from '../domain/bond/bond.state.ts'
 import { ledgerRefusal, retryOnConflict } from '../ledger/ledger.service.ts'
 import { transferEventId } from '../ledger/ledger.repository.ts'
 import { createTransfersPg, openAccounts } from '../ledger/pg-ledger.ts'
-import { walletFacts } from './bonds.repository.ts'
+import { openEscrowsAsSeller, walletFacts } from './bonds.repository.ts'
+
+interface BondMovementInput {
+  agentId: string
+  amount: string
+  transferId?: string | undefined
+}
 
 /**
  * Bonds: posts from the API, strikes and slashes from escrow's own `DeadlineMissed`. Each
@@ -41,9 +54,45 @@ export class BondsService {
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
   ) {}
 
-  async post(
+  /** Wallet → bond; the tier follows the total. */
+  post(auth: AuthContext, input: BondMovementInput): Promise<PostBondResult> {
+    return this.move(auth, 'post', input, async (tx, wallet, transferId, now) => {
+      await openAccounts(tx, this.schema, [bondAccount(input.agentId, wallet.orgId)], now)
+      return {
+        type: 'PostBond',
+        agentId: input.agentId,
+        orgId: auth.orgId,
+        amount: BigInt(input.amount),
+        wallet,
+        transferId,
+        now: now.toISOString(),
+      }
+    })
+  }
+
+  /** Bond → wallet, under the withdrawal rules of docs/bonds.md. */
+  withdraw(auth: AuthContext, input: BondMovementInput): Promise<PostBondResult> {
+    return this.move(auth, 'withdrawal', input, async (tx, wallet, transferId, now) => ({
+      type: 'WithdrawBond',
+      agentId: input.agentId,
+      orgId: auth.orgId,
+      amount: BigInt(input.amount),
+      wallet,
+      openEscrowsAsSeller: await openEscrowsAsSeller(tx, this.schema, input.agentId),
+      transferId,
+      now: now.toISOString(),
+    }))
+  }
+
+  /**
+   * One movement between wallet and bond, in one transaction. A retried `transferId` replays
+   * its transfer, so the ledger says whether it is the same one (nothing moves) or another.
+   */
+  private async move(
     auth: AuthContext,
-    input: { agentId: string; amount: string; transferId?: string | undefined },
+    direction: 'post' | 'withdrawal',
+    input: BondMovementInput,
+    commandOf: (tx: SchemaTx, wallet: WalletFacts, id: string, now: Date) => Promise<BondCommand>,
   ): Promise<PostBondResult> {
     const { agentId } = input
     // Scoped by the bond account, so one org's idempotency keys never meet another's.
@@ -52,25 +101,16 @@ export class BondsService {
       this.db.transaction().execute(async (tx) => {
         const wallet = await walletFacts(tx, this.schema, agentId)
         if (!wallet || wallet.orgId !== auth.orgId) throw NotFound('agent', agentId)
+        const now = new Date()
         if (await transferEventId(tx, this.schema, transferId)) {
-          // A retry: the ledger says whether it is the same post (nothing moves) or another.
-          const again = bondTransfers(this.postedShape(agentId, input, transferId))
-          const [result] = (await createTransfersPg(tx, this.schema, again, { now: new Date() }))
-            .results
-          if (result !== 'exists')
+          const again = bondMovement(direction, agentId, BigInt(input.amount), transferId)
+          const [result] = (await createTransfersPg(tx, this.schema, [again], { now })).results
+          if (result !== 'exists') {
             throw ledgerRefusal(result as 'exists_with_different_fields', transferId)
+          }
           return { created: false, eventId: await transferEventId(tx, this.schema, transferId) }
         }
-        await openAccounts(tx, this.schema, [bondAccount(agentId, wallet.orgId)], new Date())
-        const command: BondCommand = {
-          type: 'PostBond',
-          agentId,
-          orgId: auth.orgId,
-          amount: BigInt(input.amount),
-          wallet,
-          transferId,
-          now: new Date().toISOString(),
-        }
+        const command = await commandOf(tx, wallet, transferId, now)
         const ids = await this.run(tx, agentId, command, apiKeyActor(auth))
         return { created: true, eventId: ids[0] ?? null }
       }),
@@ -161,26 +201,6 @@ export class BondsService {
     }
   }
 
-  /** A post's event as it would be, to replay its transfer for a retried `transferId`. */
-  private postedShape(
-    agentId: string,
-    input: { amount: string },
-    transferId: string,
-  ): Parameters<typeof bondTransfers>[0] {
-    return {
-      type: 'BondPosted',
-      data: {
-        agentId,
-        orgId: '',
-        amount: input.amount,
-        totalBond: '0',
-        tier: 0,
-        transferId,
-        postedAt: '',
-      },
-    }
-  }
-
   private async state(agentId: string): Promise<BondState> {
     const history = await this.log.read(bondStreamId(agentId))
     return history
@@ -222,5 +242,6 @@ function bondRefusal(err: unknown, agentId: string): unknown {
   if (err instanceof BondAgentNotFound) return NotFound('agent', agentId)
   if (err instanceof BondAmountInvalid) return new ApiError(400, err.code, err.message)
   if (err instanceof BondInsufficientFunds) return new ApiError(409, err.code, err.message)
+  if (err instanceof BondWithdrawalRefused) return new ApiError(409, err.code, err.message)
   return err
 }

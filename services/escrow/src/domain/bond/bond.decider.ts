@@ -1,5 +1,11 @@
 import type { Decider } from '@tessera/contracts'
-import { DEADLINE_RULE, MAX_BOND_POST, slashAmount, tierOf } from './bond.rules.ts'
+import {
+  DEADLINE_RULE,
+  MAX_BOND_POST,
+  WITHDRAWAL_COOLDOWN_MS,
+  slashAmount,
+  tierOf,
+} from './bond.rules.ts'
 import {
   type BondEvent,
   type BondState,
@@ -28,6 +34,17 @@ export type BondCommand =
       now: string
     }
   | {
+      type: 'WithdrawBond'
+      agentId: string
+      orgId: string
+      amount: bigint
+      wallet: WalletFacts | undefined
+      /** Escrows not yet released, refunded or settled with the agent as seller. */
+      openEscrowsAsSeller: number
+      transferId: string
+      now: string
+    }
+  | {
       /** From escrow's `DeadlineMissed`: the agent was the seller. */
       type: 'CountMissedDeadline'
       agentId: string
@@ -48,10 +65,23 @@ export class BondInsufficientFunds extends Error {
   readonly code = 'INSUFFICIENT_FUNDS'
 }
 
+/** A withdrawal the rules of docs/bonds.md do not allow now; `code` says which rule. */
+export class BondWithdrawalRefused extends Error {
+  constructor(
+    readonly code:
+      'INSUFFICIENT_BOND' | 'OPEN_ESCROWS_AS_SELLER' | 'BOND_COOLDOWN' | 'BOND_STRIKES_PENDING',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
 export function decide(command: BondCommand, state: BondState): BondEvent[] {
   switch (command.type) {
     case 'PostBond':
       return postBond(command, state)
+    case 'WithdrawBond':
+      return withdrawBond(command, state)
     case 'CountMissedDeadline':
       return countMissedDeadline(command, state)
     default: {
@@ -61,13 +91,20 @@ export function decide(command: BondCommand, state: BondState): BondEvent[] {
   }
 }
 
-function postBond(c: Extract<BondCommand, { type: 'PostBond' }>, state: BondState): BondEvent[] {
+/** The agent is the caller org's and the amount is one a post or withdrawal may move. */
+function checkAgentAndAmount<
+  C extends { agentId: string; orgId: string; amount: bigint; wallet: WalletFacts | undefined },
+>(c: C): asserts c is C & { wallet: WalletFacts } {
   if (!c.wallet || c.wallet.orgId !== c.orgId) {
     throw new BondAgentNotFound(`agent ${c.agentId} not found`)
   }
   if (c.amount <= 0n || c.amount > MAX_BOND_POST) {
-    throw new BondAmountInvalid(`a bond post must be 1 to ${MAX_BOND_POST} micro-units`)
+    throw new BondAmountInvalid(`a bond movement must be 1 to ${MAX_BOND_POST} micro-units`)
   }
+}
+
+function postBond(c: Extract<BondCommand, { type: 'PostBond' }>, state: BondState): BondEvent[] {
+  checkAgentAndAmount(c)
   if (c.wallet.available < c.amount) {
     throw new BondInsufficientFunds(
       `the wallet has ${c.wallet.available} micro-units available, the bond needs ${c.amount}`,
@@ -77,15 +114,66 @@ function postBond(c: Extract<BondCommand, { type: 'PostBond' }>, state: BondStat
   return [
     {
       type: 'BondPosted',
-      data: {
-        agentId: c.agentId,
-        orgId: c.orgId,
-        amount: String(c.amount),
-        totalBond: String(total),
-        tier: tierOf(total),
-        transferId: c.transferId,
-        postedAt: c.now,
-      },
+      data: { ...moved(c, total), postedAt: c.now },
+    },
+  ]
+}
+
+/** What a post and a withdrawal record alike: the amount moved, the new total and its tier. */
+function moved(
+  c: { agentId: string; orgId: string; amount: bigint; transferId: string },
+  total: bigint,
+) {
+  return {
+    agentId: c.agentId,
+    orgId: c.orgId,
+    amount: String(c.amount),
+    totalBond: String(total),
+    tier: tierOf(total),
+    transferId: c.transferId,
+  }
+}
+
+/**
+ * Gives bonded funds back only when nothing they back is at stake: no open escrow as seller,
+ * no unspent strike within the rule's window (a breach in progress stays slashable), and the
+ * cooldown after the last post passed (a bond is not posted to pass one tier check).
+ */
+function withdrawBond(
+  c: Extract<BondCommand, { type: 'WithdrawBond' }>,
+  state: BondState,
+): BondEvent[] {
+  checkAgentAndAmount(c)
+  if (c.amount > state.total) {
+    throw new BondWithdrawalRefused(
+      'INSUFFICIENT_BOND',
+      `the bond holds ${state.total} micro-units, the withdrawal asks ${c.amount}`,
+    )
+  }
+  if (c.openEscrowsAsSeller > 0) {
+    throw new BondWithdrawalRefused(
+      'OPEN_ESCROWS_AS_SELLER',
+      `the agent is the seller of ${c.openEscrowsAsSeller} open escrow(s)`,
+    )
+  }
+  const now = at(c.now)
+  if (state.lastPostedAt !== null && now - at(state.lastPostedAt) < WITHDRAWAL_COOLDOWN_MS) {
+    throw new BondWithdrawalRefused(
+      'BOND_COOLDOWN',
+      `a bond may be withdrawn 30 days after its last post (${state.lastPostedAt})`,
+    )
+  }
+  if (state.strikes.some((s) => !s.spent && now - at(s.missedAt) <= DEADLINE_RULE.windowMs)) {
+    throw new BondWithdrawalRefused(
+      'BOND_STRIKES_PENDING',
+      'a missed deadline within the last 90 days may still complete a breach',
+    )
+  }
+  const total = state.total - c.amount
+  return [
+    {
+      type: 'BondWithdrawn',
+      data: { ...moved(c, total), withdrawnAt: c.now },
     },
   ]
 }

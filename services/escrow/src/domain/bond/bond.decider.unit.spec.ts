@@ -5,6 +5,7 @@ import {
   BondAmountInvalid,
   type BondCommand,
   BondInsufficientFunds,
+  BondWithdrawalRefused,
   bondDecider,
 } from './bond.decider.ts'
 import { slashAmount, tierOf } from './bond.rules.ts'
@@ -187,5 +188,76 @@ describe('slashing: three missed deadlines within 90 days', () => {
     expect(state.tier).toBe(1)
     expect(state.total).toBe(usdc(900n))
     expect(state.slashedTotal).toBe(usdc(100n))
+  })
+})
+
+describe('withdrawing a bond', () => {
+  const bonded = posted(usdc(1_000n), usdc(1_000n), 2) // posted at `now`
+  const later = (days: number) => new Date(Date.parse(now) + days * 86_400_000).toISOString()
+  const withdraw = (
+    amount: bigint,
+    at = later(30),
+    openEscrowsAsSeller = 0,
+  ): Extract<BondCommand, { type: 'WithdrawBond' }> => ({
+    type: 'WithdrawBond',
+    agentId,
+    orgId,
+    amount,
+    wallet: { orgId, available: 0n },
+    openEscrowsAsSeller,
+    transferId: 'w1',
+    now: at,
+  })
+  const refusal = (events: BondEvent[], command: BondCommand) => {
+    const state = events.reduce(bondDecider.evolve, bondDecider.initialState())
+    try {
+      bondDecider.decide(command, state)
+    } catch (err) {
+      return err instanceof BondWithdrawalRefused ? err.code : err
+    }
+    return 'allowed'
+  }
+
+  it('gives funds back to the wallet 30 days after the last post, and the tier follows', () => {
+    spec(bondDecider)
+      .given([bonded])
+      .when(withdraw(usdc(100n)))
+      .then([
+        {
+          type: 'BondWithdrawn',
+          data: {
+            agentId,
+            orgId,
+            amount: String(usdc(100n)),
+            totalBond: String(usdc(900n)),
+            tier: 1,
+            transferId: 'w1',
+            withdrawnAt: later(30),
+          },
+        },
+      ])
+  })
+  it('refuses within the cooldown after a post', () => {
+    expect(refusal([bonded], withdraw(1n, later(29)))).toBe('BOND_COOLDOWN')
+  })
+  it('refuses while the agent is the seller of an open escrow', () => {
+    expect(refusal([bonded], withdraw(1n, later(30), 1))).toBe('OPEN_ESCROWS_AS_SELLER')
+  })
+  it('refuses more than is bonded', () => {
+    expect(refusal([bonded], withdraw(usdc(1_000n) + 1n))).toBe('INSUFFICIENT_BOND')
+  })
+  it('refuses while an unspent strike of the last 90 days may complete a breach', () => {
+    const recent: BondEvent = {
+      type: 'BondStrikeRecorded',
+      data: { agentId, escrowId: escrowId(9), pactId, rule: 'deadline_missed', missedAt: later(1) },
+    }
+    expect(refusal([bonded, recent], withdraw(1n, later(91)))).toBe('BOND_STRIKES_PENDING')
+    expect(refusal([bonded, recent], withdraw(1n, later(92)))).toBe('allowed')
+  })
+  it("refuses another org's agent as unknown", () => {
+    spec(bondDecider)
+      .given([bonded])
+      .when({ ...withdraw(1n), wallet: { orgId: otherOrg, available: 0n } })
+      .thenThrows(BondAgentNotFound)
   })
 })

@@ -22,20 +22,35 @@ export function bondAccount(agentId: string, orgId: string): Account {
   }
 }
 
+/** Money between the agent's wallet and its bond: a post (in) or a withdrawal (out). */
+export function bondMovement(
+  direction: 'post' | 'withdrawal',
+  agentId: string,
+  amount: bigint,
+  transferId: string,
+): TransferInput {
+  const [wallet, bond] = [agentAccountId(agentId), bondAccountId(agentId)]
+  return {
+    id: transferId,
+    kind: 'single_phase',
+    debitAccountId: direction === 'post' ? wallet : bond,
+    creditAccountId: direction === 'post' ? bond : wallet,
+    amount,
+    code: direction === 'post' ? 'bond_post' : 'bond_withdrawal',
+  }
+}
+
 /** The postings a bond event records: one balanced transfer, or none. */
 export function bondTransfers(event: BondEvent): TransferInput[] {
   switch (event.type) {
-    case 'BondPosted':
-      return [
-        {
-          id: event.data.transferId ?? '',
-          kind: 'single_phase',
-          debitAccountId: agentAccountId(event.data.agentId),
-          creditAccountId: bondAccountId(event.data.agentId),
-          amount: BigInt(event.data.amount),
-          code: 'bond_post',
-        },
-      ]
+    case 'BondPosted': {
+      const { agentId, amount, transferId } = event.data
+      return [bondMovement('post', agentId, BigInt(amount), transferId ?? '')]
+    }
+    case 'BondWithdrawn': {
+      const { agentId, amount, transferId } = event.data
+      return [bondMovement('withdrawal', agentId, BigInt(amount), transferId)]
+    }
     case 'BondSlashed':
       return [
         {

@@ -35,3 +35,6 @@ export function slashAmount(bond: bigint): bigint {
   const share = (bond * SLASH_SHARE_PERCENT) / 100n
   return share > 0n ? share : 1n
 }
+
+/** A bond may be withdrawn only this long after its last post (docs/bonds.md). */
+export const WITHDRAWAL_COOLDOWN_MS = 30 * 24 * 60 * 60 * 1000

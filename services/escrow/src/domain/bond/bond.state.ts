@@ -1,11 +1,23 @@
-import { BondPosted, BondSlashed, BondStrikeRecorded, eventParser } from '@tessera/contracts'
+import {
+  BondPosted,
+  BondSlashed,
+  BondStrikeRecorded,
+  BondWithdrawn,
+  eventParser,
+} from '@tessera/contracts'
 import { tierOf } from './bond.rules.ts'
 
 export type BondEvent =
   | { type: 'BondPosted'; data: BondPosted }
   | { type: 'BondSlashed'; data: BondSlashed }
   | { type: 'BondStrikeRecorded'; data: BondStrikeRecorded }
-export const parseBondEvent = eventParser('a bond', { BondPosted, BondSlashed, BondStrikeRecorded })
+  | { type: 'BondWithdrawn'; data: BondWithdrawn }
+export const parseBondEvent = eventParser('a bond', {
+  BondPosted,
+  BondSlashed,
+  BondStrikeRecorded,
+  BondWithdrawn,
+})
 
 export interface Strike {
   escrowId: string
@@ -21,6 +33,8 @@ export interface BondState {
   orgId: string | null
   total: bigint
   tier: number
+  /** When the last post was made: withdrawals wait a cooldown after it. */
+  lastPostedAt: string | null
   slashedTotal: bigint
   slashes: BondSlashed[]
   strikes: Strike[]
@@ -30,6 +44,7 @@ export const initialState = (): BondState => ({
   orgId: null,
   total: 0n,
   tier: 0,
+  lastPostedAt: null,
   slashedTotal: 0n,
   slashes: [],
   strikes: [],
@@ -39,7 +54,17 @@ export function evolve(state: BondState, event: BondEvent): BondState {
   switch (event.type) {
     case 'BondPosted': {
       const total = BigInt(event.data.totalBond)
-      return { ...state, orgId: event.data.orgId, total, tier: tierOf(total) }
+      return {
+        ...state,
+        orgId: event.data.orgId,
+        total,
+        tier: tierOf(total),
+        lastPostedAt: event.data.postedAt,
+      }
+    }
+    case 'BondWithdrawn': {
+      const total = BigInt(event.data.totalBond)
+      return { ...state, total, tier: tierOf(total) }
     }
     case 'BondSlashed': {
       const spent = new Set(event.data.escrowIds ?? [])
