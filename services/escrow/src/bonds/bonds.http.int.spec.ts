@@ -27,6 +27,7 @@ const agent = newId('agt')
 const poor = newId('agt')
 const sellers = { three: newId('agt'), two: newId('agt'), spread: newId('agt') }
 const other = newId('agt')
+const racer = newId('agt')
 const call = caller(() => svc)
 const usdc = (n: number) => String(BigInt(n) * 1_000_000n)
 
@@ -46,12 +47,13 @@ beforeAll(async () => {
   b = await seedRoleKeys(svc)
   const orgA = await orgOf(svc, a.admin)
   await registerAgents(svc, [
-    ...[agent, poor, ...Object.values(sellers)].map((agentId) => ({ agentId, orgId: orgA })),
+    ...[agent, poor, racer, ...Object.values(sellers)].map((agentId) => ({ agentId, orgId: orgA })),
     { agentId: other, orgId: await orgOf(svc, b.admin) },
   ])
   for (const id of [agent, ...Object.values(sellers)]) await credit(id, '5000')
   await credit(other, '5000', b.admin)
   await credit(poor, '99.999999')
+  await credit(racer, '100')
 })
 afterAll(() => svc?.stop())
 
@@ -146,6 +148,34 @@ describe('posting a bond', () => {
     const { rows } = await sql`select 1 from ${sql.id(svc.schema)}.events
       where type = 'BondPosted' and data->>'agentId' in (${poor}, ${other})`.execute(svc.db)
     expect(rows).toEqual([])
+  })
+
+  it('bonds once when the same transferId arrives five times at once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call<PostBondResult>('POST', '/v1/bonds', a.member, {
+          agentId: racer,
+          amountUsdc: '10',
+          transferId: 'burst',
+        }),
+      ),
+    )
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201])
+    expect(answers.filter((r) => r.body.created)).toHaveLength(1)
+    expect((await bond(racer)).amount).toBe(usdc(10))
+  })
+
+  it('lets one of two posts win when the wallet covers only one', async () => {
+    const answers = await Promise.all(
+      [1, 2].map(() => call('POST', '/v1/bonds', a.member, { agentId: racer, amountUsdc: '60' })),
+    )
+    expect(answers.map((r) => r.status).sort()).toEqual([201, 409])
+    expect(answers.find((r) => r.status === 409)!.body['code']).toBe('INSUFFICIENT_FUNDS')
+    expect((await bond(racer)).amount).toBe(usdc(70))
+    expect((await wallet(racer)).available).toBe(usdc(30))
+    const account = await call<AccountBalance>('GET', `/v1/accounts/bond_${racer}`, a.member)
+    expect(account.body.balance).toBe(usdc(70)) // the log's bond is the ledger's
+    await expectMoneyConserved()
   })
 
   it('refuses to credit a bond account directly: a bond grows only from the wallet', async () => {

@@ -32,7 +32,7 @@ import {
 import type { BondState } from '../domain/bond/bond.state.ts'
 import { ledgerRefusal, retryOnConflict } from '../ledger/ledger.service.ts'
 import { transferEventId } from '../ledger/ledger.repository.ts'
-import { createTransfersPg, openAccounts } from '../ledger/pg-ledger.ts'
+import { LedgerConflict, createTransfersPg, openAccounts } from '../ledger/pg-ledger.ts'
 import { openEscrowsAsSeller, walletFacts } from './bonds.repository.ts'
 
 interface BondMovementInput {
@@ -194,8 +194,10 @@ export class BondsService {
       eventId,
     })
     for (const [i, result] of results.entries()) {
-      // `exists` cannot happen here: a retried post or a counted escrow decides nothing anew.
-      if (result === 'ok' || result === 'exists') continue
+      if (result === 'ok') continue
+      // A concurrent twin committed this transfer while we waited for its accounts: start
+      // again, and the retry finds it (a post answers `created: false`).
+      if (result === 'exists') throw new LedgerConflict(`${transfers[i]!.id} was just created`)
       if (result === 'exceeds_credits') throw insufficientFunds(transfers[i]!.id)
       throw ledgerRefusal(result, transfers[i]!.id)
     }
