@@ -239,6 +239,8 @@ export type {
 export {
   BondPosted,
   BondSlashed,
+  BondStrikeRecorded,
+  BondWithdrawn,
   CompletionSubmitted,
   ConditionResult,
   DeadlineMissed,
@@ -252,6 +254,15 @@ export {
 } from './events/escrow.events.ts'
 export { JudgeVote, VerdictReached } from './events/jury.events.ts'
 export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
+export { PostBondBody, WithdrawBondBody } from './http/bonds.http.ts'
+export type {
+  Bond,
+  BondSlash,
+  BondStrike,
+  PostBondRequest,
+  PostBondResult,
+  WithdrawBondRequest,
+} from './http/bonds.http.ts'
 export type {
   AccountBalance,
   AccountList,

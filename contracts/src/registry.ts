@@ -44,6 +44,8 @@ import {
 import {
   BondPosted,
   BondSlashed,
+  BondStrikeRecorded,
+  BondWithdrawn,
   CompletionSubmitted,
   DeadlineMissed,
   DisputeOpened,
@@ -300,6 +302,18 @@ export const EVENT_REGISTRY = [
     'BondSlashed',
     BondSlashed,
     "An agent's bond was slashed under a documented rule.",
+  ),
+  define(
+    'escrow',
+    'BondWithdrawn',
+    BondWithdrawn,
+    "Part of an agent's bond went back to its wallet; its tier follows the amount.",
+  ),
+  define(
+    'escrow',
+    'BondStrikeRecorded',
+    BondStrikeRecorded,
+    "A missed deadline counted once against the seller's bond; three in 90 days slash it.",
   ),
   define(
     'jury',

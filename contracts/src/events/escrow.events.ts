@@ -118,7 +118,7 @@ export const EscrowSettled = z.object({
 })
 export type EscrowSettled = z.infer<typeof EscrowSettled>
 
-/** An agent's bond: locked funds whose amount sets its tier. */
+/** An agent's bond: funds moved from its wallet to its bond account; the amount sets its tier. */
 export const BondPosted = z.object({
   agentId: AgentId,
   orgId: z.string().min(1),
@@ -126,10 +126,13 @@ export const BondPosted = z.object({
   /** The agent's whole bond after this posting. */
   totalBond: MicroUnits,
   tier: z.number().int().min(0).max(5),
+  /** The ledger transfer wallet → bond account (added with bonds; absent on none stored before). */
+  transferId: z.string().min(1).max(200).optional(),
   postedAt: At,
 })
 export type BondPosted = z.infer<typeof BondPosted>
 
+/** Part of a bond went to `platform_slashed_bonds` under a documented rule (docs/bonds.md). */
 export const BondSlashed = z.object({
   agentId: AgentId,
   orgId: z.string().min(1),
@@ -138,6 +141,38 @@ export const BondSlashed = z.object({
   tier: z.number().int().min(0).max(5),
   /** The documented rule: e.g. `deadlines_missed_3_in_90d`. */
   rule: z.string().min(1).max(100),
+  /** The breaches the slash spent (for deadlines: the escrows whose deadlines were missed). */
+  escrowIds: z.array(EscrowId).max(20).optional(),
+  /** The ledger transfer bond account → `platform_slashed_bonds`. */
+  transferId: z.string().min(1).max(200).optional(),
+  /** When the breach completed (the last missed deadline's `missedAt`), not the wall clock. */
   slashedAt: At,
 })
 export type BondSlashed = z.infer<typeof BondSlashed>
+
+/** Part of a bond went back to the agent's wallet (docs/bonds.md: no open escrow, cooled down). */
+export const BondWithdrawn = z.object({
+  agentId: AgentId,
+  orgId: z.string().min(1),
+  amount: MicroUnits,
+  totalBond: MicroUnits,
+  tier: z.number().int().min(0).max(5),
+  /** The ledger transfer bond account → wallet. */
+  transferId: z.string().min(1).max(200),
+  withdrawnAt: At,
+})
+export type BondWithdrawn = z.infer<typeof BondWithdrawn>
+
+/**
+ * escrow: a missed deadline counted against the seller's bond (once per escrow). Three within
+ * 90 days slash it (docs/bonds.md); counted even when no bond is posted.
+ */
+export const BondStrikeRecorded = z.object({
+  agentId: AgentId,
+  escrowId: EscrowId,
+  pactId: PactId,
+  rule: z.literal('deadline_missed'),
+  /** The `DeadlineMissed` event's `missedAt`: the rule's clock. */
+  missedAt: At,
+})
+export type BondStrikeRecorded = z.infer<typeof BondStrikeRecorded>

@@ -20,6 +20,42 @@ const CreditAmount = MicroUnits.refine((v) => /^[1-9]\d*$/.test(v), {
   message: `must be at most ${MAX_CREDIT_MICRO_UNITS} micro-units`,
 })
 
+/** `amount` (µUSDC) or `amountUsdc` (a decimal string, at most 6 decimals): exactly one. */
+export const AmountFields = {
+  amount: CreditAmount.optional(),
+  amountUsdc: z
+    .string()
+    .regex(/^\d{1,24}(\.\d{1,6})?$/, 'must be USDC as a decimal string with at most 6 decimals')
+    .optional(),
+}
+
+/** The µUSDC amount of {@link AmountFields}, checked as a credit's, or an issue and `z.NEVER`. */
+export function exactAmount(
+  b: { amount?: string | undefined; amountUsdc?: string | undefined },
+  ctx: z.RefinementCtx,
+): string {
+  if ((b.amount === undefined) === (b.amountUsdc === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['amount'], message: 'give amount or amountUsdc' })
+    return z.NEVER
+  }
+  const amount = b.amount ?? usdcToMicroUnits(b.amountUsdc!)!
+  const checked = CreditAmount.safeParse(amount)
+  if (!checked.success) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['amountUsdc'],
+      message: checked.error.issues[0]!.message,
+    })
+    return z.NEVER
+  }
+  return amount
+}
+
+/** An idempotency key: the same key and amount move money once. */
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
+
 /**
  * `POST /v1/accounts/:accountId/credits` (admin): money in through the internal rail, for demos
  * and tests. Exactly one of `amount` (µUSDC) or `amountUsdc` (a decimal string, at most 6
@@ -27,41 +63,23 @@ const CreditAmount = MicroUnits.refine((v) => /^[1-9]\d*$/.test(v), {
  */
 export const CreditAccountBody = z
   .strictObject({
-    amount: CreditAmount.optional(),
-    amountUsdc: z
-      .string()
-      .regex(/^\d{1,24}(\.\d{1,6})?$/, 'must be USDC as a decimal string with at most 6 decimals')
-      .optional(),
-    transferId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, _ or -')
-      .optional(),
+    ...AmountFields,
+    transferId: IdempotencyKey.optional(),
     reference: z.string().trim().min(1).max(200).optional(),
   })
-  .transform((b, ctx) => {
-    if ((b.amount === undefined) === (b.amountUsdc === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'give amount or amountUsdc' })
-      return z.NEVER
-    }
-    const amount = b.amount ?? usdcToMicroUnits(b.amountUsdc!)!
-    const checked = CreditAmount.safeParse(amount)
-    if (!checked.success) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['amountUsdc'],
-        message: checked.error.issues[0]!.message,
-      })
-      return z.NEVER
-    }
-    return { amount, transferId: b.transferId, reference: b.reference }
-  })
+  .transform((b, ctx) => ({
+    amount: exactAmount(b, ctx),
+    transferId: b.transferId,
+    reference: b.reference,
+  }))
 export type CreditAccountRequest = z.input<typeof CreditAccountBody>
 
 /** An account's balances. `available` = credited − debited − locked; `locked` = pending debits. */
 export interface AccountBalance {
   accountId: string
-  kind: 'agent' | 'org'
-  /** The agent whose wallet it is; null for an org's operating account. */
+  /** `bond`: an agent's bond account (docs/bonds.md); read-only here, moved by `/v1/bonds`. */
+  kind: 'agent' | 'org' | 'bond'
+  /** The agent whose wallet or bond it is; null for an org's operating account. */
   agentId: string | null
   currency: 'USDC'
   /** Posted credits less posted debits. */

@@ -73,6 +73,32 @@ describe('requests', () => {
     expect(JSON.parse(fake.last.body)).toEqual({ amountUsdc: '12.5', transferId: 'demo' })
   })
 
+  it('bonds: post from the wallet and read the tier, money as strings', async () => {
+    const bond = { agentId: 'agt_1', accountId: 'bond_agt_1', amount: '1000000000', tier: 2 }
+    fake.reply(
+      { status: 201, body: { transferId: 'bond_agt_1:b1', created: true, bond } },
+      { status: 200, body: bond },
+    )
+    const posted = await client.bonds.post({
+      agentId: 'agt_1',
+      amountUsdc: '1000',
+      transferId: 'b1',
+    })
+    expect(posted.bond).toEqual(bond)
+    expect(fake.last).toMatchObject({ method: 'POST', url: '/v1/bonds' })
+    expect(JSON.parse(fake.last.body)).toEqual({
+      agentId: 'agt_1',
+      amountUsdc: '1000',
+      transferId: 'b1',
+    })
+    expect(await client.bonds.get('agt_1')).toEqual(bond)
+    expect(fake.last).toMatchObject({ method: 'GET', url: '/v1/bonds/agt_1' })
+    fake.reply({ status: 201, body: { transferId: 'bond_agt_1:w1', created: true, bond } })
+    await client.bonds.withdraw('agt_1', { amount: '5', transferId: 'w1' })
+    expect(fake.last).toMatchObject({ method: 'POST', url: '/v1/bonds/agt_1/withdrawals' })
+    expect(JSON.parse(fake.last.body)).toEqual({ amount: '5', transferId: 'w1' })
+  })
+
   it('agents.list sends only the filters given', async () => {
     fake.reply({ status: 200, body: { items: [agent], nextCursor: null } })
     expect(await client.agents.list()).toEqual({ items: [agent], nextCursor: null })

@@ -31,6 +31,12 @@ export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
 export type {
   AccountBalance,
   AccountList,
+  Bond,
+  BondSlash,
+  BondStrike,
+  PostBondRequest,
+  PostBondResult,
+  WithdrawBondRequest,
   CreditAccountRequest,
   CreditResult,
   Statement,
@@ -128,3 +134,4 @@ export type {
 } from './verify-agent-card.ts'
 export type { ListPactsRequest, PactPage, PactsResource } from './resources/pacts.ts'
 export type { AccountsResource } from './resources/accounts.ts'
+export type { BondsResource } from './resources/bonds.ts'

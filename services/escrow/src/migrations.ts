@@ -13,6 +13,24 @@ export function escrowMigrations(schema: string): Record<string, Migration> {
       },
     },
     '2026_12_06_1300_ledger': { up: (db: Kysely<any>) => ledgerTables(db, s) },
+    '2026_12_06_1700_bond_accounts': {
+      // An agent's bond is a ledger account of its own, in its org (docs/bonds.md).
+      async up(db: Kysely<any>) {
+        await sql`alter table ${s}.ledger_accounts drop constraint ledger_accounts_kind_check,
+          add constraint ledger_accounts_kind_check
+            check (kind in ('agent', 'org', 'platform', 'bond'))`.execute(db)
+      },
+    },
+    '2026_12_06_1701_seller_escrows': {
+      // Which escrows each seller has open: a bond is not withdrawn from under them.
+      async up(db: Kysely<any>) {
+        await sql`create table ${s}.seller_escrows (escrow_id text primary key,
+          seller_agent_id text not null, open boolean not null,
+          created_at timestamptz not null, closed_at timestamptz)`.execute(db)
+        await sql`create index seller_escrows_open on ${s}.seller_escrows (seller_agent_id)
+          where open`.execute(db)
+      },
+    },
   }
 }
 

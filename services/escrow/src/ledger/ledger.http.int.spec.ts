@@ -1,18 +1,15 @@
-import { jetstream } from '@nats-io/jetstream'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { publishEnvelopes } from '@tessera/bus'
-import { newId, sha256Hex } from '@tessera/service-kit'
+import { newId } from '@tessera/service-kit'
 import {
   type InProcessService,
   type RoleKeys,
-  eventually,
-  metadataFor,
   seedRoleKeys,
   startInProcess,
 } from '@tessera/testing'
 import type { AccountBalance, AccountList, CreditResult, Statement } from '@tessera/contracts'
 import { escrow } from '../service.ts'
+import { caller, orgOf, registerAgents } from '../testing/escrow-http.ts'
 
 /**
  * The ledger's HTTP face: wallets opened from guardian's events, the admin credit through the
@@ -27,56 +24,16 @@ const agentB = newId('agt')
 const walletA = `acct_${agentA}`
 const walletB = `acct_${agentB}`
 
-async function call<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  key: string,
-  body?: unknown,
-) {
-  const res = await fetch(`${svc.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  })
-  return { status: res.status, body: (await res.json()) as T & Record<string, unknown> }
-}
-
-async function orgOf(key: string) {
-  const { rows } = await sql<{ org_id: string }>`select org_id
-    from ${sql.id(svc.schema)}.api_keys where key_hash = ${sha256Hex(key)}`.execute(svc.db)
-  return rows[0]!.org_id
-}
+const call = caller(() => svc)
 
 beforeAll(async () => {
   svc = await startInProcess(escrow)
   a = await seedRoleKeys(svc)
   b = await seedRoleKeys(svc)
-  const registered = (agentId: string, orgId: string) => ({
-    type: 'AgentRegistered',
-    data: {
-      agentId,
-      orgId,
-      name: 'a',
-      framework: 'test',
-      capabilities: [],
-      handle: '0123abcd',
-      registeredAt: new Date().toISOString(),
-    },
-    metadata: metadataFor(`agent-${agentId}`),
-  })
-  await publishEnvelopes(
-    jetstream(svc.nc),
-    'guardian',
-    [registered(agentA, await orgOf(a.admin)), registered(agentB, await orgOf(b.admin))],
-    svc.prefix,
-  )
-  await eventually(
-    async () => (await call('GET', `/v1/accounts/${walletB}`, b.admin)).status === 200 || undefined,
-    { what: 'the agents’ wallets' },
-  )
+  await registerAgents(svc, [
+    { agentId: agentA, orgId: await orgOf(svc, a.admin) },
+    { agentId: agentB, orgId: await orgOf(svc, b.admin) },
+  ])
 })
 afterAll(() => svc?.stop())
 

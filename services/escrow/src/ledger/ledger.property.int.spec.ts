@@ -24,7 +24,8 @@ import {
 import { createTransfersPg, expirePendingPg, openAccounts } from './pg-ledger.ts'
 
 /**
- * Random operation sequences against the real Postgres ledger, each on accounts of its own and
+ * Random operation sequences (bond posts and slashes among them) against the real Postgres
+ * ledger, each on accounts of its own and
  * compared with the pure model run on the same operations: at the end of every sequence, the
  * tables equal the model; money is conserved; every balance equals the sum of the postings
  * that made it; no wallet is negative; each pending transfer resolved at most once.
@@ -62,6 +63,8 @@ type Op =
   | { t: 'release'; ref: number; toSeller: bigint; fee: bigint }
   | { t: 'tick'; seconds: number }
   | { t: 'retry'; back: number; alter: boolean }
+  | { t: 'bond'; from: Who; amount: bigint }
+  | { t: 'slash'; who: Who; amount: bigint }
 
 const amount = fc.oneof(
   { weight: 8, arbitrary: fc.bigInt(1n, 150n) },
@@ -88,6 +91,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ t: fc.constant('release' as const), ref, toSeller: amount, fee: amount }),
   fc.record({ t: fc.constant('tick' as const), seconds: fc.integer({ min: 0, max: 40 }) }),
   fc.record({ t: fc.constant('retry' as const), back: fc.nat(5), alter: fc.boolean() }),
+  fc.record({ t: fc.constant('bond' as const), from: who, amount }),
+  fc.record({ t: fc.constant('slash' as const), who, amount }),
 )
 /** A step is one batch, or two run concurrently. */
 const step = fc.oneof(
@@ -104,6 +109,9 @@ class Sequence {
     b: `${this.id}_b`,
     escrow: `${this.id}_escrow`,
     fees: `${this.id}_fees`,
+    bondA: `${this.id}_bond_a`,
+    bondB: `${this.id}_bond_b`,
+    slashed: `${this.id}_slashed`,
   }
   readonly model: LedgerState = emptyLedger()
   private readonly pendings: string[] = []
@@ -119,11 +127,16 @@ class Sequence {
       newAccount(this.acct.b, 'agent', 'org_x', wallet),
       newAccount(this.acct.escrow, 'platform', null, wallet),
       newAccount(this.acct.fees, 'platform', null, { creditsMustNotExceedDebits: false }),
+      // docs/bonds.md: a bond is a posted balance in an account with a wallet's flags
+      newAccount(this.acct.bondA, 'bond', 'org_x', wallet),
+      newAccount(this.acct.bondB, 'bond', 'org_x', wallet),
+      newAccount(this.acct.slashed, 'platform', null, wallet),
     ]
   }
 
   private nextId = () => `${this.id}-${this.n++}`
   private wallet = (w: Who) => (w === 0 ? this.acct.a : this.acct.b)
+  private bond = (w: Who) => (w === 0 ? this.acct.bondA : this.acct.bondB)
   private pending = (i: number) => this.pendings[i % Math.max(1, this.pendings.length)] ?? 'none'
 
   /** The batch an operation sends; null for a tick. */
@@ -144,6 +157,12 @@ class Sequence {
         break
       case 'pay':
         b = [plain(this.wallet(o.from), this.acct[o.to], o.amount)]
+        break
+      case 'bond':
+        b = [plain(this.wallet(o.from), this.bond(o.from), o.amount)]
+        break
+      case 'slash':
+        b = [plain(this.bond(o.who), this.acct.slashed, o.amount)]
         break
       case 'reserve': {
         const id = this.nextId()

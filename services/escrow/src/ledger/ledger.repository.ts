@@ -6,7 +6,7 @@ type Db = SchemaDb | SchemaTx
 
 interface BalanceRow {
   account_id: string
-  kind: 'agent' | 'org'
+  kind: 'agent' | 'org' | 'bond'
   debits_pending: string
   debits_posted: string
   credits_pending: string
@@ -20,7 +20,7 @@ const ACCOUNT_COLUMNS = sql.raw(`account_id, kind, debits_pending::text, debits_
 export async function listAccounts(db: Db, schema: string, orgId: string) {
   const { rows } = await sql<BalanceRow>`select ${ACCOUNT_COLUMNS}
     from ${sql.id(schema)}.ledger_accounts where org_id = ${orgId}
-    order by kind desc, account_id`.execute(db)
+    order by kind = 'org' desc, kind, account_id`.execute(db)
   return rows.map(balanceOf)
 }
 
@@ -107,7 +107,7 @@ function balanceOf(r: BalanceRow): AccountBalance {
   return {
     accountId: r.account_id,
     kind: r.kind,
-    agentId: r.kind === 'agent' ? r.account_id.replace(/^acct_/, '') : null,
+    agentId: r.kind === 'org' ? null : r.account_id.replace(/^(acct|bond)_/, ''),
     currency: 'USDC',
     balance: String(cpo! - dpo!),
     available: String(cpo! - dpo! - dp!),

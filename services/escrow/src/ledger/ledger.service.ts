@@ -69,9 +69,10 @@ export class LedgerService {
     const eventId = uuidv7()
     const created = await retryOnConflict(() =>
       this.db.transaction().execute(async (tx) => {
-        if (!(await findAccount(tx, this.schema, auth.orgId, accountId))) {
-          throw NotFound('account', accountId)
-        }
+        const account = await findAccount(tx, this.schema, auth.orgId, accountId)
+        if (!account) throw NotFound('account', accountId)
+        // A bond grows only by POST /v1/bonds, from the agent's wallet (docs/bonds.md).
+        if (account.kind === 'bond') throw bondNotCreditable(accountId)
         const amount = BigInt(input.amount)
         const { results } = await createTransfersPg(
           tx,
@@ -132,13 +133,18 @@ export function ledgerRefusal(
   )
 }
 
+const bondNotCreditable = (accountId: string) =>
+  new ApiError(409, 'ACCOUNT_NOT_CREDITABLE', `${accountId} is a bond: post bonds with /v1/bonds`, {
+    accountId,
+  })
+
 export const statementCursor = (seq: bigint) => Buffer.from(`seq:${seq}`).toString('base64url')
 
 /**
  * Runs a transaction again when another writer got in first (the ledger's `LedgerConflict`,
  * the log's `ConcurrencyError`): both abort the transaction, and a retry sees the winner.
  */
-async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await run()

@@ -13,7 +13,8 @@ export interface AccountFlags {
   creditsMustNotExceedDebits: boolean
 }
 
-export type AccountKind = 'agent' | 'org' | 'platform'
+/** `bond`: an agent's bond account (docs/bonds.md). */
+export type AccountKind = 'agent' | 'org' | 'platform' | 'bond'
 
 export interface Account {
   id: string
