@@ -249,4 +249,31 @@ export {
   EscrowReleased,
   EscrowSettled,
 } from './events/escrow.events.ts'
-export { JudgeVote, VerdictReached } from './events/jury.events.ts'
+export {
+  Aggregation,
+  AppealFiled,
+  DISPUTE_RESPONSE_MAX_CHARS,
+  DisputeReceived,
+  DisputeResponded,
+  JudgeBallot,
+  JudgeProvider,
+  JudgeVote,
+  PanelSat,
+  QuorumMissed,
+  VerdictReached,
+} from './events/jury.events.ts'
+export {
+  AppealDisputeBody,
+  DisputeStatus,
+  ListDisputesFilter,
+  RespondDisputeBody,
+} from './http/disputes.http.ts'
+export type {
+  AppealDisputeRequest,
+  Dispute,
+  DisputeRecord,
+  DisputeRecordRound,
+  JudgeRecord,
+  RecordBallot,
+  RespondDisputeRequest,
+} from './http/disputes.http.ts'
