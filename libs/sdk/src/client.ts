@@ -3,6 +3,7 @@ import { ActionsResource } from './resources/actions.ts'
 import { AgentCardsResource } from './resources/agent-cards.ts'
 import { AgentsResource } from './resources/agents.ts'
 import { DelegationsResource } from './resources/delegations.ts'
+import { DisputesResource } from './resources/disputes.ts'
 import { ApprovalsResource } from './resources/approvals.ts'
 import { GuardPolicyResource } from './resources/guard-policy.ts'
 import { RoomsResource } from './resources/rooms.ts'
@@ -53,6 +54,7 @@ export class TesseraClient {
   readonly agentCards: AgentCardsResource
   readonly rooms: RoomsResource
   readonly pacts: PactsResource
+  readonly disputes: DisputesResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -68,6 +70,7 @@ export class TesseraClient {
     this.agentCards = new AgentCardsResource(http)
     this.rooms = new RoomsResource(http)
     this.pacts = new PactsResource(http)
+    this.disputes = new DisputesResource(http)
   }
 
   /**

@@ -121,3 +121,15 @@ export type {
   AgentCardVerification,
 } from './verify-agent-card.ts'
 export type { ListPactsRequest, PactPage, PactsResource } from './resources/pacts.ts'
+export type { DisputePage, DisputesResource, ListDisputesRequest } from './resources/disputes.ts'
+/** The jury's wire shapes (docs/jury.md). */
+export type {
+  AppealDisputeRequest,
+  Dispute,
+  DisputeRecord,
+  DisputeRecordRound,
+  DisputeStatus,
+  JudgeRecord,
+  RecordBallot,
+  RespondDisputeRequest,
+} from '@tessera/contracts'

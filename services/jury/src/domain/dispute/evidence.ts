@@ -39,6 +39,8 @@ export interface EvidencePackage {
   conditionResults: ConditionResult[]
   claim: { party: 'buyer' | 'seller'; disputedBy: string; reason: string; evidence: unknown[] }
   response: { party: 'buyer' | 'seller'; text: string; evidence: unknown[] } | null
+  /** Round 2 only: who appealed the first verdict, and why. */
+  appeal?: { party: 'buyer' | 'seller'; reason: string; firstVerdict: number } | undefined
   amount: string
 }
 
@@ -53,6 +55,7 @@ export interface EvidenceInput {
   response: { party: 'buyer' | 'seller'; text: string; evidence: unknown[] } | null
   pact: SignedPact | null
   completion: Completion | null
+  appeal?: EvidencePackage['appeal']
 }
 
 const typed = (items: unknown[], type: string) =>
@@ -77,6 +80,7 @@ export function evidencePackage(i: EvidenceInput): EvidencePackage {
       i.completion?.results ?? (Array.isArray(results) ? (results as ConditionResult[]) : []),
     claim: { party: i.claimant, disputedBy: i.disputedBy, reason: i.reason, evidence: i.evidence },
     response: i.response,
+    appeal: i.appeal,
     amount: i.amount,
   }
   // as it will be stored and read back: absent fields gone, so the hash is of what is kept

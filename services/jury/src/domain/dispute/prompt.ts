@@ -34,6 +34,7 @@ export function userPrompt(p: EvidencePackage): string {
       `${p.claim.party === 'buyer' ? 'seller' : 'buyer'}_response`,
       p.response ?? 'no response was filed in the window',
     ),
+    ...(p.appeal ? [section('appeal', p.appeal)] : []),
     'Based on the above, determine:',
     '1. Did the deliverable meet the contracted scope? (yes/no/partial)',
     '2. Did the deliverable meet the accuracy/quality threshold specified?',
