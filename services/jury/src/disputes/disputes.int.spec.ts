@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Dispute, VerdictReached } from '@tessera/contracts'
 import { canonicalJson, sha256Hex } from '@tessera/crypto'
 import { NotFoundError, TesseraError } from '@tessera/sdk'
-import { eventually } from '@tessera/testing'
+import { eventually, expectRebuildEqualsLive } from '@tessera/testing'
 import { OpenAiStub, type StubAnswer, voteJson } from '../testing/openai-stub.ts'
 import { JuryHarness, type TestOrg } from '../testing/jury-harness.ts'
+import { disputesProjection, judgeVotesProjection } from './disputes.projection.ts'
 
 /**
  * End to end in one process: escrow's DisputeOpened on the bus, the seller's answer through the
@@ -185,5 +186,15 @@ describe('a dispute from escrow to verdict', () => {
     expect(err).toBeInstanceOf(TesseraError)
     expect(err).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' })
     expect(await h.eventCount('DisputeResponded', disputeId)).toBe(0)
+  })
+
+  it('rebuilds disputes and judge_votes from the log to the same rows', async () => {
+    const counts = await expectRebuildEqualsLive(h.svc.db, h.svc.schema, [
+      disputesProjection,
+      judgeVotesProjection,
+    ])
+    expect(counts['disputes']).toBeGreaterThanOrEqual(4)
+    // 5 + 5 (quorum missed) + 5 (retry) + 5 + 11 (appeal) seats at least
+    expect(counts['judge_votes']).toBeGreaterThanOrEqual(31)
   })
 })
