@@ -119,10 +119,13 @@ export const Aggregation = z.object({
 })
 export type Aggregation = z.infer<typeof Aggregation>
 
-/** A panel sat on the dispute: the evidence it read, the prompt, every seat's ballot. */
+/**
+ * A panel sat on the dispute: the evidence it read, the prompt, every seat's ballot. It carries
+ * no `pactId` on purpose: the pact's room records jury events that do, and this one is the
+ * bulky audit record, which reaches the room by hash (`VerdictReached.recordHash`).
+ */
 export const PanelSat = z.object({
   disputeId: DisputeId,
-  pactId: PactId,
   round: z.number().int().min(1).max(2),
   attempt: z.number().int().min(1),
   evidence: z.json(),

@@ -29,6 +29,8 @@ export const JuryEnv = serviceEnv('jury').extend({
   JURY_JUDGE_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
   /** After a missed quorum, when the panel sits again (doubling per attempt, capped at 1 day). */
   JURY_RETRY_SECONDS: seconds(300),
+  /** Panels that may sit at once in one process (each waits on its judges). */
+  JURY_PANEL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** How often the durable scheduler's idle worker looks for due panels. */
   JURY_SCHEDULER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
 })

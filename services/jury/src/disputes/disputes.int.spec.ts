@@ -167,9 +167,16 @@ describe('a dispute from escrow to verdict', () => {
       new Set(['a1', 'a2', 'a3']),
     )
     expect(round2.panels[0]!.aggregation!.trimPerSide).toBe(2)
-    const verdicts = (await h.published('VerdictReached'))
-      .map((e) => e.data as VerdictReached)
-      .filter((v) => v.disputeId === disputeId)
+    // the outbox relay publishes after the commit: wait for both on the JURY stream
+    const verdicts = await eventually(
+      async () => {
+        const vs = (await h.published('VerdictReached'))
+          .map((e) => e.data as VerdictReached)
+          .filter((v) => v.disputeId === disputeId)
+        return vs.length === 2 ? vs : undefined
+      },
+      { what: 'both verdicts published' },
+    )
     expect(verdicts.map((v) => [v.round, v.releasePercentage])).toEqual([
       [1, 60],
       [2, 40],

@@ -82,7 +82,15 @@ export async function listDisputes(
   orgId: string,
   q: { limit: number; after?: PageCursor | undefined; status?: DisputeStatus | undefined },
 ): Promise<Page<Dispute>> {
-  const status = q.status ? sql`and status = ${q.status}` : sql``
+  // a first verdict past its appeal window reads as final, in the filter as in the answer
+  const status =
+    q.status === 'final'
+      ? sql`and (status = 'final' or (status = 'decided' and appealable_until <= now()))`
+      : q.status === 'decided'
+        ? sql`and status = 'decided' and appealable_until > now()`
+        : q.status
+          ? sql`and status = ${q.status}`
+          : sql``
   const after = q.after
     ? sql`and (opened_at, dispute_id) < (${q.after.at}::timestamptz, ${q.after.id})`
     : sql``

@@ -59,7 +59,9 @@ export class JuryPanels implements ServiceWorker {
       serviceSchema: schema,
       log: logger,
       pollingIntervalSeconds: config.JURY_SCHEDULER_POLL_SECONDS,
-    }).on<PanelJob>(QUEUE, (job) => this.convene(job))
+    }).on<PanelJob>(QUEUE, (job) => this.convene(job), {
+      concurrency: config.JURY_PANEL_CONCURRENCY,
+    })
   }
 
   start() {

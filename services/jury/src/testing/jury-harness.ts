@@ -66,58 +66,17 @@ export class JuryHarness {
   async openDispute(
     buyerOrg: TestOrg,
     sellerOrg: TestOrg,
-    opts: { present?: readonly string[]; amount?: string; note?: string } = {},
+    opts: DisputeCaseOptions = {},
   ): Promise<OpenedDispute> {
-    const buyer = { agentId: newId('agt'), orgId: buyerOrg.orgId }
-    const seller = { agentId: newId('agt'), orgId: sellerOrg.orgId }
-    const [pactId, escrowId, disputeId] = [newId('pact'), newId('esc'), newId('dsp')]
-    const terms: PactTerms = {
-      ...fixtureTerms(),
-      proposedBy: buyer.agentId,
-      proposedTo: seller.agentId,
-      nonce: `nonce-${pactId}`,
-    }
-    const now = new Date().toISOString()
-    await this.publish('pacts', 'PactRegistered', `pact-${pactId}`, {
-      pactId,
-      pactHash: 'a'.repeat(64),
-      terms,
-      buyer,
-      seller,
-      buyerSignature: 'b'.repeat(128),
-      sellerSignature: 'c'.repeat(128),
-      registeredAt: now,
-    })
-    const present = opts.present ?? ['base', 'bull', 'summary']
-    const sections = Object.fromEntries(present.map((s) => [s, `${s} ${opts.note ?? ''}`]))
-    await this.publish('escrow', 'CompletionSubmitted', `escrow-${escrowId}`, {
-      escrowId,
-      pactId,
-      deliverableHash: 'd'.repeat(64),
-      deliverable: { sections, note: opts.note ?? '' },
-      completionTimeUtc: now,
-      sellerSignature: 'e'.repeat(128),
-      verification: 'partial',
-      results: SECTIONS.map((s) => ({ name: s, passed: present.includes(s) })),
-      submittedAt: now,
-    })
+    const c = disputeCase(buyerOrg, sellerOrg, opts)
+    await this.publish('pacts', 'PactRegistered', `pact-${c.ids.pactId}`, c.pact)
+    await this.publish('escrow', 'CompletionSubmitted', `escrow-${c.ids.escrowId}`, c.completion)
     // jury reads the pact and the completion when the panel sits, not when the dispute opens
-    await this.untilRow('jury_pacts', 'pact_id', pactId)
-    await this.untilRow('jury_completions', 'escrow_id', escrowId)
-    await this.publish('escrow', 'DisputeOpened', `escrow-${escrowId}`, {
-      disputeId,
-      escrowId,
-      pactId,
-      disputedBy: 'system',
-      reason: 'partial delivery: 3 of 5 sections',
-      evidence: [],
-      buyer,
-      seller,
-      amount: opts.amount ?? '500000000',
-      openedAt: now,
-    })
-    await this.untilRow('disputes', 'dispute_id', disputeId)
-    return { disputeId, escrowId, pactId, buyer, seller }
+    await this.untilRows('jury_pacts', 'pact_id', [c.ids.pactId])
+    await this.untilRows('jury_completions', 'escrow_id', [c.ids.escrowId])
+    await this.publish('escrow', 'DisputeOpened', `escrow-${c.ids.escrowId}`, c.dispute)
+    await this.untilRows('disputes', 'dispute_id', [c.ids.disputeId])
+    return c.ids
   }
 
   /** Events of `type` jury published on its stream, in order. */
@@ -145,7 +104,8 @@ export class JuryHarness {
     return this.svc.stop()
   }
 
-  private async publish(context: Context, type: string, streamId: string, data: object) {
+  /** Publishes events on another context's stream, as that service would. */
+  async publish(context: Context, type: string, streamId: string, data: object) {
     await publishEnvelopes(
       jetstream(this.svc.nc),
       context,
@@ -154,14 +114,74 @@ export class JuryHarness {
     )
   }
 
-  private async untilRow(table: string, column: string, id: string) {
+  /** Until `table` holds a row for each of `ids`. */
+  async untilRows(table: string, column: string, ids: string[], timeoutMs = 10_000) {
     await eventually(
       async () => {
-        const { rows } = await sql`select 1 from ${sql.id(this.svc.schema, table)}
-          where ${sql.ref(column)} = ${id}`.execute(this.svc.db)
-        return rows.length > 0 || undefined
+        const { rows } = await sql<{ n: string }>`select count(*) as n
+          from ${sql.id(this.svc.schema, table)}
+          where ${sql.ref(column)} = any(${ids})`.execute(this.svc.db)
+        return Number(rows[0]?.n) === ids.length || undefined
       },
-      { what: `${table} ${id}` },
+      { what: `${ids.length} rows in ${table}`, timeoutMs },
     )
+  }
+}
+
+export interface DisputeCaseOptions {
+  present?: readonly string[]
+  amount?: string
+  note?: string
+}
+
+/** The three events of one dispute: PACTS' pact, ESCROW's completion and dispute. */
+export function disputeCase(buyerOrg: TestOrg, sellerOrg: TestOrg, opts: DisputeCaseOptions = {}) {
+  const buyer = { agentId: newId('agt'), orgId: buyerOrg.orgId }
+  const seller = { agentId: newId('agt'), orgId: sellerOrg.orgId }
+  const [pactId, escrowId, disputeId] = [newId('pact'), newId('esc'), newId('dsp')]
+  const terms: PactTerms = {
+    ...fixtureTerms(),
+    proposedBy: buyer.agentId,
+    proposedTo: seller.agentId,
+    nonce: `nonce-${pactId}`,
+  }
+  const now = new Date().toISOString()
+  const present = opts.present ?? ['base', 'bull', 'summary']
+  const sections = Object.fromEntries(present.map((x) => [x, `${x} ${opts.note ?? ''}`]))
+  return {
+    ids: { disputeId, escrowId, pactId, buyer, seller } satisfies OpenedDispute,
+    pact: {
+      pactId,
+      pactHash: 'a'.repeat(64),
+      terms,
+      buyer,
+      seller,
+      buyerSignature: 'b'.repeat(128),
+      sellerSignature: 'c'.repeat(128),
+      registeredAt: now,
+    },
+    completion: {
+      escrowId,
+      pactId,
+      deliverableHash: 'd'.repeat(64),
+      deliverable: { sections, note: opts.note ?? '' },
+      completionTimeUtc: now,
+      sellerSignature: 'e'.repeat(128),
+      verification: 'partial',
+      results: SECTIONS.map((x) => ({ name: x, passed: present.includes(x) })),
+      submittedAt: now,
+    },
+    dispute: {
+      disputeId,
+      escrowId,
+      pactId,
+      disputedBy: 'system',
+      reason: 'partial delivery: 3 of 5 sections',
+      evidence: [],
+      buyer,
+      seller,
+      amount: opts.amount ?? '500000000',
+      openedAt: now,
+    },
   }
 }

@@ -127,7 +127,6 @@ function recordPanel(c: Cmd<'RecordPanel'>, state: DisputeState): DisputeEvent[]
   const aggregation = votes.length >= c.quorum ? aggregate(votes) : null
   const sat: PanelSat = {
     disputeId: d.disputeId,
-    pactId: d.pactId,
     round: c.round,
     attempt: c.attempt,
     evidence: c.evidence as PanelSat['evidence'],
