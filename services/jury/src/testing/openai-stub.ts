@@ -14,23 +14,38 @@ export interface StubRequest {
 }
 
 /**
- * A real HTTP server speaking OpenAI's chat-completions API (`POST /v1/chat/completions`), for
- * judges driven by the real `openai` client. Each model is scripted: `script(model, request)`
+ * A real HTTP server speaking OpenAI's chat-completions API (`POST /v1/chat/completions`), and
+ * Anthropic's Messages API (`POST /v1/messages`), for judges driven by the real `openai` and
+ * `@anthropic-ai/sdk` clients. Each model is scripted: `script(model, request)`
  * says what to answer.
  */
 export class OpenAiStub {
   readonly requests: StubRequest[] = []
   private constructor(
     private readonly server: Server,
-    readonly baseURL: string,
+    /** The server's origin: Anthropic's client appends `/v1/messages` to it. */
+    readonly origin: string,
   ) {}
+
+  /** The OpenAI client's `baseURL`. */
+  get baseURL(): string {
+    return `${this.origin}/v1`
+  }
 
   static async start(script: (req: StubRequest, n: number) => StubAnswer): Promise<OpenAiStub> {
     const ref: { stub?: OpenAiStub } = {}
     const server = createServer((req, res) => {
       const stub = ref.stub
       void (async () => {
-        const body = JSON.parse(await text(req)) as StubRequest
+        const anthropic = req.url?.endsWith('/messages') === true
+        const raw = JSON.parse(await text(req)) as StubRequest & { system?: string }
+        // Anthropic's Messages API sends the system prompt apart: seen here as a message
+        const body: StubRequest = anthropic
+          ? {
+              model: raw.model,
+              messages: [{ role: 'system', content: raw.system ?? '' }, ...raw.messages],
+            }
+          : raw
         stub!.requests.push(body)
         const answer = script(body, stub!.requests.length)
         if ('hang' in answer) return // never answers: the judge's timeout must end it
@@ -41,6 +56,21 @@ export class OpenAiStub {
           return
         }
         res.writeHead(200, { 'content-type': 'application/json' })
+        if (anthropic) {
+          res.end(
+            JSON.stringify({
+              id: `msg_${stub!.requests.length}`,
+              type: 'message',
+              role: 'assistant',
+              model: body.model,
+              content: [{ type: 'text', text: answer.content }],
+              stop_reason: 'end_turn',
+              stop_sequence: null,
+              usage: { input_tokens: 1, output_tokens: 1 },
+            }),
+          )
+          return
+        }
         res.end(
           JSON.stringify({
             id: `chatcmpl-${stub!.requests.length}`,
@@ -64,7 +94,7 @@ export class OpenAiStub {
     server.keepAliveTimeout = 100
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const { port } = server.address() as AddressInfo
-    ref.stub = new OpenAiStub(server, `http://127.0.0.1:${port}/v1`)
+    ref.stub = new OpenAiStub(server, `http://127.0.0.1:${port}`)
     return ref.stub
   }
 
