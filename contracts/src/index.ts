@@ -264,6 +264,7 @@ export {
 } from './events/jury.events.ts'
 export {
   AppealDisputeBody,
+  DISPUTE_EVIDENCE_MAX_CHARS,
   DisputeStatus,
   ListDisputesFilter,
   RespondDisputeBody,

@@ -24,10 +24,19 @@ export const DisputeStatus = z.enum([
 ])
 export type DisputeStatus = z.infer<typeof DisputeStatus>
 
+/** The evidence items of a response, as JSON, are at most this many characters. */
+export const DISPUTE_EVIDENCE_MAX_CHARS = 64 * 1024
+
 /** `POST /v1/disputes/:id/respond`: the party that did not dispute answers the claim. */
 export const RespondDisputeBody = z.strictObject({
   response: z.string().trim().min(1).max(DISPUTE_RESPONSE_MAX_CHARS),
-  evidence: z.array(z.json()).max(20).default([]),
+  evidence: z
+    .array(z.json())
+    .max(20)
+    .refine((items) => JSON.stringify(items).length <= DISPUTE_EVIDENCE_MAX_CHARS, {
+      message: `must be at most ${DISPUTE_EVIDENCE_MAX_CHARS} characters of JSON`,
+    })
+    .default([]),
 })
 export type RespondDisputeRequest = z.input<typeof RespondDisputeBody> & { disputeId: string }
 

@@ -192,7 +192,35 @@ describe('a dispute from escrow to verdict', () => {
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(TesseraError)
     expect(err).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' })
+    const call = async (method: string, path: string, body?: string) => {
+      const res = await fetch(`${h.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${sellerOrg.apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body ?? null,
+      })
+      return { status: res.status, body: (await res.json()) as { code?: string } }
+    }
+    const respond = `/v1/disputes/${disputeId}/respond`
+    const bad: [string, string, string | undefined][] = [
+      ['GET', '/v1/disputes?status=bogus', undefined],
+      ['GET', '/v1/disputes?cursor=not-a-cursor', undefined],
+      ['POST', respond, '{"response": "x", "evidence": ["' + 'a'.repeat(70_000) + '"]}'],
+      ['POST', respond, '{"response": "x", "extra": 1}'],
+      ['POST', respond, '{"response": "x"'],
+      ['POST', respond, '{"response": "\\u0000"}'],
+      ['POST', `/v1/disputes/${disputeId}/appeal`, '{"reason": 42}'],
+    ]
+    for (const [method, path, body] of bad) {
+      const res = await call(method, path, body)
+      expect(res.status, `${method} ${path} ${body?.slice(0, 40)}`).toBeGreaterThanOrEqual(400)
+      expect(res.status, `${method} ${path} ${body?.slice(0, 40)}`).toBeLessThan(500)
+      expect(res.body.code).toMatch(/^[A-Z_]+$/)
+    }
     expect(await h.eventCount('DisputeResponded', disputeId)).toBe(0)
+    expect(await h.eventCount('AppealFiled', disputeId)).toBe(0)
   })
 
   it('rebuilds disputes and judge_votes from the log to the same rows', async () => {
