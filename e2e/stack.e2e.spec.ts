@@ -81,7 +81,7 @@ describe('the whole stack, six services and the gateway as separate processes', 
       (await provisioned('/.well-known/tessera-keys.json', org.apiKey, 'keys'))['keys'],
     ).toHaveLength(1)
     expect(await provisioned('/v1/jury/policy', org.apiKey)).toMatchObject({
-      judges: 3,
+      judges: 5,
       trimmedPerSide: 1,
     })
     // Round trip: scoring's event lands back in guardian.

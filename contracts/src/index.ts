@@ -252,7 +252,6 @@ export {
   EscrowReleased,
   EscrowSettled,
 } from './events/escrow.events.ts'
-export { JudgeVote, VerdictReached } from './events/jury.events.ts'
 export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
 export { PostBondBody, WithdrawBondBody } from './http/bonds.http.ts'
 export type {
@@ -272,3 +271,32 @@ export type {
   StatementLine,
 } from './http/ledger.http.ts'
 export { normaliseToolName, toolWords } from './tool-name.ts'
+export {
+  Aggregation,
+  AppealFiled,
+  DISPUTE_RESPONSE_MAX_CHARS,
+  DisputeReceived,
+  DisputeResponded,
+  JudgeBallot,
+  JudgeProvider,
+  JudgeVote,
+  PanelSat,
+  QuorumMissed,
+  VerdictReached,
+} from './events/jury.events.ts'
+export {
+  AppealDisputeBody,
+  DISPUTE_EVIDENCE_MAX_CHARS,
+  DisputeStatus,
+  ListDisputesFilter,
+  RespondDisputeBody,
+} from './http/disputes.http.ts'
+export type {
+  AppealDisputeRequest,
+  Dispute,
+  DisputeRecord,
+  DisputeRecordRound,
+  JudgeRecord,
+  RecordBallot,
+  RespondDisputeRequest,
+} from './http/disputes.http.ts'

@@ -54,7 +54,14 @@ import {
   EscrowReleased,
   EscrowSettled,
 } from './events/escrow.events.ts'
-import { VerdictReached } from './events/jury.events.ts'
+import {
+  AppealFiled,
+  DisputeReceived,
+  DisputeResponded,
+  PanelSat,
+  QuorumMissed,
+  VerdictReached,
+} from './events/jury.events.ts'
 import { type Context, eventSubject } from './subjects.ts'
 
 export interface EventDefinition {
@@ -322,6 +329,36 @@ export const EVENT_REGISTRY = [
     "A panel's trimmed-median verdict on a dispute: the share released to the seller.",
   ),
   define('jury', 'JuryPolicySet', JuryPolicySet, "An org's dispute jury policy was set."),
+  define(
+    'jury',
+    'DisputeReceived',
+    DisputeReceived,
+    "Jury took in escrow's DisputeOpened; the other party may respond until respondBy.",
+  ),
+  define(
+    'jury',
+    'DisputeResponded',
+    DisputeResponded,
+    'The party that did not dispute answered the claim.',
+  ),
+  define(
+    'jury',
+    'PanelSat',
+    PanelSat,
+    "A panel read the evidence: its hash, the prompt, every judge's vote or exclusion.",
+  ),
+  define(
+    'jury',
+    'QuorumMissed',
+    QuorumMissed,
+    'Too few judges voted: nothing settles, and the panel sits again at retryAt.',
+  ),
+  define(
+    'jury',
+    'AppealFiled',
+    AppealFiled,
+    'A party appealed the first verdict, for a fee escrow charges; a 2n+1 panel sits.',
+  ),
   define('scoring', 'ScoreChanged', ScoreChanged, "A subject's trust score changed."),
 ] as const satisfies readonly EventDefinition[]
 

@@ -5,6 +5,7 @@ import { ActionsResource } from './resources/actions.ts'
 import { AgentCardsResource } from './resources/agent-cards.ts'
 import { AgentsResource } from './resources/agents.ts'
 import { DelegationsResource } from './resources/delegations.ts'
+import { DisputesResource } from './resources/disputes.ts'
 import { ApprovalsResource } from './resources/approvals.ts'
 import { GuardPolicyResource } from './resources/guard-policy.ts'
 import { RoomsResource } from './resources/rooms.ts'
@@ -57,6 +58,7 @@ export class TesseraClient {
   readonly pacts: PactsResource
   readonly accounts: AccountsResource
   readonly bonds: BondsResource
+  readonly disputes: DisputesResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -74,6 +76,7 @@ export class TesseraClient {
     this.pacts = new PactsResource(http)
     this.accounts = new AccountsResource(http)
     this.bonds = new BondsResource(http)
+    this.disputes = new DisputesResource(http)
   }
 
   /**

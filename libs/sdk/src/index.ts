@@ -135,3 +135,15 @@ export type {
 export type { ListPactsRequest, PactPage, PactsResource } from './resources/pacts.ts'
 export type { AccountsResource } from './resources/accounts.ts'
 export type { BondsResource } from './resources/bonds.ts'
+export type { DisputePage, DisputesResource, ListDisputesRequest } from './resources/disputes.ts'
+/** The jury's wire shapes (docs/jury.md). */
+export type {
+  AppealDisputeRequest,
+  Dispute,
+  DisputeRecord,
+  DisputeRecordRound,
+  DisputeStatus,
+  JudgeRecord,
+  RecordBallot,
+  RespondDisputeRequest,
+} from '@tessera/contracts'

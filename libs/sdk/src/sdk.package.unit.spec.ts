@@ -56,7 +56,15 @@ describe('the published package', () => {
     // a resource may name them (`type CreateAgentRequest = RegisterAgentRequest`) or combine
     // them (`ListAgentsFilter & PageRequest`), but not write a field of its own.
     const ownShapes: string[] = []
-    for (const file of ['agents', 'sessions', 'delegations', 'approvals', 'tokens', 'pacts']) {
+    for (const file of [
+      'agents',
+      'sessions',
+      'delegations',
+      'approvals',
+      'tokens',
+      'pacts',
+      'disputes',
+    ]) {
       const source = readFileSync(resolve(here, 'resources', `${file}.ts`), 'utf8')
       for (const [declaration] of source.matchAll(
         /^export (?:interface \w+[^{]*\{|type \w+(?:<[^>]*>)? =[^\n]*[{|]\s*$)/gm,

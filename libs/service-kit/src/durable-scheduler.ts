@@ -28,6 +28,7 @@ export const jobsSchemaOf = (serviceSchema: string) => `${serviceSchema}_jobs`
 export class DurableScheduler {
   private readonly boss: PgBoss
   private readonly handlers = new Map<string, ScheduledHandler<never>>()
+  private readonly concurrency = new Map<string, number>()
   private started = false
 
   constructor(private readonly opts: DurableSchedulerOptions) {
@@ -42,9 +43,18 @@ export class DurableScheduler {
     this.boss.on('error', (err) => opts.log.error({ err }, 'durable scheduler error'))
   }
 
-  /** Registers the handler of a queue; call before {@link start}. */
-  on<T extends object>(queue: string, handler: ScheduledHandler<T>): this {
+  /**
+   * Registers the handler of a queue; call before {@link start}. `concurrency` workers poll it
+   * (pg-boss's `localConcurrency`; default 1), so one slow job (a jury panel waiting on its
+   * judges) does not hold the jobs behind it.
+   */
+  on<T extends object>(
+    queue: string,
+    handler: ScheduledHandler<T>,
+    opts: { concurrency?: number } = {},
+  ): this {
     this.handlers.set(queue, handler)
+    this.concurrency.set(queue, opts.concurrency ?? 1)
     return this
   }
 
@@ -55,7 +65,11 @@ export class DurableScheduler {
       await this.boss.createQueue(queue, { retryLimit: 20, retryDelay: 1, retryBackoff: true })
       await this.boss.work<object>(
         queue,
-        { batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? 2 },
+        {
+          batchSize: 1,
+          pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? 2,
+          localConcurrency: this.concurrency.get(queue) ?? 1,
+        },
         async (jobs) => {
           for (const job of jobs) await (handler as ScheduledHandler<object>)(job.data)
         },

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely'
+import { disputeMigrations } from './disputes/migrations.ts'
 
 export function juryMigrations(schema: string): Record<string, Migration> {
   const s = sql.id(schema)
@@ -11,5 +12,6 @@ export function juryMigrations(schema: string): Record<string, Migration> {
           updated_at timestamptz not null)`.execute(db)
       },
     },
+    ...disputeMigrations(schema),
   }
 }

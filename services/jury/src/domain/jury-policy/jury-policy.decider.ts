@@ -8,10 +8,11 @@ import {
 } from './jury-policy.state.ts'
 
 /**
- * Three judges, dropping the highest and the lowest score: the smallest jury whose trimmed
- * verdict still rests on a judge, and one a single outlier cannot swing.
+ * Five judges, dropping the highest and the lowest vote (`floor(5 * 0.2)` per side, the rule
+ * the aggregation applies to the votes it counts): the reference's jury, the median of the
+ * middle three, which a single outlier cannot swing.
  */
-export const DEFAULT_JURY_POLICY = { judges: 3, trimmedPerSide: 1 } as const
+export const DEFAULT_JURY_POLICY = { judges: 5, trimmedPerSide: 1 } as const
 
 /** Sent once guardian reports a new org: give it the default jury policy. */
 export type JuryPolicyCommand = { type: 'ProvisionOrg'; orgId: string }

@@ -11,11 +11,11 @@ const orgId = 'org_0123456789abcdefghjkmnpqrs'
 const provision: JuryPolicyCommand = { type: 'ProvisionOrg', orgId }
 const provisioned: JuryPolicyEvent = {
   type: 'JuryPolicySet',
-  data: { orgId, judges: 3, trimmedPerSide: 1 },
+  data: { orgId, judges: 5, trimmedPerSide: 1 },
 }
 
 describe('jury policy decider', () => {
-  it('gives a new org three judges, trimming one from each side', () => {
+  it('gives a new org five judges, trimming one from each side', () => {
     spec(juryPolicyDecider).given([]).when(provision).then([provisioned])
   })
   it('does nothing when the org is provisioned again (a redelivered OrgCreated)', () => {
@@ -24,7 +24,7 @@ describe('jury policy decider', () => {
   it('keeps a policy the org has since changed', () => {
     const changed: JuryPolicyEvent = {
       type: 'JuryPolicySet',
-      data: { orgId, judges: 5, trimmedPerSide: 2 },
+      data: { orgId, judges: 7, trimmedPerSide: 1 },
     }
     spec(juryPolicyDecider).given([provisioned, changed]).when(provision).then([])
   })

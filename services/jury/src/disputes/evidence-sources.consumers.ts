@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { sql } from 'kysely'
+import {
+  type AnyEnvelope,
+  CompletionSubmitted,
+  PactAccepted,
+  PactRegistered,
+} from '@tessera/contracts'
+import type { SchemaTx } from '@tessera/event-store'
+import { EventConsumer, On, SERVICE_SCHEMA } from '@tessera/service-kit'
+
+/**
+ * Jury's copy of active pacts, from the PACTS stream: the signed terms, hash, signatures and
+ * parties the evidence package carries. A read model, rebuildable from position 0.
+ */
+@EventConsumer({ name: 'jury-pacts', context: 'pacts', rebuildable: true })
+@Injectable()
+export class JuryPactsProjection {
+  constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
+
+  @On('PactAccepted')
+  accepted(tx: SchemaTx, e: AnyEnvelope) {
+    const d = PactAccepted.parse(e.data)
+    return this.upsert(tx, d, d.acceptedAt)
+  }
+
+  @On('PactRegistered')
+  registered(tx: SchemaTx, e: AnyEnvelope) {
+    const d = PactRegistered.parse(e.data)
+    return this.upsert(tx, d, d.registeredAt)
+  }
+
+  private async upsert(tx: SchemaTx, d: Omit<PactRegistered, 'registeredAt'>, at: string) {
+    await sql`insert into ${sql.id(this.schema)}.jury_pacts (pact_id, pact_hash, terms, buyer,
+        seller, buyer_signature, seller_signature, activated_at)
+      values (${d.pactId}, ${d.pactHash}, ${JSON.stringify(d.terms)}, ${JSON.stringify(d.buyer)},
+        ${JSON.stringify(d.seller)}, ${d.buyerSignature}, ${d.sellerSignature}, ${at})
+      on conflict (pact_id) do nothing`.execute(tx)
+  }
+
+  async reset(tx: SchemaTx) {
+    await sql`delete from ${sql.id(this.schema)}.jury_pacts`.execute(tx)
+  }
+}
+
+/** Escrow's completions (deliverable, each condition's result), for the evidence package. */
+@EventConsumer({ name: 'jury-completions', context: 'escrow', rebuildable: true })
+@Injectable()
+export class JuryCompletionsProjection {
+  constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
+
+  @On('CompletionSubmitted')
+  async submitted(tx: SchemaTx, e: AnyEnvelope) {
+    const d = CompletionSubmitted.parse(e.data)
+    // the latest completion of an escrow is the one disputed
+    await sql`insert into ${sql.id(this.schema)}.jury_completions (escrow_id, pact_id,
+        completion, submitted_at)
+      values (${d.escrowId}, ${d.pactId}, ${JSON.stringify(d)}, ${d.submittedAt})
+      on conflict (escrow_id) do update set completion = excluded.completion,
+        submitted_at = excluded.submitted_at
+      where ${sql.id(this.schema, 'jury_completions')}.submitted_at <= excluded.submitted_at`.execute(
+      tx,
+    )
+  }
+
+  async reset(tx: SchemaTx) {
+    await sql`delete from ${sql.id(this.schema)}.jury_completions`.execute(tx)
+  }
+}
