@@ -245,12 +245,32 @@ export {
   DisputeId,
   DisputeOpened,
   EscrowCreated,
+  EscrowDeadlineExtended,
   EscrowId,
   EscrowRefunded,
   EscrowReleased,
   EscrowSettled,
 } from './events/escrow.events.ts'
 export { JudgeVote, VerdictReached } from './events/jury.events.ts'
+export {
+  CreateEscrowBody,
+  DisputeEscrowBody,
+  MutualSettlementBody,
+  SubmitCompletionBody,
+  VerifyEscrowBody,
+  mutualSettlementPayload,
+} from './http/escrows.http.ts'
+export type {
+  CreateEscrowRequest,
+  DisputeEscrowRequest,
+  Escrow,
+  EscrowSettlement,
+  EscrowStatus,
+  EscrowVerification,
+  MutualSettlementRequest,
+  SubmitCompletionRequest,
+  VerifyEscrowRequest,
+} from './http/escrows.http.ts'
 export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
 export type {
   AccountBalance,

@@ -3,9 +3,18 @@ import { AgentAccountsReactor } from './accounts/agent-accounts.reactor.ts'
 import { OrgProvisioningReactor } from './accounts/org-provisioning.reactor.ts'
 import { LedgerController } from './ledger/ledger.controller.ts'
 import { LedgerService } from './ledger/ledger.service.ts'
+import {
+  ESCROW_LIFECYCLE_CONTROLLERS,
+  ESCROW_LIFECYCLE_PROVIDERS,
+} from './escrows/escrows.parts.ts'
 
 @Module({
-  controllers: [LedgerController],
-  providers: [OrgProvisioningReactor, AgentAccountsReactor, LedgerService],
+  controllers: [LedgerController, ...ESCROW_LIFECYCLE_CONTROLLERS],
+  providers: [
+    OrgProvisioningReactor,
+    AgentAccountsReactor,
+    LedgerService,
+    ...ESCROW_LIFECYCLE_PROVIDERS,
+  ],
 })
 export class EscrowModule {}

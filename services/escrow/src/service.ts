@@ -4,15 +4,22 @@ import { OrgProvisioningReactor } from './accounts/org-provisioning.reactor.ts'
 import { AgentAccountsReactor } from './accounts/agent-accounts.reactor.ts'
 import { EscrowModule } from './escrow.module.ts'
 import { escrowMigrations } from './migrations.ts'
+import { EscrowLifecycleEnv } from './escrows/escrows.env.ts'
+import {
+  ESCROW_LIFECYCLE_CONSUMERS,
+  ESCROW_LIFECYCLE_PROJECTIONS,
+  ESCROW_LIFECYCLE_WORKERS,
+} from './escrows/escrows.parts.ts'
 
-const EscrowEnv = serviceEnv('escrow')
+const EscrowEnv = serviceEnv('escrow').extend(EscrowLifecycleEnv)
 
 export const escrow: ServiceDefinition<typeof EscrowEnv> = {
   name: 'escrow',
   context: 'escrow',
   module: EscrowModule,
-  consumers: [OrgProvisioningReactor, AgentAccountsReactor],
-  projections: [accountsProjection],
+  consumers: [OrgProvisioningReactor, AgentAccountsReactor, ...ESCROW_LIFECYCLE_CONSUMERS],
+  projections: [accountsProjection, ...ESCROW_LIFECYCLE_PROJECTIONS],
+  workers: ESCROW_LIFECYCLE_WORKERS,
   migrations: escrowMigrations,
   env: EscrowEnv,
 }

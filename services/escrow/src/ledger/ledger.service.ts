@@ -138,7 +138,7 @@ export const statementCursor = (seq: bigint) => Buffer.from(`seq:${seq}`).toStri
  * Runs a transaction again when another writer got in first (the ledger's `LedgerConflict`,
  * the log's `ConcurrencyError`): both abort the transaction, and a retry sees the winner.
  */
-async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryOnConflict<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await run()
