@@ -5,9 +5,16 @@ import { publishEnvelopes } from '@tessera/bus'
 import { type Escrow, mutualSettlementPayload } from '@tessera/contracts'
 import { canonicalJson, sha256Hex, signCompletion, signHash } from '@tessera/crypto'
 import { newId } from '@tessera/service-kit'
-import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
+import {
+  type InProcessService,
+  eventually,
+  expectRebuildEqualsLive,
+  metadataFor,
+  startInProcess,
+} from '@tessera/testing'
 import { escrow } from '../service.ts'
 import { EscrowWorld, type WorldPact } from '../testing/escrow-world.ts'
+import { escrowsProjection } from './escrows.projection.ts'
 
 /**
  * The lifecycle through the API: lock, verify, complete, automated verification, release with
@@ -351,5 +358,38 @@ describe('races: exactly one wins', () => {
     )
     expect(rows[0]!.n).toBe(1)
     expect(release.status === 200).toBe(final.status === 'released')
+  })
+})
+
+describe('races: a release against a refund by both parties', () => {
+  it('a passing completion and a 0% mutual settlement at once: exactly one resolves the lock', async () => {
+    const { pact, escrow: e } = await locked()
+    const hash = sha256Hex(canonicalJson(mutualSettlementPayload(e.escrowId, pact.pactId, 0)))
+    const [release, refund] = await Promise.all([
+      w.call(
+        'POST',
+        `/v1/escrows/${e.escrowId}/completion`,
+        sellerKey(),
+        completion(pact, { rows: 12 }, { accuracy: 1 }),
+      ),
+      w.call('POST', `/v1/escrows/${e.escrowId}/settlement`, buyerKey(), {
+        releasePercentage: 0,
+        buyerSignature: signHash(hash, pact.buyer.keys.secretKey),
+        sellerSignature: signHash(hash, pact.seller.keys.secretKey),
+      }),
+    ])
+    expect([release.status, refund.status].sort()).toEqual([200, 409])
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n
+      from ${sql.id(svc.schema)}.ledger_transfers where pending_id = ${`${e.escrowId}:lock`}`.execute(
+      svc.db,
+    )
+    expect(rows[0]!.n).toBe(1)
+  })
+})
+
+describe('the escrows table is a projection', () => {
+  it('rebuilt from the log, it equals the live rows of every lifecycle above', async () => {
+    const counts = await expectRebuildEqualsLive(svc.db, svc.schema, [escrowsProjection])
+    expect(counts['escrows']).toBeGreaterThanOrEqual(9)
   })
 })
