@@ -258,7 +258,6 @@ export {
   MutualSettlementBody,
   SubmitCompletionBody,
   VerifyEscrowBody,
-  mutualSettlementPayload,
 } from './http/escrows.http.ts'
 export type {
   CreateEscrowRequest,
@@ -268,6 +267,7 @@ export type {
   EscrowStatus,
   EscrowVerification,
   MutualSettlementRequest,
+  PollSettlementOptions,
   SubmitCompletionRequest,
   VerifyEscrowRequest,
 } from './http/escrows.http.ts'

@@ -107,7 +107,7 @@ export type DisputeEscrowRequest = z.input<typeof DisputeEscrowBody>
 
 /**
  * `POST /v1/escrows/:escrowId/settlement`: both parties signed the same split. Each signature
- * is Ed25519 over SHA-256 of the RFC 8785 JSON of {@link mutualSettlementPayload}.
+ * is Ed25519 over `settlementHash(escrowId, pactId, releasePercentage)` (@tessera/crypto).
  */
 export const MutualSettlementBody = z.strictObject({
   releasePercentage: z.number().min(0).max(100),
@@ -115,18 +115,6 @@ export const MutualSettlementBody = z.strictObject({
   sellerSignature: Ed25519SignatureHex,
 })
 export type MutualSettlementRequest = z.input<typeof MutualSettlementBody>
-
-/** What both parties sign to settle without the jury. */
-export const mutualSettlementPayload = (
-  escrowId: string,
-  pactId: string,
-  releasePercentage: number,
-) => ({
-  type: 'tessera.escrow.mutual-settlement.v1',
-  escrowId,
-  pactId,
-  releasePercentage,
-})
 
 export type EscrowStatus = 'locked' | 'released' | 'refunded' | 'disputed' | 'settled'
 
@@ -168,4 +156,10 @@ export interface EscrowVerification {
   amount: string
   pactId: string
   deadlineUtc: string
+}
+
+/** `pollSettlement`'s options: how long to wait in all, and between two reads. */
+export interface PollSettlementOptions {
+  timeoutMs?: number
+  pollIntervalMs?: number
 }

@@ -15,3 +15,30 @@ export function signCompletion(
   const hash = deliverableHash(deliverable)
   return { deliverableHash: hash, sellerSignature: signHash(hash, secretKey) }
 }
+
+/**
+ * What both parties sign to settle an escrow without the jury: SHA-256 of the RFC 8785 JSON of
+ * `{type: 'tessera.escrow.mutual-settlement.v1', escrowId, pactId, releasePercentage}`.
+ */
+export function settlementHash(
+  escrowId: string,
+  pactId: string,
+  releasePercentage: number,
+): string {
+  return sha256Hex(
+    canonicalJson({
+      type: 'tessera.escrow.mutual-settlement.v1',
+      escrowId,
+      pactId,
+      releasePercentage,
+    }),
+  )
+}
+
+/** One party's signature of a mutual settlement's split. */
+export function signSettlement(
+  split: { escrowId: string; pactId: string; releasePercentage: number },
+  secretKey: Uint8Array,
+): string {
+  return signHash(settlementHash(split.escrowId, split.pactId, split.releasePercentage), secretKey)
+}

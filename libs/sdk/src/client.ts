@@ -1,5 +1,6 @@
 import { HttpClient, type HttpConfig } from './http.ts'
 import { AccountsResource } from './resources/accounts.ts'
+import { EscrowResource } from './resources/escrow.ts'
 import { ActionsResource } from './resources/actions.ts'
 import { AgentCardsResource } from './resources/agent-cards.ts'
 import { AgentsResource } from './resources/agents.ts'
@@ -55,6 +56,7 @@ export class TesseraClient {
   readonly rooms: RoomsResource
   readonly pacts: PactsResource
   readonly accounts: AccountsResource
+  readonly escrow: EscrowResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -71,6 +73,7 @@ export class TesseraClient {
     this.rooms = new RoomsResource(http)
     this.pacts = new PactsResource(http)
     this.accounts = new AccountsResource(http)
+    this.escrow = new EscrowResource(http)
   }
 
   /**

@@ -24,6 +24,7 @@ export { agentCardPayload } from '@tessera/crypto'
  * of it: the same functions pacts verifies with, so both sides compute the same bytes.
  */
 export { pactHash, signPact, verifyPactSignature } from '@tessera/crypto'
+export { deliverableHash, settlementHash, signCompletion, signSettlement } from '@tessera/crypto'
 
 export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
@@ -128,3 +129,16 @@ export type {
 } from './verify-agent-card.ts'
 export type { ListPactsRequest, PactPage, PactsResource } from './resources/pacts.ts'
 export type { AccountsResource } from './resources/accounts.ts'
+export type { EscrowResource } from './resources/escrow.ts'
+export type {
+  CreateEscrowRequest,
+  DisputeEscrowRequest,
+  Escrow,
+  EscrowSettlement,
+  EscrowStatus,
+  EscrowVerification,
+  MutualSettlementRequest,
+  PollSettlementOptions,
+  SubmitCompletionRequest,
+  VerifyEscrowRequest,
+} from '@tessera/contracts'

@@ -2,8 +2,8 @@ import { jetstream } from '@nats-io/jetstream'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishEnvelopes } from '@tessera/bus'
-import { type Escrow, mutualSettlementPayload } from '@tessera/contracts'
-import { canonicalJson, sha256Hex, signCompletion, signHash } from '@tessera/crypto'
+import type { Escrow } from '@tessera/contracts'
+import { settlementHash, signCompletion, signHash } from '@tessera/crypto'
 import { newId } from '@tessera/service-kit'
 import {
   type InProcessService,
@@ -313,7 +313,7 @@ describe('disputes and settlement', () => {
 
   it('both parties sign a split and it settles without the jury', async () => {
     const { pact, escrow: e } = await locked()
-    const hash = sha256Hex(canonicalJson(mutualSettlementPayload(e.escrowId, pact.pactId, 40)))
+    const hash = settlementHash(e.escrowId, pact.pactId, 40)
     const res = await w.call<Escrow>('POST', `/v1/escrows/${e.escrowId}/settlement`, sellerKey(), {
       releasePercentage: 40,
       buyerSignature: signHash(hash, pact.buyer.keys.secretKey),
@@ -364,7 +364,7 @@ describe('races: exactly one wins', () => {
 describe('races: a release against a refund by both parties', () => {
   it('a passing completion and a 0% mutual settlement at once: exactly one resolves the lock', async () => {
     const { pact, escrow: e } = await locked()
-    const hash = sha256Hex(canonicalJson(mutualSettlementPayload(e.escrowId, pact.pactId, 0)))
+    const hash = settlementHash(e.escrowId, pact.pactId, 0)
     const [release, refund] = await Promise.all([
       w.call(
         'POST',

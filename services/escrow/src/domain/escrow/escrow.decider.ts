@@ -6,14 +6,7 @@ import type {
   VerdictReached,
 } from '@tessera/contracts'
 import { compileCondition, evaluate } from '@tessera/conditions'
-import {
-  canonicalJson,
-  deliverableHash,
-  publicKeyOfDidKey,
-  sha256Hex,
-  verifyHash,
-} from '@tessera/crypto'
-import { mutualSettlementPayload } from '@tessera/contracts'
+import { deliverableHash, publicKeyOfDidKey, settlementHash, verifyHash } from '@tessera/crypto'
 import { refuse } from './escrow.errors.ts'
 import { mutualSplit, releaseSplit, verdictSplit } from './escrow.fees.ts'
 import {
@@ -418,10 +411,6 @@ function settled(
     },
   }
 }
-
-/** The split both parties sign: SHA-256 of the JCS of {@link mutualSettlementPayload}. */
-export const settlementHash = (escrowId: string, pactId: string, releasePercentage: number) =>
-  sha256Hex(canonicalJson(mutualSettlementPayload(escrowId, pactId, releasePercentage)))
 
 function settleMutually(c: Cmd<'SettleMutually'>, state: EscrowState): EscrowEvent[] {
   const created = state.created

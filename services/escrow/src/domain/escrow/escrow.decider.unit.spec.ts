@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { VerdictReached } from '@tessera/contracts'
-import { deliverableHash, signCompletion, signHash } from '@tessera/crypto'
+import { deliverableHash, settlementHash, signCompletion, signHash } from '@tessera/crypto'
 import { spec } from '@tessera/testing'
 import {
   DISPUTE_WINDOW_MS,
@@ -8,7 +8,6 @@ import {
   GRACE_MS,
   decide,
   escrowDecider,
-  settlementHash,
 } from './escrow.decider.ts'
 import { EscrowRefused } from './escrow.errors.ts'
 import { pactFixture } from './escrow.fixtures.ts'
