@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { TesseraClient, TesseraError, signCompletion, signSettlement } from '@tessera/sdk'
+import type { TesseraError } from '@tessera/sdk'
+import { TesseraClient, signCompletion, signSettlement } from '@tessera/sdk'
 import { type InProcessService, startInProcess } from '@tessera/testing'
 import { escrow } from '../service.ts'
 import { EscrowWorld } from '../testing/escrow-world.ts'
