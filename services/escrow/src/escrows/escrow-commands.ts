@@ -15,10 +15,12 @@ import { ledgerRefusal } from '../ledger/ledger.service.ts'
 import { createTransfersPg } from '../ledger/pg-ledger.ts'
 
 /**
- * Runs one escrow command in the caller's transaction: folds the stream, decides, posts what
- * each new event stands for in the ledger (stamped with that event's id), then appends at the
- * version it read. A refusal, a ledger refusal or a concurrent writer rolls all of it back, so
- * money moves if and only if its event is in the log.
+ * Runs one escrow command in the caller's transaction: folds the stream, decides, appends at
+ * the version it read (with ids chosen beforehand), runs `then` (scheduling), and posts what
+ * each new event stands for in the ledger, stamped with that event's id. A refusal, a ledger
+ * refusal or a concurrent writer rolls all of it back, so money moves if and only if its event
+ * is in the log. The postings come last because they lock the shared `platform_escrow` account
+ * until the commit: the less work after them, the more escrows per second.
  */
 @Injectable()
 export class EscrowCommands {
@@ -32,6 +34,7 @@ export class EscrowCommands {
     escrowId: string,
     command: EscrowCommand,
     ctx: AppendContext,
+    then?: (stored: Envelope[]) => Promise<void>,
   ): Promise<Envelope[]> {
     const streamId = escrowStreamId(escrowId)
     const history = await this.log.read(streamId, tx)
@@ -48,17 +51,20 @@ export class EscrowCommands {
     if (events.length === 0) return []
     const eventIds = events.map(() => uuidv7())
     const created = (state.created ?? events[0]!.data) as EscrowCreated
-    for (const [i, event] of events.entries()) {
-      await this.post(tx, postingsFor(event, created), eventIds[i]!, event.type)
-    }
     let next = 0
-    return this.log.append(
+    const stored = await this.log.append(
       streamId,
       history.at(-1)?.metadata.streamVersion ?? 'no_stream',
       events,
       { ...ctx, newId: () => eventIds[next++]! },
       tx,
     )
+    await then?.(stored)
+    // Last: the postings lock platform_escrow, every escrow's hot account, until the commit.
+    for (const [i, event] of events.entries()) {
+      await this.post(tx, postingsFor(event, created), eventIds[i]!, event.type)
+    }
+    return stored
   }
 
   private async post(

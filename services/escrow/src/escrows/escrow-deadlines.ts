@@ -72,7 +72,7 @@ export class EscrowDeadlines implements ServiceWorker {
     await retryOnConflict(() =>
       this.db.transaction().execute(async (tx) => {
         const seller = await sellerOfEscrow(tx, this.schema, escrowId)
-        const stored = await this.commands.run(
+        await this.commands.run(
           tx,
           escrowId,
           {
@@ -81,8 +81,8 @@ export class EscrowDeadlines implements ServiceWorker {
             sellerLastSeenAt: seller ? await sellerLastSeen(tx, this.schema, seller) : null,
           },
           { actor: { kind: 'system', id: 'escrow-deadlines' } },
+          (stored) => this.schedule(tx, stored),
         )
-        await this.schedule(tx, stored)
       }),
     )
   }

@@ -135,8 +135,9 @@ export class EscrowsService {
   ): Promise<void> {
     return retryOnConflict(() =>
       this.db.transaction().execute(async (tx) => {
-        const stored = await this.commands.run(tx, escrowId, await command(tx), apiKeyActor(auth))
-        await this.deadlines.schedule(tx, stored)
+        await this.commands.run(tx, escrowId, await command(tx), apiKeyActor(auth), (stored) =>
+          this.deadlines.schedule(tx, stored),
+        )
       }),
     ).catch((err: unknown) => {
       // two creates for one pact at once: the loser meets `escrows`' unique pact id

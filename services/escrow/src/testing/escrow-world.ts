@@ -19,6 +19,12 @@ export interface WorldAgent {
   keys: Ed25519KeyPair
 }
 
+export interface PactOptions {
+  amount?: string
+  deadlineUtc?: string
+  conditions?: PactTerms['conditions']
+}
+
 export interface WorldPact {
   pactId: string
   pactHash: string
@@ -89,10 +95,26 @@ export class EscrowWorld {
   }
 
   /** An active pact between the world's buyer and seller, known to escrow once this returns. */
-  async pact(
-    over: { amount?: string; deadlineUtc?: string; conditions?: PactTerms['conditions'] } = {},
-    wait = true,
-  ): Promise<WorldPact> {
+  async pact(over: PactOptions = {}, wait = true): Promise<WorldPact> {
+    return (await this.pacts(1, over, wait))[0]!
+  }
+
+  /** `count` active pacts published at once, known to escrow once this returns. */
+  async pacts(count: number, over: PactOptions = {}, wait = true): Promise<WorldPact[]> {
+    const made = Array.from({ length: count }, () => this.pactAccepted(over))
+    await publishEnvelopes(
+      jetstream(this.svc.nc),
+      'pacts',
+      made.map((m) => m.envelope),
+      this.svc.prefix,
+    )
+    const last = made.at(-1)!.pact.pactId
+    if (wait)
+      await eventually(() => this.pactKnown(last), { what: `pact ${last}`, timeoutMs: 60_000 })
+    return made.map((m) => m.pact)
+  }
+
+  private pactAccepted(over: PactOptions) {
     const pactId = newId('pact')
     const terms: PactTerms = {
       proposedBy: this.buyer.agentId,
@@ -120,31 +142,23 @@ export class EscrowWorld {
     }
     const pactHash = sha256Hex(JSON.stringify(terms))
     const party = (a: WorldAgent) => ({ agentId: a.agentId, orgId: a.orgId, did: a.did })
-    await publishEnvelopes(
-      jetstream(this.svc.nc),
-      'pacts',
-      [
-        {
-          type: 'PactAccepted',
-          data: {
-            pactId,
-            pactHash,
-            terms,
-            buyer: party(this.buyer),
-            seller: party(this.seller),
-            buyerSignature: '0'.repeat(128),
-            sellerSignature: '0'.repeat(128),
-            round: 1,
-            by: this.seller.agentId,
-            acceptedAt: new Date().toISOString(),
-          },
-          metadata: metadataFor(`pact-${pactId}`),
-        },
-      ],
-      this.svc.prefix,
-    )
-    if (wait) await eventually(() => this.pactKnown(pactId), { what: `pact ${pactId}` })
-    return {
+    const envelope = {
+      type: 'PactAccepted',
+      data: {
+        pactId,
+        pactHash,
+        terms,
+        buyer: party(this.buyer),
+        seller: party(this.seller),
+        buyerSignature: '0'.repeat(128),
+        sellerSignature: '0'.repeat(128),
+        round: 1,
+        by: this.seller.agentId,
+        acceptedAt: new Date().toISOString(),
+      },
+      metadata: metadataFor(`pact-${pactId}`),
+    }
+    const pact: WorldPact = {
       pactId,
       pactHash,
       amount: terms.payment.amount,
@@ -152,6 +166,7 @@ export class EscrowWorld {
       buyer: this.buyer,
       seller: this.seller,
     }
+    return { envelope, pact }
   }
 
   private async pactKnown(pactId: string) {
