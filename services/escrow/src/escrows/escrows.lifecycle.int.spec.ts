@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { jetstream } from '@nats-io/jetstream'
+import { v7 as uuidv7 } from 'uuid'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishEnvelopes } from '@tessera/bus'
-import type { Escrow } from '@tessera/contracts'
+import { type Escrow, telemetryRecordsSubject } from '@tessera/contracts'
 import { settlementHash, signCompletion, signHash } from '@tessera/crypto'
 import { newId } from '@tessera/service-kit'
 import {
@@ -260,6 +262,45 @@ describe('refund at the deadline', () => {
       'DeadlineMissed',
       'EscrowRefunded',
     ])
+  })
+})
+
+describe('grace: the seller seen alive on TELEMETRY', () => {
+  it('moves the deadline once by 48 h instead of refunding', async () => {
+    const { escrow: e } = await locked({ deadlineUtc: new Date(Date.now() + 2000).toISOString() })
+    const now = new Date().toISOString()
+    const message = {
+      groupId: randomUUID(),
+      part: 0,
+      records: [
+        {
+          eventId: uuidv7(),
+          orgId: w.seller.orgId,
+          agentId: w.seller.agentId,
+          protocol: 'telemetry',
+          type: 'tool_call',
+          sessionId: null,
+          pactId: null,
+          occurredAt: now,
+          receivedAt: now,
+          data: { tool: 'clean' },
+        },
+      ],
+    }
+    await jetstream(svc.nc).publish(telemetryRecordsSubject(svc.prefix), JSON.stringify(message))
+    await eventually(async () => {
+      const { rows } = await sql`select 1 from ${sql.id(svc.schema)}.agent_last_seen
+        where agent_id = ${w.seller.agentId}`.execute(svc.db)
+      return rows.length > 0 || undefined
+    })
+    const extended = await eventually(async () => {
+      const types = await eventTypes(e.escrowId)
+      return types.length > 1 ? types : undefined
+    })
+    expect(extended).toEqual(['EscrowCreated', 'EscrowDeadlineExtended'])
+    const after = await w.call<Escrow>('GET', `/v1/escrows/${e.escrowId}`, buyerKey())
+    expect(after.body.status).toBe('locked')
+    expect(Date.parse(after.body.deadlineUtc) - Date.parse(e.deadlineUtc)).toBe(48 * 3600_000)
   })
 })
 
