@@ -46,6 +46,9 @@ export class EscrowDeadlines implements ServiceWorker {
       pollingIntervalSeconds:
         config.ESCROW_SCHEDULER_POLL_SECONDS ??
         EscrowLifecycleEnv.ESCROW_SCHEDULER_POLL_SECONDS.parse(undefined),
+      // a deadline claimed by a process killed mid-job runs again within about a minute
+      expireInSeconds: 30,
+      superviseIntervalSeconds: 15,
     }).on<{ escrowId: string }>(QUEUE, ({ escrowId }) => this.expire(escrowId))
   }
 
