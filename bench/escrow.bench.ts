@@ -9,7 +9,6 @@
  *   npx tsx bench/escrow.bench.ts [--seconds N] [--concurrency N] [--lifecycles N] [--help]
  */
 import os from 'node:os'
-import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
 import {
   appendToStream,
@@ -24,7 +23,8 @@ import { startInProcess, testDatabaseUrl, uniqueTag } from '@tessera/testing'
 import { escrow } from '@tessera/escrow-service/src/service.ts'
 // eslint-disable-next-line no-restricted-imports -- a bench drives the service as its tests do
 import { EscrowWorld } from '@tessera/escrow-service/src/testing/escrow-world.ts'
-import { parseOptions, percentile, progress, round } from './src/cli.ts'
+import { parseOptions, progress, round } from './src/cli.ts'
+import { drive } from './src/drive.ts'
 
 const p = parseOptions(
   'bench/escrow.bench.ts',
@@ -36,33 +36,8 @@ const p = parseOptions(
   process.argv.slice(2),
 )
 
-async function drive(count: number, work: (i: number) => Promise<void>) {
-  let next = 0
-  const latencies: number[] = []
-  const deadline = performance.now() + p.seconds * 1000
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: p.concurrency }, async () => {
-      while (next < count && performance.now() < deadline) {
-        const i = next++
-        const t0 = performance.now()
-        await work(i)
-        latencies.push(performance.now() - t0)
-      }
-    }),
-  )
-  const seconds = (performance.now() - started) / 1000
-  latencies.sort((a, b) => a - b)
-  return {
-    count: latencies.length,
-    seconds: round(seconds, 2),
-    perSecond: round(latencies.length / seconds),
-    latencyMs: {
-      p50: round(percentile(latencies, 50), 2),
-      p99: round(percentile(latencies, 99), 2),
-    },
-  }
-}
+const run = (count: number, work: (i: number) => Promise<void>) =>
+  drive({ count, seconds: p.seconds, concurrency: p.concurrency }, work)
 
 const svc = await startInProcess(escrow)
 const baseSchema = `bench_escrow_log_${uniqueTag()}`
@@ -88,7 +63,7 @@ try {
 
   progress(`lifecycles through ${svc.url} for up to ${p.seconds}s`)
   let notReleased = 0
-  const api = await drive(pacts.length, async (i) => {
+  const api = await run(pacts.length, async (i) => {
     const pact = pacts[i]!
     const { escrowId } = await post(
       '/v1/escrows',
@@ -130,7 +105,7 @@ try {
     buyer: {},
     seller: {},
   }
-  const raw = await drive(Number.MAX_SAFE_INTEGER, async (i) => {
+  const raw = await run(Number.MAX_SAFE_INTEGER, async (i) => {
     await appendToStream(
       db,
       baseSchema,

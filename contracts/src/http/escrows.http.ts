@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AgentId } from '../events/guardian.events.ts'
-import type { ConditionResult } from '../events/escrow.events.ts'
-import { Ed25519SignatureHex, PactHash, PactId, Sha256Hex } from '../events/pact.events.ts'
+import { CompletionSubmitted, type ConditionResult } from '../events/escrow.events.ts'
+import { Ed25519SignatureHex, PactHash, PactId } from '../events/pact.events.ts'
 import { MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './ledger.http.ts'
 
 // The escrow lifecycle (`/v1/escrows`), with the reference's method and field names
@@ -84,17 +84,22 @@ export const VerifyEscrowBody = z
   })
 export type VerifyEscrowRequest = z.input<typeof VerifyEscrowBody>
 
-/** `POST /v1/escrows/:escrowId/completion`: the seller's signed deliverable. */
-export const SubmitCompletionBody = z.strictObject({
-  pactId: PactId,
-  /** SHA-256 of the RFC 8785 JSON of `deliverable` (the SDK's `deliverableHash`). */
-  deliverableHash: Sha256Hex,
-  deliverable: z.json(),
-  completionTimeUtc: At,
-  executionMetrics: z.record(z.string(), z.json()).optional(),
-  /** Ed25519 by the seller's key over the 32 bytes of `deliverableHash` (`signCompletion`). */
-  sellerSignature: Ed25519SignatureHex,
-})
+/**
+ * `POST /v1/escrows/:escrowId/completion`: the seller's signed deliverable, the fields of
+ * `CompletionSubmitted` the seller writes. `deliverableHash` is SHA-256 of the RFC 8785 JSON of
+ * `deliverable` (`deliverableHash`); `sellerSignature` is Ed25519 by the seller's key over its
+ * 32 bytes (`signCompletion`).
+ */
+export const SubmitCompletionBody = z.strictObject(
+  CompletionSubmitted.pick({
+    pactId: true,
+    deliverableHash: true,
+    deliverable: true,
+    completionTimeUtc: true,
+    executionMetrics: true,
+    sellerSignature: true,
+  }).shape,
+)
 export type SubmitCompletionRequest = z.input<typeof SubmitCompletionBody>
 
 /** `POST /v1/escrows/:escrowId/disputes`: a party freezes the escrow. */
