@@ -12,8 +12,6 @@ import { TesseraError } from '../errors.ts'
 import type { HttpClient } from '../http.ts'
 import { segment } from '../http.ts'
 
-const FINAL = new Set(['released', 'refunded', 'settled'])
-
 /**
  * `client.escrow`: the reference's escrow layer (create, verify, submitCompletion, dispute,
  * pollSettlement, get, mutual settlement). Money is µUSDC as decimal strings; `amountUsdc`
@@ -74,15 +72,16 @@ export class EscrowResource {
   }
 
   /**
-   * Reads the escrow until it is released, refunded or settled, and answers it; throws
-   * `SETTLEMENT_TIMEOUT` after `timeoutMs` (default 60 s). A dispute is not an end: it waits on.
+   * Reads the escrow until it is no longer `locked` (released, refunded, settled, or disputed:
+   * the jury's verdict is pending, as the reference's example handles), and answers it; throws
+   * `SETTLEMENT_TIMEOUT` after `timeoutMs` (default 60 s).
    */
   async pollSettlement(escrowId: string, options: PollSettlementOptions = {}): Promise<Escrow> {
     const { timeoutMs = 60_000, pollIntervalMs = 1000 } = options
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const escrow = await this.get(escrowId)
-      if (FINAL.has(escrow.status)) return escrow
+      if (escrow.status !== 'locked') return escrow
       if (Date.now() + pollIntervalMs > deadline) {
         throw new TesseraError(
           'SETTLEMENT_TIMEOUT',
