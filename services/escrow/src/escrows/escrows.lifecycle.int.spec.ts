@@ -382,6 +382,18 @@ describe('races: exactly one wins', () => {
     expect((await wallet(pact.seller.agentId))[3]! - sellerBefore[3]!).toBe(9_950_000n)
   })
 
+  it('two concurrent creates for one pact: one escrow, one lock', async () => {
+    const pact = await w.pact()
+    const body = { pactId: pact.pactId, amount: pact.amount, conditionHash: pact.pactHash }
+    const before = await wallet(w.buyer.agentId)
+    const results = await Promise.all(
+      [0, 1].map(() => w.call('POST', '/v1/escrows', buyerKey(), body)),
+    )
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409])
+    expect(results.find((r) => r.status === 409)!.body.code).toBe('ESCROW_EXISTS')
+    expect((await wallet(w.buyer.agentId))[0]! - before[0]!).toBe(10_000_000n)
+  })
+
   it('a release against a refund', async () => {
     const { pact, escrow: e } = await locked({
       deadlineUtc: new Date(Date.now() + 1200).toISOString(),
