@@ -445,6 +445,44 @@ describe('races: a release against a refund by both parties', () => {
   })
 })
 
+// last: it revokes the world's seller
+describe('a revoked seller', () => {
+  it('cannot be paid by completion: 403 SELLER_REVOKED, nothing moves', async () => {
+    const { pact, escrow: e } = await locked()
+    await publishEnvelopes(
+      jetstream(svc.nc),
+      'guardian',
+      [
+        {
+          type: 'AgentRevoked',
+          data: {
+            agentId: w.seller.agentId,
+            orgId: w.seller.orgId,
+            reason: 'key leaked',
+            revokedAt: new Date().toISOString(),
+          },
+          metadata: metadataFor(`agent-${w.seller.agentId}`),
+        },
+      ],
+      svc.prefix,
+    )
+    await eventually(async () => {
+      const { rows } = await sql`select 1 from ${sql.id(svc.schema)}.revoked_agents
+        where agent_id = ${w.seller.agentId}`.execute(svc.db)
+      return rows.length > 0 || undefined
+    })
+    const before = await w.balances()
+    const res = await w.call(
+      'POST',
+      `/v1/escrows/${e.escrowId}/completion`,
+      sellerKey(),
+      completion(pact, { rows: 12 }, { accuracy: 1 }),
+    )
+    expect(res).toMatchObject({ status: 403, body: { code: 'SELLER_REVOKED' } })
+    expect(await w.balances()).toEqual(before)
+  })
+})
+
 describe('the escrows table is a projection', () => {
   it('rebuilt from the log, it equals the live rows of every lifecycle above', async () => {
     const counts = await expectRebuildEqualsLive(svc.db, svc.schema, [escrowsProjection])

@@ -4,6 +4,7 @@ import { EscrowPactsProjection } from './escrow-pacts.projection.ts'
 import { EscrowsController } from './escrows.controller.ts'
 import { escrowsProjection } from './escrows.projection.ts'
 import { EscrowsService } from './escrows.service.ts'
+import { RevokedAgentsProjection } from './revoked-agents.projection.ts'
 import { SellerLivenessConsumer } from './seller-liveness.consumer.ts'
 import { VerdictConsumer } from './verdict.consumer.ts'
 
@@ -17,7 +18,12 @@ export const ESCROW_LIFECYCLE_PROVIDERS = [
   EscrowPactsProjection,
   VerdictConsumer,
   SellerLivenessConsumer,
+  RevokedAgentsProjection,
 ]
-export const ESCROW_LIFECYCLE_CONSUMERS = [EscrowPactsProjection, VerdictConsumer]
+export const ESCROW_LIFECYCLE_CONSUMERS = [
+  EscrowPactsProjection,
+  VerdictConsumer,
+  RevokedAgentsProjection,
+]
 export const ESCROW_LIFECYCLE_PROJECTIONS = [escrowsProjection]
 export const ESCROW_LIFECYCLE_WORKERS = [EscrowDeadlines]

@@ -59,6 +59,12 @@ export async function sellerOfEscrow(db: Db, schema: string, escrowId: string) {
   return rows[0]?.seller_agent_id ?? null
 }
 
+export async function isRevoked(db: Db, schema: string, agentId: string): Promise<boolean> {
+  const { rows } = await sql`select 1 from ${sql.id(schema)}.revoked_agents
+    where agent_id = ${agentId}`.execute(db)
+  return rows.length > 0
+}
+
 interface EscrowRow {
   escrow_id: string
   pact_id: string

@@ -15,7 +15,7 @@ import { lockTransferId } from '../domain/escrow/escrow.postings.ts'
 import { retryOnConflict } from '../ledger/ledger.service.ts'
 import { EscrowCommands } from './escrow-commands.ts'
 import { EscrowDeadlines } from './escrow-deadlines.ts'
-import { escrowOfPact, findEscrow, findPactFacts } from './escrows.repository.ts'
+import { escrowOfPact, findEscrow, findPactFacts, isRevoked } from './escrows.repository.ts'
 
 type Input<T extends 'CreateEscrow' | 'SubmitCompletion' | 'OpenDispute' | 'SettleMutually'> =
   Extract<EscrowCommand, { type: T }>['input']
@@ -97,6 +97,7 @@ export class EscrowsService {
       now: new Date(),
       disputeId: newId('dsp'),
       pact: (await findPactFacts(tx, this.schema, escrow.pactId))!,
+      sellerRevoked: await isRevoked(tx, this.schema, escrow.sellerAgentId),
       input,
     }))
     return this.get(auth, escrowId)

@@ -61,6 +61,8 @@ export type EscrowCommand =
       now: Date
       disputeId: string
       pact: PactFacts
+      /** Guardian revoked the seller: its key signs nothing any more. */
+      sellerRevoked: boolean
       input: {
         pactId: string
         deliverableHash: string
@@ -224,6 +226,7 @@ function submitCompletion(c: Cmd<'SubmitCompletion'>, state: EscrowState): Escro
       'deliverableHash is not the SHA-256 of the JCS deliverable',
     )
   }
+  if (c.sellerRevoked) throw refuse(403, 'SELLER_REVOKED', 'the seller agent was revoked')
   const key = created.seller.did ? publicKeyOfDidKey(created.seller.did) : undefined
   if (!key) throw refuse(422, 'SELLER_KEY_UNKNOWN', 'the seller has no registered key')
   if (!verifyHash(input.deliverableHash, input.sellerSignature, key)) {

@@ -49,6 +49,7 @@ function completion(
     now: submittedAt,
     disputeId,
     pact,
+    sellerRevoked: false,
     input: {
       pactId: pact.pactId,
       deliverable,
@@ -188,6 +189,8 @@ describe('submitCompletion', () => {
     )
     refuses(created, completion(good, {}, {}, pact.buyer.orgId), 'NOT_THE_SELLER')
     refuses([], completion(good, {}), 'NOT_FOUND')
+    const revoked = { ...completion(good, {}), sellerRevoked: true } as EscrowCommand
+    refuses(created, revoked, 'SELLER_REVOKED')
   })
 
   it('refuses a second completion, one after the deadline, and one on a settled escrow', () => {

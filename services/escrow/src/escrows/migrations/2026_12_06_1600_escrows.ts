@@ -11,6 +11,9 @@ export function escrowLifecycleMigrations(s: RawBuilder<unknown>): Record<string
           deadline_utc text not null, arbiter text not null,
           buyer jsonb not null, seller jsonb not null, conditions jsonb not null,
           active_at timestamptz not null)`.execute(db)
+        // Bus-fed from GUARDIAN's AgentRevoked: a revoked seller's signature is not trusted.
+        await sql`create table ${s}.revoked_agents (
+          agent_id text primary key, revoked_at timestamptz not null)`.execute(db)
         // Bus-fed from TELEMETRY's records: when each agent was last seen (the grace rule).
         await sql`create table ${s}.agent_last_seen (
           agent_id text primary key, last_seen_at timestamptz not null)`.execute(db)
