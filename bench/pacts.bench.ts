@@ -8,7 +8,6 @@
  *   npx tsx bench/pacts.bench.ts [--seconds N] [--concurrency N] [--pacts N] [--help]
  */
 import os from 'node:os'
-import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
 import {
   appendToStream,
@@ -22,7 +21,8 @@ import { testDatabaseUrl, uniqueTag } from '@tessera/testing'
 // The harness boots pacts in this process and feeds its agent directory from the bus.
 // eslint-disable-next-line no-restricted-imports -- a bench drives the service as its tests do
 import { PactsHarness, termsOf } from '@tessera/pacts-service/src/testing/pacts-harness.ts'
-import { parseOptions, percentile, progress, round } from './src/cli.ts'
+import { parseOptions, progress, round } from './src/cli.ts'
+import { drive } from './src/drive.ts'
 
 const p = parseOptions(
   'bench/pacts.bench.ts',
@@ -34,34 +34,8 @@ const p = parseOptions(
   process.argv.slice(2),
 )
 
-/** `work(i)` from `concurrency` loops until `count` calls or `seconds` pass. */
-async function drive(count: number, work: (i: number) => Promise<void>) {
-  let next = 0
-  const latencies: number[] = []
-  const deadline = performance.now() + p.seconds * 1000
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: p.concurrency }, async () => {
-      while (next < count && performance.now() < deadline) {
-        const i = next++
-        const t0 = performance.now()
-        await work(i)
-        latencies.push(performance.now() - t0)
-      }
-    }),
-  )
-  const seconds = (performance.now() - started) / 1000
-  latencies.sort((a, b) => a - b)
-  return {
-    count: latencies.length,
-    seconds: round(seconds, 2),
-    perSecond: round(latencies.length / seconds),
-    latencyMs: {
-      p50: round(percentile(latencies, 50), 2),
-      p99: round(percentile(latencies, 99), 2),
-    },
-  }
-}
+const run = (count: number, work: (i: number) => Promise<void>) =>
+  drive({ count, seconds: p.seconds, concurrency: p.concurrency }, work)
 
 const h = await PactsHarness.start()
 const baseSchema = `bench_pacts_log_${uniqueTag()}`
@@ -85,7 +59,7 @@ try {
 
   progress(`registering through ${h.url} for up to ${p.seconds}s`)
   let refused = 0
-  const api = await drive(bodies.length, async (i) => {
+  const api = await run(bodies.length, async (i) => {
     const res = await fetch(`${h.url}/v1/pacts/register`, {
       method: 'POST',
       headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
@@ -98,7 +72,7 @@ try {
   progress(`raw appendToStream for up to ${p.seconds}s`)
   await migrateSchema(db, baseSchema, eventLogMigrations(baseSchema))
   const sample = JSON.parse(bodies[0]!) as Record<string, unknown>
-  const raw = await drive(Number.MAX_SAFE_INTEGER, async (i) => {
+  const raw = await run(Number.MAX_SAFE_INTEGER, async (i) => {
     await appendToStream(
       db,
       baseSchema,

@@ -247,11 +247,31 @@ export {
   DisputeId,
   DisputeOpened,
   EscrowCreated,
+  EscrowDeadlineExtended,
   EscrowId,
   EscrowRefunded,
   EscrowReleased,
   EscrowSettled,
 } from './events/escrow.events.ts'
+export {
+  CreateEscrowBody,
+  DisputeEscrowBody,
+  MutualSettlementBody,
+  SubmitCompletionBody,
+  VerifyEscrowBody,
+} from './http/escrows.http.ts'
+export type {
+  CreateEscrowRequest,
+  DisputeEscrowRequest,
+  Escrow,
+  EscrowSettlement,
+  EscrowStatus,
+  EscrowVerification,
+  MutualSettlementRequest,
+  PollSettlementOptions,
+  SubmitCompletionRequest,
+  VerifyEscrowRequest,
+} from './http/escrows.http.ts'
 export { CreditAccountBody, MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './http/ledger.http.ts'
 export { PostBondBody, WithdrawBondBody } from './http/bonds.http.ts'
 export type {

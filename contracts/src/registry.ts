@@ -52,6 +52,7 @@ import {
   EscrowCreated,
   EscrowRefunded,
   EscrowReleased,
+  EscrowDeadlineExtended,
   EscrowSettled,
 } from './events/escrow.events.ts'
 import {
@@ -289,6 +290,12 @@ export const EVENT_REGISTRY = [
     'DeadlineMissed',
     DeadlineMissed,
     'The seller missed the deadline (after any grace); the buyer is refunded.',
+  ),
+  define(
+    'escrow',
+    'EscrowDeadlineExtended',
+    EscrowDeadlineExtended,
+    'No completion by the deadline, but the seller was seen alive: the deadline moved once by 48 h.',
   ),
   define('escrow', 'EscrowRefunded', EscrowRefunded, 'The funds went back to the buyer.'),
   define(

@@ -78,6 +78,21 @@ export const DeadlineMissed = z.object({
 })
 export type DeadlineMissed = z.infer<typeof DeadlineMissed>
 
+/**
+ * The deadline came without a completion, but the seller was seen alive (a telemetry record)
+ * between the escrow's creation and the deadline: the deadline moves once, by 48 h.
+ */
+export const EscrowDeadlineExtended = z.object({
+  escrowId: EscrowId,
+  pactId: PactId,
+  sellerAgentId: AgentId,
+  previousDeadlineUtc: At,
+  deadlineUtc: At,
+  sellerLastSeenAt: At,
+  extendedAt: At,
+})
+export type EscrowDeadlineExtended = z.infer<typeof EscrowDeadlineExtended>
+
 /** The funds went back to the buyer. */
 export const EscrowRefunded = z.object({
   escrowId: EscrowId,

@@ -1,4 +1,5 @@
 export { agentCardPayload } from './agent-card-payload.ts'
+export { deliverableHash, settlementHash, signCompletion, signSettlement } from './completion.ts'
 export { canonicalJson, contentHash } from './canonical-json.ts'
 export { didKeyOf, publicKeyOfDidKey } from './did-key.ts'
 export { ed25519PublicKeyOf, generateEd25519KeyPair, signHash, verifyHash } from './ed25519.ts'

@@ -1,6 +1,7 @@
 import { HttpClient, type HttpConfig } from './http.ts'
 import { AccountsResource } from './resources/accounts.ts'
 import { BondsResource } from './resources/bonds.ts'
+import { EscrowResource } from './resources/escrow.ts'
 import { ActionsResource } from './resources/actions.ts'
 import { AgentCardsResource } from './resources/agent-cards.ts'
 import { AgentsResource } from './resources/agents.ts'
@@ -59,6 +60,7 @@ export class TesseraClient {
   readonly accounts: AccountsResource
   readonly bonds: BondsResource
   readonly disputes: DisputesResource
+  readonly escrow: EscrowResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -77,6 +79,7 @@ export class TesseraClient {
     this.accounts = new AccountsResource(http)
     this.bonds = new BondsResource(http)
     this.disputes = new DisputesResource(http)
+    this.escrow = new EscrowResource(http)
   }
 
   /**

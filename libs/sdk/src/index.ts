@@ -24,6 +24,7 @@ export { agentCardPayload } from '@tessera/crypto'
  * of it: the same functions pacts verifies with, so both sides compute the same bytes.
  */
 export { pactHash, signPact, verifyPactSignature } from '@tessera/crypto'
+export { deliverableHash, settlementHash, signCompletion, signSettlement } from '@tessera/crypto'
 
 export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
@@ -146,4 +147,17 @@ export type {
   JudgeRecord,
   RecordBallot,
   RespondDisputeRequest,
+} from '@tessera/contracts'
+export type { EscrowResource } from './resources/escrow.ts'
+export type {
+  CreateEscrowRequest,
+  DisputeEscrowRequest,
+  Escrow,
+  EscrowSettlement,
+  EscrowStatus,
+  EscrowVerification,
+  MutualSettlementRequest,
+  PollSettlementOptions,
+  SubmitCompletionRequest,
+  VerifyEscrowRequest,
 } from '@tessera/contracts'

@@ -12,6 +12,13 @@ export interface DurableSchedulerOptions {
   log: Logger
   /** How often an idle worker looks for due jobs. pg-boss's floor is 0.5. */
   pollingIntervalSeconds?: number
+  /**
+   * How long a job may stay claimed before pg-boss fails it and retries (pg-boss's
+   * `expireInSeconds`, default 15 min): also how late a job claimed by a process that was
+   * killed runs again. Checked every `superviseIntervalSeconds` (default 60).
+   */
+  expireInSeconds?: number
+  superviseIntervalSeconds?: number
 }
 
 /** The Postgres schema a service's scheduled jobs live in. */
@@ -39,6 +46,9 @@ export class DurableScheduler {
       max: 3,
       // recurring schedules are not used: one-off jobs need no cron
       schedule: false,
+      ...(opts.superviseIntervalSeconds
+        ? { superviseIntervalSeconds: opts.superviseIntervalSeconds }
+        : {}),
     })
     this.boss.on('error', (err) => opts.log.error({ err }, 'durable scheduler error'))
   }
@@ -62,7 +72,12 @@ export class DurableScheduler {
   async start(): Promise<void> {
     await this.boss.start()
     for (const [queue, handler] of this.handlers) {
-      await this.boss.createQueue(queue, { retryLimit: 20, retryDelay: 1, retryBackoff: true })
+      await this.boss.createQueue(queue, {
+        retryLimit: 20,
+        retryDelay: 1,
+        retryBackoff: true,
+        ...(this.opts.expireInSeconds ? { expireInSeconds: this.opts.expireInSeconds } : {}),
+      })
       await this.boss.work<object>(
         queue,
         {

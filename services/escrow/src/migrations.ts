@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type RawBuilder, sql } from 'kysely'
+import { escrowLifecycleMigrations } from './escrows/migrations/2026_12_06_1600_escrows.ts'
 
 export function escrowMigrations(schema: string): Record<string, Migration> {
   const s = sql.id(schema)
@@ -13,6 +14,7 @@ export function escrowMigrations(schema: string): Record<string, Migration> {
       },
     },
     '2026_12_06_1300_ledger': { up: (db: Kysely<any>) => ledgerTables(db, s) },
+    ...escrowLifecycleMigrations(s),
     '2026_12_06_1700_bond_accounts': {
       // An agent's bond is a ledger account of its own, in its org (docs/bonds.md).
       async up(db: Kysely<any>) {

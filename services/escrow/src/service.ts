@@ -6,15 +6,27 @@ import { BondSlashingReactor } from './bonds/bond-slashing.reactor.ts'
 import { sellerEscrowsProjection } from './bonds/seller-escrows.projection.ts'
 import { EscrowModule } from './escrow.module.ts'
 import { escrowMigrations } from './migrations.ts'
+import { EscrowLifecycleEnv } from './escrows/escrows.env.ts'
+import {
+  ESCROW_LIFECYCLE_CONSUMERS,
+  ESCROW_LIFECYCLE_PROJECTIONS,
+  ESCROW_LIFECYCLE_WORKERS,
+} from './escrows/escrows.parts.ts'
 
-const EscrowEnv = serviceEnv('escrow')
+const EscrowEnv = serviceEnv('escrow').extend(EscrowLifecycleEnv)
 
 export const escrow: ServiceDefinition<typeof EscrowEnv> = {
   name: 'escrow',
   context: 'escrow',
   module: EscrowModule,
-  consumers: [OrgProvisioningReactor, AgentAccountsReactor, BondSlashingReactor],
-  projections: [accountsProjection, sellerEscrowsProjection],
+  consumers: [
+    OrgProvisioningReactor,
+    AgentAccountsReactor,
+    BondSlashingReactor,
+    ...ESCROW_LIFECYCLE_CONSUMERS,
+  ],
+  projections: [accountsProjection, sellerEscrowsProjection, ...ESCROW_LIFECYCLE_PROJECTIONS],
+  workers: ESCROW_LIFECYCLE_WORKERS,
   migrations: escrowMigrations,
   env: EscrowEnv,
 }

@@ -1,0 +1,151 @@
+/**
+ * Full escrow lifecycles per second through the API of an in-process escrow service: create
+ * (the buyer's lock, a pending ledger transfer), verify (the seller's check), submitCompletion
+ * (signature, hash, automated verification of the pact's deliverable conditions) and the
+ * release it triggers (one linked posting: seller, fee). Beside it, the events each lifecycle
+ * appended and the event store's raw append rate (`appendToStream`, one event to a new stream)
+ * in the same run, with the same concurrency. One JSON document goes to stdout.
+ *
+ *   npx tsx bench/escrow.bench.ts [--seconds N] [--concurrency N] [--lifecycles N] [--help]
+ */
+import os from 'node:os'
+import { sql } from 'kysely'
+import {
+  appendToStream,
+  createDb,
+  eventLogMigrations,
+  migrateSchema,
+  type EventStoreTables,
+} from '@tessera/event-store'
+import { signCompletion } from '@tessera/crypto'
+import { startInProcess, testDatabaseUrl, uniqueTag } from '@tessera/testing'
+// eslint-disable-next-line no-restricted-imports -- a bench drives the service as its tests do
+import { escrow } from '@tessera/escrow-service/src/service.ts'
+// eslint-disable-next-line no-restricted-imports -- a bench drives the service as its tests do
+import { EscrowWorld } from '@tessera/escrow-service/src/testing/escrow-world.ts'
+import { parseOptions, progress, round } from './src/cli.ts'
+import { drive } from './src/drive.ts'
+
+const p = parseOptions(
+  'bench/escrow.bench.ts',
+  {
+    seconds: { env: 'BENCH_SECONDS', def: 10, help: 'time cap of each phase' },
+    concurrency: { env: 'BENCH_CONCURRENCY', def: 16, help: 'lifecycles (appends) in flight' },
+    lifecycles: { env: 'BENCH_LIFECYCLES', def: 3000, help: 'pacts prepared (a cap)' },
+  },
+  process.argv.slice(2),
+)
+
+const run = (count: number, work: (i: number) => Promise<void>) =>
+  drive({ count, seconds: p.seconds, concurrency: p.concurrency }, work)
+
+const svc = await startInProcess(escrow)
+const baseSchema = `bench_escrow_log_${uniqueTag()}`
+const db = createDb<EventStoreTables>({ connectionString: testDatabaseUrl(), max: p.concurrency })
+try {
+  const w = await EscrowWorld.start(svc)
+  progress(`publishing ${p.lifecycles} pacts on PACTS`)
+  const pacts = await w.pacts(p.lifecycles, { amount: '1000000' })
+  await w.fund(w.buyer, String(1_000_000 * p.lifecycles))
+  const deliverable = { rows: 12, url: 'https://example.com/out.json' }
+  const signed = signCompletion(deliverable, w.seller.keys.secretKey)
+
+  const post = async (path: string, key: string, body: unknown, want: number) => {
+    const res = await fetch(`${svc.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const out = (await res.json()) as Record<string, unknown>
+    if (res.status !== want) throw new Error(`${path}: ${res.status} ${JSON.stringify(out)}`)
+    return out
+  }
+
+  progress(`lifecycles through ${svc.url} for up to ${p.seconds}s`)
+  let notReleased = 0
+  const api = await run(pacts.length, async (i) => {
+    const pact = pacts[i]!
+    const { escrowId } = await post(
+      '/v1/escrows',
+      w.buyerOrg.member,
+      { pactId: pact.pactId, amount: pact.amount, conditionHash: pact.pactHash },
+      201,
+    )
+    const id = String(escrowId)
+    await post(
+      `/v1/escrows/${id}/verify`,
+      w.sellerOrg.member,
+      { expectedPactId: pact.pactId, expectedAmount: pact.amount },
+      200,
+    )
+    const done = await post(
+      `/v1/escrows/${id}/completion`,
+      w.sellerOrg.member,
+      {
+        pactId: pact.pactId,
+        deliverable,
+        ...signed,
+        completionTimeUtc: new Date().toISOString(),
+        executionMetrics: { accuracy: 0.97 },
+      },
+      200,
+    )
+    if (done['status'] !== 'released') notReleased++
+  })
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n
+    from ${sql.id(svc.schema)}.events where stream_id like 'escrow-%'`.execute(svc.db)
+  const events = rows[0]!.n
+
+  progress(`raw appendToStream for up to ${p.seconds}s`)
+  await migrateSchema(db, baseSchema, eventLogMigrations(baseSchema))
+  const sample = {
+    escrowId: 'esc_x',
+    pactId: pacts[0]!.pactId,
+    amount: '1000000',
+    buyer: {},
+    seller: {},
+  }
+  const raw = await run(Number.MAX_SAFE_INTEGER, async (i) => {
+    await appendToStream(
+      db,
+      baseSchema,
+      `escrow-raw-${i}`,
+      'no_stream',
+      [{ type: 'EscrowCreated', data: sample }],
+      { actor: { kind: 'system', id: 'bench' } },
+    )
+  })
+
+  const lifecycles = {
+    value: api.perSecond,
+    unit: 'lifecycles/s',
+    target: 200,
+    ...api,
+    notReleased,
+    httpCallsPerLifecycle: 3,
+    eventsPerLifecycle: round(events / Math.max(api.count, 1), 2),
+  }
+  const baseline = {
+    what: 'appendToStream: one event to a new stream, same concurrency',
+    value: raw.perSecond,
+    unit: 'appends/s',
+    ...raw,
+  }
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        bench: 'escrow',
+        params: p,
+        machine: { cpus: os.cpus().length, node: process.version, loadavg: os.loadavg() },
+        lifecycles,
+        baseline,
+      },
+      null,
+      2,
+    )}\n`,
+  )
+} finally {
+  await sql`drop schema if exists ${sql.id(baseSchema)} cascade`.execute(db).catch(() => undefined)
+  await db.destroy()
+  await svc.stop()
+}

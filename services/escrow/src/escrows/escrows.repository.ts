@@ -1,0 +1,123 @@
+import { sql } from 'kysely'
+import type { Escrow, PactCondition, PactParty } from '@tessera/contracts'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import type { PactFacts } from '../domain/escrow/escrow.decider.ts'
+
+type Db = SchemaDb | SchemaTx
+
+/** The active pact as PACTS announced it; null when it has not arrived (or never will). */
+export async function findPactFacts(
+  db: Db,
+  schema: string,
+  pactId: string,
+): Promise<PactFacts | null> {
+  const { rows } = await sql<{
+    pact_id: string
+    pact_hash: string
+    amount: string
+    deadline_utc: string
+    arbiter: string
+    buyer: PactParty
+    seller: PactParty
+    conditions: PactCondition[]
+  }>`select pact_id, pact_hash, amount::text as amount, deadline_utc, arbiter, buyer, seller,
+      conditions
+    from ${sql.id(schema)}.escrow_pacts where pact_id = ${pactId}`.execute(db)
+  const r = rows[0]
+  if (!r) return null
+  return {
+    pactId: r.pact_id,
+    pactHash: r.pact_hash,
+    amount: r.amount,
+    deadlineUtc: r.deadline_utc,
+    arbiter: r.arbiter,
+    buyer: r.buyer,
+    seller: r.seller,
+    conditions: r.conditions,
+  }
+}
+
+export async function escrowOfPact(db: Db, schema: string, pactId: string): Promise<string | null> {
+  const { rows } = await sql<{ escrow_id: string }>`select escrow_id
+    from ${sql.id(schema)}.escrows where pact_id = ${pactId}`.execute(db)
+  return rows[0]?.escrow_id ?? null
+}
+
+export async function sellerLastSeen(
+  db: Db,
+  schema: string,
+  agentId: string,
+): Promise<Date | null> {
+  const { rows } = await sql<{ last_seen_at: Date }>`select last_seen_at
+    from ${sql.id(schema)}.agent_last_seen where agent_id = ${agentId}`.execute(db)
+  return rows[0]?.last_seen_at ?? null
+}
+
+export async function sellerOfEscrow(db: Db, schema: string, escrowId: string) {
+  const { rows } = await sql<{ seller_agent_id: string }>`select seller_agent_id
+    from ${sql.id(schema)}.escrows where escrow_id = ${escrowId}`.execute(db)
+  return rows[0]?.seller_agent_id ?? null
+}
+
+export async function isRevoked(db: Db, schema: string, agentId: string): Promise<boolean> {
+  const { rows } = await sql`select 1 from ${sql.id(schema)}.revoked_agents
+    where agent_id = ${agentId}`.execute(db)
+  return rows.length > 0
+}
+
+interface EscrowRow {
+  escrow_id: string
+  pact_id: string
+  buyer_agent_id: string
+  seller_agent_id: string
+  status: Escrow['status']
+  condition_hash: string
+  amount: string
+  arbiter: string
+  deadline_utc: string
+  transfer_id: string
+  verification: Escrow['verification']
+  results: Escrow['results']
+  dispute_id: string | null
+  settlement: Escrow['settlement']
+  created_at: Date
+  updated_at: Date
+}
+
+/** An escrow the caller's org is a party to; null otherwise (another org's escrow is a 404). */
+export async function findEscrow(
+  db: Db,
+  schema: string,
+  orgId: string,
+  escrowId: string,
+): Promise<Escrow | null> {
+  const { rows } = await sql<EscrowRow>`select escrow_id, pact_id, buyer_agent_id,
+      seller_agent_id, status, condition_hash, amount::text as amount, arbiter, deadline_utc,
+      transfer_id, verification, results, dispute_id, settlement, created_at, updated_at
+    from ${sql.id(schema)}.escrows
+    where escrow_id = ${escrowId} and (buyer_org_id = ${orgId} or seller_org_id = ${orgId})`.execute(
+    db,
+  )
+  const r = rows[0]
+  return r ? toEscrow(r) : null
+}
+
+const toEscrow = (r: EscrowRow): Escrow => ({
+  escrowId: r.escrow_id,
+  status: r.status,
+  pactId: r.pact_id,
+  conditionHash: r.condition_hash,
+  amount: r.amount,
+  buyerAgentId: r.buyer_agent_id,
+  sellerAgentId: r.seller_agent_id,
+  arbiter: r.arbiter,
+  deadlineUtc: r.deadline_utc,
+  network: 'internal',
+  txHash: r.transfer_id,
+  verification: r.verification,
+  results: r.results,
+  disputeId: r.dispute_id,
+  settlement: r.settlement,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+})
