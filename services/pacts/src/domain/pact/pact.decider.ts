@@ -174,9 +174,16 @@ function visible(state: PactState, callerOrgId: string): Open {
   return state
 }
 
-function negotiating(state: PactState, callerOrgId: string): Open {
-  const s = visible(state, callerOrgId)
+/**
+ * A pact still open to a turn. A round past its deadline is over even before the scheduler's
+ * job (a poll later) appends `PactExpired`: a late accept, counter or reject must not win that race.
+ */
+function negotiating(state: PactState, c: Base): Open {
+  const s = visible(state, c.callerOrgId)
   if (s.status !== 'proposed') throw new PactNotProposed(s.status)
+  if (s.expiresAt !== null && c.now.getTime() >= Date.parse(s.expiresAt)) {
+    throw new PactNotProposed('expired')
+  }
   return s
 }
 
@@ -205,7 +212,7 @@ function answering(
 }
 
 function counter(c: Cmd<'CounterPact'>, state: PactState): PactEvent[] {
-  const s = negotiating(state, c.callerOrgId)
+  const s = negotiating(state, c)
   const terms = admitTerms(c.terms)
   const by = signer(c.proposedBy)
   const to = signer(c.proposedTo)
@@ -235,7 +242,7 @@ function counter(c: Cmd<'CounterPact'>, state: PactState): PactEvent[] {
 }
 
 function accept(c: Cmd<'AcceptPact'>, state: PactState): PactEvent[] {
-  const s = negotiating(state, c.callerOrgId)
+  const s = negotiating(state, c)
   if (c.pactHash !== s.pactHash) throw new StaleHash(s.pactHash)
   const actor = answering(s, c.callerOrgId, c, (key) => verifyHash(s.pactHash, c.signature, key))
   const buyerSigned = s.signedBy === s.buyer.agentId
@@ -255,7 +262,7 @@ function accept(c: Cmd<'AcceptPact'>, state: PactState): PactEvent[] {
 }
 
 function reject(c: Cmd<'RejectPact'>, state: PactState): PactEvent[] {
-  const s = negotiating(state, c.callerOrgId)
+  const s = negotiating(state, c)
   // the awaited party when the caller holds it (both may be one org's), else the other one
   const awaited = s.awaiting === s.buyer.agentId ? s.buyer : s.seller
   const by = awaited.orgId === c.callerOrgId ? awaited : awaited === s.buyer ? s.seller : s.buyer

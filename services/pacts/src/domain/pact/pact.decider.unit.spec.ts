@@ -470,6 +470,22 @@ describe('pact decider: expiry and execution failures', () => {
     spec(pactDecider).given([registered]).when(expire(1)).then([])
     spec(pactDecider).given([]).when(expire(1)).then([])
   })
+  it('past its deadline a round is answered by nobody, even before the scheduler expires it', () => {
+    // the job runs a poll after the deadline; a late accept must not beat it to the pact
+    const late = new Date(Date.parse(expiresAt) + 1)
+    const turns: PactCommand[] = [
+      accept(t1, 'seller', { now: late }),
+      counter(t2, 'seller', { now: late }),
+      { type: 'RejectPact', pactId, callerOrgId: sellerOrg, now: late, reason: 'late' },
+    ]
+    for (const turn of turns) {
+      spec(pactDecider).given([proposed]).when(turn).thenThrows(PactNotProposed)
+    }
+    spec(pactDecider)
+      .given([proposed, countered(2, t2, 'seller')])
+      .when(accept(t2, 'buyer', { now: new Date(expiresAt) }))
+      .thenThrows(PactNotProposed)
+  })
   const report = (callerOrgId: string): PactCommand => ({
     type: 'ReportExecutionFailure',
     pactId,
