@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import type { PactTerms } from '@tessera/contracts'
+import { PACT_EXTENSION_MAX_DEPTH, type PactTerms } from '@tessera/contracts'
 import { generateEd25519KeyPair, pactHash, signHash, signPact } from '@tessera/crypto'
 import { spec } from '@tessera/testing'
 import {
@@ -241,6 +241,35 @@ describe('pact decider: propose', () => {
       .given([])
       .when(propose({ terms: { ...t1, extensions: { blob: 'x'.repeat(40_000) } } }))
       .thenThrows(TermsTooLarge)
+  })
+  it('refuses extensions nested too deep, without overflowing the stack (not a 500)', () => {
+    const nest = (depth: number) => {
+      let v: unknown = 1
+      for (let i = 0; i < depth; i++) v = [v]
+      return v
+    }
+    // 5,000 levels are 10 kB, under the size cap, and used to overflow zod's recursive z.json()
+    for (const depth of [PACT_EXTENSION_MAX_DEPTH + 1, 5_000]) {
+      spec(pactDecider)
+        .given([])
+        .when(propose({ terms: { ...t1, extensions: { deep: nest(depth) } } }))
+        .thenThrows(TermsInvalid)
+    }
+    const within = terms({ extensions: { deep: nest(PACT_EXTENSION_MAX_DEPTH) } as never })
+    spec(pactDecider)
+      .given([])
+      .when(propose({ terms: within, signature: signPact(within, keys.buyer.secretKey) }))
+      .then([
+        {
+          type: 'PactProposed',
+          data: {
+            ...(proposed.data as object),
+            terms: within,
+            pactHash: pactHash(within),
+            signature: signPact(within, keys.buyer.secretKey),
+          } as never,
+        },
+      ])
   })
 })
 
