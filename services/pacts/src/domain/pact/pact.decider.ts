@@ -2,6 +2,7 @@ import type { Decider, PactParty, PactTerms } from '@tessera/contracts'
 import { pactHash, verifyHash, verifyPactSignature } from '@tessera/crypto'
 import {
   AgentHasNoKey,
+  AmbiguousAgent,
   BadSignature,
   HashMismatch,
   NonceReplayed,
@@ -39,6 +40,8 @@ export interface Party {
 export interface Found {
   ref: string
   party: Party | null
+  /** The ref (a did:key) names active agents of more than one registration: nobody is picked. */
+  ambiguous?: true
 }
 
 interface Base {
@@ -125,6 +128,7 @@ export function decide(command: PactCommand, state: PactState): PactEvent[] {
 /** A registered, unrevoked agent with a key: one that can sign a pact. */
 function signer(found: Found | Party | null, ref = ''): Party & { publicKey: Uint8Array } {
   const party = found && 'ref' in found ? found.party : found
+  if (found && 'ref' in found && found.ambiguous) throw new AmbiguousAgent(found.ref)
   if (!party) throw new UnknownAgent(found && 'ref' in found ? found.ref : ref)
   if (party.status !== 'active') throw new PartyRevoked(party.agentId)
   if (!party.publicKey) throw new AgentHasNoKey(party.agentId)

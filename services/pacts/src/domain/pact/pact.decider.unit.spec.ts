@@ -4,6 +4,7 @@ import { generateEd25519KeyPair, pactHash, signHash, signPact } from '@tessera/c
 import { spec } from '@tessera/testing'
 import {
   AgentHasNoKey,
+  AmbiguousAgent,
   BadSignature,
   HashMismatch,
   NonceReplayed,
@@ -213,6 +214,15 @@ describe('pact decider: propose', () => {
       .given([])
       .when(propose({ proposedTo: found({ ...seller, publicKey: undefined }) }))
       .thenThrows(AgentHasNoKey)
+    const twoHolders = { ref: 'did:key:z6Mk…', party: null, ambiguous: true as const }
+    spec(pactDecider)
+      .given([])
+      .when(propose({ proposedTo: twoHolders }))
+      .thenThrows(AmbiguousAgent)
+    spec(pactDecider)
+      .given([])
+      .when(register({ sellerDid: twoHolders, proposedTo: twoHolders }))
+      .thenThrows(AmbiguousAgent)
   })
   it('refuses a proposer of another org, a pact with oneself and a replayed nonce', () => {
     spec(pactDecider)
