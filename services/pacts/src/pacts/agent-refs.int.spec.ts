@@ -69,4 +69,20 @@ describe('a did:key held by agents of two orgs', () => {
     })
     expect(pact.parties.seller.agentId).toBe(seller.agentId)
   })
+
+  it('keeps a nonce used once per key: a new agent on a revoked agent key cannot replay', async () => {
+    const seller = await h.agent(b)
+    const old = await h.agent(a)
+    // terms naming the buyer by did:key, signed and used once
+    const terms = termsOf(old, seller, { proposedBy: old.did })
+    const body = { terms, signature: signPact(terms, old.keys.secretKey) }
+    await a.client.pacts.propose(body)
+    // the key's agent is revoked and registered again: the did now names the new agent
+    await h.revoke(old)
+    await h.agent(a, { keys: old.keys })
+    const before = await h.eventCount()
+    const replay = await a.client.pacts.propose(body).catch((e: unknown) => e)
+    expect(replay).toMatchObject({ status: 409, code: 'PACT_NONCE_REPLAYED' })
+    expect(await h.eventCount(), 'nothing stored').toBe(before)
+  })
 })

@@ -360,3 +360,10 @@ export const pactDecider: Decider<PactCommand, PactEvent, PactState> = {
   parse: parsePactEvent,
 }
 export const pactStreamId = (pactId: string) => `pact-${pactId}`
+
+/**
+ * Whose nonces a proposer's are: its key's (its did:key), not its agent id's. A signature is
+ * the key's, and terms may name the proposer by did:key; scoped by agent id, the same signed
+ * terms replayed once the key's agent was revoked and registered again as a new agent.
+ */
+export const nonceScope = (p: Pick<PactParty, 'agentId' | 'did'>): string => p.did ?? p.agentId
