@@ -186,6 +186,7 @@ export {
   AgentRef,
   Ed25519SignatureHex,
   ExecutionFailureReported,
+  PACT_EXTENSION_MAX_DEPTH,
   PACT_MAX_CONDITIONS,
   PACT_TERMS_MAX_BYTES,
   PactAccepted,

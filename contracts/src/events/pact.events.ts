@@ -11,6 +11,8 @@ import { MicroUnits } from './tenancy.events.ts'
 export const PACT_TERMS_MAX_BYTES = 32 * 1024
 /** At most this many conditions in one pact. */
 export const PACT_MAX_CONDITIONS = 64
+/** An `extensions` value nests at most this deep (arrays and objects); deeper is a 400. */
+export const PACT_EXTENSION_MAX_DEPTH = 32
 
 export const PactId = z.string().regex(/^pact_[0-9a-z]{26}$/, 'must be a pact id (pact_…)')
 /** SHA-256, 64 lowercase hex digits: of the terms' RFC 8785 JSON for a `pactHash`. */
@@ -67,6 +69,33 @@ export const PactCondition = z.discriminatedUnion('kind', [
 export type PactCondition = z.infer<typeof PactCondition>
 
 /**
+ * Whether `value` is nested at most `maxDepth` arrays or objects deep. Iterative: zod's
+ * `z.json()` recurses, and a 10 kB array 5,000 deep overflowed the stack (a 500) before the
+ * size cap or any depth rule could refuse it.
+ */
+function nestsWithin(value: unknown, maxDepth: number): boolean {
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }]
+  while (stack.length) {
+    const { v, depth } = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (depth >= maxDepth) return false
+    for (const item of Object.values(v)) stack.push({ v: item, depth: depth + 1 })
+  }
+  return true
+}
+
+/**
+ * One `extensions` value: any JSON nested at most {@link PACT_EXTENSION_MAX_DEPTH} deep. The depth
+ * is checked first, so `z.json()` (recursive) only ever walks a shallow value.
+ */
+const ExtensionValue = z
+  .unknown()
+  .refine((v) => nestsWithin(v, PACT_EXTENSION_MAX_DEPTH), {
+    message: `must be JSON nested at most ${PACT_EXTENSION_MAX_DEPTH} deep`,
+  })
+  .pipe(z.json())
+
+/**
  * What two agents agree on. Strict: a field Tessera does not know is refused, because the hash
  * covers exactly what was sent; put runtime-specific fields (the reference's
  * `accuracyRequirement`) in `extensions` or express them as conditions.
@@ -89,7 +118,7 @@ export const PactTerms = z.strictObject({
   proposedAt: z.iso.datetime({ offset: true }),
   /** Single use per proposer: a replayed proposal or registration is refused. */
   nonce: z.string().min(8).max(128),
-  extensions: z.record(z.string(), z.json()).optional(),
+  extensions: z.record(z.string(), ExtensionValue).optional(),
 })
 export type PactTerms = z.infer<typeof PactTerms>
 

@@ -46,7 +46,7 @@ export function compileBindings(conditions: readonly PactCondition[]): CompiledB
       const error = err instanceof Error ? err.message : String(err)
       binding = { name: c.name, tool: c.tool, compiled: null, error }
     }
-    const tool = normaliseToolName(c.tool)
+    const tool = bindingKey(c.tool)
     const list = byTool.get(tool) ?? []
     list.push(binding)
     byTool.set(tool, list)
@@ -55,18 +55,27 @@ export function compileBindings(conditions: readonly PactCondition[]): CompiledB
 }
 
 /**
+ * The key a binding's tool and a call's tool meet on: the normalised name without its `_`. A
+ * binding fails closed, so it binds every spelling an executor might take for the tool:
+ * `TRANSFERFunds` and `transferfunds` have no word boundary `normaliseToolName` can see.
+ */
+function bindingKey(tool: string): string {
+  return normaliseToolName(tool).replaceAll('_', '')
+}
+
+/**
  * The bindings of `tool` that `params` break, in the pact's order; empty when the call complies
  * or the pact binds no such tool. The document is the params themselves (`/amount`), and a
  * binding is what they must satisfy: it is broken when its condition does not hold. Tool names
- * match normalised (`normaliseToolName`), as guardian's rules match them: `transferFunds` is
- * bound by a binding of `transfer_funds`.
+ * match normalised (`normaliseToolName`), as guardian's rules match them, and then without
+ * separators: `transferFunds` and `transferfunds` are bound by a binding of `transfer_funds`.
  */
 export function brokenBindings(
   bindings: CompiledBindings,
   tool: string,
   params: Record<string, unknown>,
 ): BrokenBinding[] {
-  const list = bindings.byTool.get(normaliseToolName(tool))
+  const list = bindings.byTool.get(bindingKey(tool))
   if (list === undefined) return []
   const broken: BrokenBinding[] = []
   for (const b of list) {

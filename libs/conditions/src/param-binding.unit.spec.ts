@@ -84,6 +84,16 @@ describe('param bindings', () => {
     expect(brokenBindings(bindings, 'transfer_fund', { amount: 10_000 })).toEqual([])
   })
 
+  it('and spellings that drop the separators, or shout one word, are bound too', () => {
+    // `TRANSFERFunds` has no lower-to-upper step to split on: it was `transferfunds`, unbound
+    for (const spelling of ['transferfunds', 'TRANSFERFunds', 'TransferFUNDS', 'transfer_Funds_']) {
+      expect(brokenBindings(bindings, spelling, { amount: 10_000 })[0]?.rule, spelling).toMatch(
+        /^param_binding:/,
+      )
+    }
+    expect(brokenBindings(bindings, 'transferfund', { amount: 10_000 })).toEqual([])
+  })
+
   it('a binding that cannot be compiled fails closed: every call of its tool breaks it', () => {
     const bad = compileBindings([
       {

@@ -216,7 +216,9 @@ function checkCheckpoint(
   if (!key.verify(hash, cp.signature)) {
     return fail('CHECKPOINT_BAD_SIGNATURE', n, 'the signature is not this key’s over it')
   }
-  if (key.retiredAt !== undefined && cp.signedAt > key.retiredAt) {
+  // as instants: the signer writes signedAt, and `09:00-05:00` sorts before `10:00Z` as text;
+  // a signedAt that is no time cannot show it came before the retirement
+  if (key.retiredAt !== undefined && !(instantOf(cp.signedAt) <= instantOf(key.retiredAt))) {
     return fail('CHECKPOINT_KEY_RETIRED', n, `signed after the key was retired (${key.retiredAt})`)
   }
   if (!Number.isInteger(n) || n < 1 || n > entries.length) {
@@ -235,6 +237,13 @@ function checkCheckpoint(
     )
   }
   return undefined
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/
+
+/** Milliseconds since the epoch of an RFC 3339 timestamp; NaN for anything else. */
+function instantOf(text: unknown): number {
+  return typeof text === 'string' && ISO_INSTANT.test(text) ? Date.parse(text) : Number.NaN
 }
 
 function isHex32(text: string): boolean {

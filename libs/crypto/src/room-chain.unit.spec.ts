@@ -172,6 +172,25 @@ describe('verifyRoom', () => {
     })
   })
 
+  it('compares signedAt with retiredAt as instants, not as strings', () => {
+    // whoever holds a retired key writes signedAt: 09:00 at -05:00 is 14:00Z, after 10:00Z,
+    // though the string sorts before it; and a signedAt that is no time proves nothing
+    const retired: RoomKeySet = {
+      keys: [{ ...keys.keys[0]!, status: 'retired', retiredAt: '2026-12-06T10:00:00.000Z' }],
+    }
+    const es = entries(3)
+    for (const signedAt of ['2026-12-06T09:00:00-05:00', 'not a time', '']) {
+      const body = { roomId, entryCount: 3, headHash: es[2]!.entryHash, signedAt }
+      const cp = { ...body, keyId: 'k1', signature: signRoomCheckpoint(body, key.secretKey) }
+      const result = verifyRoom({ roomId, entries: es, checkpoints: [cp] }, retired)
+      expect(result.problem, signedAt).toMatchObject({ code: 'CHECKPOINT_KEY_RETIRED' })
+    }
+    const before = '2026-12-06T11:59:00+02:00' // 09:59Z, though the string sorts after 10:00Z
+    const body = { roomId, entryCount: 3, headHash: es[2]!.entryHash, signedAt: before }
+    const cp = { ...body, keyId: 'k1', signature: signRoomCheckpoint(body, key.secretKey) }
+    expect(verifyRoom({ roomId, entries: es, checkpoints: [cp] }, retired).valid).toBe(true)
+  })
+
   it('refuses entries of another room and a first entry not chained to 64 zeros', () => {
     const r = room(3, [])
     const moved = { ...r.entries[0]!, roomId: 'pact_zzzzzzzzzzzzzzzzzzzzzzzzzz' }

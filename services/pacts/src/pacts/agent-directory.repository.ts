@@ -21,14 +21,22 @@ const toParty = (r: AgentRow): Party => ({
   status: r.status,
 })
 
-/** The agent an `AgentRef` names (agent id, `A-` handle or did:key), across every org. */
+/**
+ * The agent an `AgentRef` names (agent id, `A-` handle or did:key), across every org. Ids and
+ * handles are unique; a did:key is not (any org may register an agent with any public key), so
+ * an active holder is preferred to revoked ones, and two active holders are `ambiguous`: never
+ * pick one of them, or whichever sorted first (another org's) would become the party.
+ */
 export async function resolveAgent(db: Db, schema: string, ref: string): Promise<Found> {
   const key = agentRefKey(ref)
   const column = { agentId: 'agent_id', handle: 'handle', did: 'did' }[key.by]
   const { rows } = await sql<AgentRow>`select agent_id, org_id, did, public_key, status
     from ${sql.id(schema)}.agent_directory where ${sql.ref(column)} = ${key.value}
-    order by agent_id limit 1`.execute(db)
-  const row = rows[0]
+    order by (status = 'active') desc, agent_id limit 2`.execute(db)
+  const [row, next] = rows
+  if (row?.status === 'active' && next?.status === 'active') {
+    return { ref, party: null, ambiguous: true }
+  }
   return { ref, party: row ? toParty(row) : null }
 }
 

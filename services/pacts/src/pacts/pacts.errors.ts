@@ -8,6 +8,7 @@ type ErrorClass = abstract new (...args: never[]) => Error & { code: string }
 /** The status of each refusal; its `code` is the error's own (docs/pacts.md lists them). */
 const STATUS = new Map<ErrorClass, number>([
   [E.UnknownAgent, 422],
+  [E.AmbiguousAgent, 422],
   [E.AgentHasNoKey, 422],
   [E.SameParty, 422],
   [E.PartiesMismatch, 422],

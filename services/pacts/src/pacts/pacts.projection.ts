@@ -8,11 +8,12 @@ import {
   PactRejected,
 } from '@tessera/contracts'
 import { inlineProjection, onEvent } from '@tessera/service-kit'
+import { nonceScope } from '../domain/pact/pact.decider.ts'
 
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`
 
 /**
- * `pacts` (what `GET /v1/pacts` reads) and `pact_nonces` (each proposer's used nonces, whose
+ * `pacts` (what `GET /v1/pacts` reads) and `pact_nonces` (each proposer key's used nonces, whose
  * primary key refuses a replay even when two requests race), from pacts' own events. Every time
  * comes from its event, so a rebuild gives the live rows back.
  */
@@ -37,7 +38,7 @@ export const pactsProjection = inlineProjection({
           ${d.seller.orgId}, ${json({ buyer: d.signature })}, ${json([round])},
           ${d.seller.agentId}, ${d.expiresAt}, ${d.proposedAt}, ${d.proposedAt})`.execute(tx)
       await sql`insert into ${s}.pact_nonces (agent_id, nonce, pact_id)
-        values (${d.buyer.agentId}, ${d.terms.nonce}, ${d.pactId})`.execute(tx)
+        values (${nonceScope(d.buyer)}, ${d.terms.nonce}, ${d.pactId})`.execute(tx)
     }),
     PactCountered: onEvent(PactCountered, async (tx, s, d) => {
       const round = {
@@ -58,7 +59,7 @@ export const pactsProjection = inlineProjection({
         where pact_id = ${d.pactId}`.execute(tx)
       // a counter may keep its pact's nonce; the service refused another pact's
       await sql`insert into ${s}.pact_nonces (agent_id, nonce, pact_id)
-        select buyer_agent_id, ${d.terms.nonce}, pact_id from ${s}.pacts
+        select coalesce(buyer->>'did', buyer_agent_id), ${d.terms.nonce}, pact_id from ${s}.pacts
         where pact_id = ${d.pactId}
         on conflict (agent_id, nonce) do nothing`.execute(tx)
     }),
@@ -86,7 +87,7 @@ export const pactsProjection = inlineProjection({
           ${d.seller.orgId}, ${json(signatures)}, ${json([round])}, null, null,
           ${d.registeredAt}, ${d.registeredAt})`.execute(tx)
       await sql`insert into ${s}.pact_nonces (agent_id, nonce, pact_id)
-        values (${d.buyer.agentId}, ${d.terms.nonce}, ${d.pactId})`.execute(tx)
+        values (${nonceScope(d.buyer)}, ${d.terms.nonce}, ${d.pactId})`.execute(tx)
     }),
     PactRejected: onEvent(PactRejected, (tx, s, d) =>
       sql`update ${s}.pacts set status = 'rejected', awaiting = null, expires_at = null,

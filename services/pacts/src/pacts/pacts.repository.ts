@@ -57,16 +57,16 @@ export async function listPacts(
   return pageOf(rows.map(toView), q.limit, (p) => ({ at: p.createdAt, id: p.pactId }))
 }
 
-/** The pact that used this nonce for this proposer (the buyer), if any. */
+/** The pact that used this nonce under this proposer's scope (`nonceScope`: its did:key), if any. */
 export async function nonceUsedBy(
   db: Db,
   schema: string,
-  agentId: string | undefined,
+  scope: string | undefined,
   nonce: unknown,
 ): Promise<string | null> {
-  if (!agentId || typeof nonce !== 'string') return null
+  if (!scope || typeof nonce !== 'string') return null
   const { rows } = await sql<{ pact_id: string }>`select pact_id from ${sql.id(schema)}.pact_nonces
-    where agent_id = ${agentId} and nonce = ${nonce}`.execute(db)
+    where agent_id = ${scope} and nonce = ${nonce}`.execute(db)
   return rows[0]?.pact_id ?? null
 }
 

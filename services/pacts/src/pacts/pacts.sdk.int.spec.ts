@@ -146,6 +146,32 @@ describe('a pact negotiated peer to peer, then registered', () => {
   })
 })
 
+describe('the hash of what is served', () => {
+  it('is the pactHash of the terms as GET returns them, for JCS edge cases (Postgres jsonb in between)', async () => {
+    const extensions = {
+      big: 1e21,
+      negZero: -0,
+      small: 1e-7,
+      max: Number.MAX_VALUE,
+      unsafe: 2 ** 53 + 2,
+      text: 'é\u2028🙂\u00a0\ufffd',
+      '\u00e9': 'key order by UTF-16 code units',
+      Z: [0.1, 0.30000000000000004],
+    }
+    const terms = termsOf(buyer, seller, { extensions })
+    const pact = await a.client.pacts.propose({
+      terms,
+      signature: signPact(terms, buyer.keys.secretKey),
+    })
+    const served = await b.client.pacts.get(pact.pactId)
+    expect(served.pactHash).toBe(pactHash(terms))
+    expect(pactHash(served.terms)).toBe(served.pactHash)
+    expect(pactHash(served.rounds[0]!.terms)).toBe(served.pactHash)
+    // and the room entry carrying those terms still hashes to its entryHash
+    expect((await b.client.rooms.verify(pact.pactId)).valid).toBe(true)
+  })
+})
+
 describe('refusals', () => {
   it('two registrations of one nonce at once: one pact, the other a 409, never a 500', async () => {
     const terms = termsOf(buyer, seller)

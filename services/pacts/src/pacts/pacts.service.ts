@@ -13,7 +13,13 @@ import {
   apiKeyActor,
   newId,
 } from '@tessera/service-kit'
-import { type PactCommand, pactDecider, pactStreamId } from '../domain/pact/pact.decider.ts'
+import {
+  type PactCommand,
+  type Party,
+  nonceScope,
+  pactDecider,
+  pactStreamId,
+} from '../domain/pact/pact.decider.ts'
 import { PactNotFound } from '../domain/pact/pact.errors.ts'
 import type { PactsEnv } from '../pacts.env.ts'
 import { resolveAgent, resolveAgents } from './agent-directory.repository.ts'
@@ -50,7 +56,7 @@ export class PactsService {
         terms: body.terms,
         signature: body.signature,
         ...parties,
-        nonceUsedBy: await this.nonce(tx, parties.proposedBy.party?.agentId, body.terms),
+        nonceUsedBy: await this.nonce(tx, parties.proposedBy.party, body.terms),
         ttlSeconds: this.config.PACTS_ROUND_TTL_SECONDS,
       }
     })
@@ -72,7 +78,7 @@ export class PactsService {
         terms: body.amendedTerms,
         signature: body.signature,
         ...parties,
-        nonceUsedBy: await this.nonce(tx, parties.proposedBy.party?.agentId, body.amendedTerms),
+        nonceUsedBy: await this.nonce(tx, parties.proposedBy.party, body.amendedTerms),
         roundLimit: this.config.PACTS_ROUND_LIMIT,
         ttlSeconds: this.config.PACTS_ROUND_TTL_SECONDS,
       }
@@ -141,7 +147,7 @@ export class PactsService {
         ...body,
         ...parties,
         ...dids,
-        nonceUsedBy: await this.nonce(tx, parties.proposedBy.party?.agentId, body.terms),
+        nonceUsedBy: await this.nonce(tx, parties.proposedBy.party, body.terms),
       }
     })
     const pact = await this.get(auth, pactId)
@@ -213,7 +219,8 @@ export class PactsService {
     })
   }
 
-  private nonce(tx: SchemaTx, buyerId: string | undefined, terms: Terms) {
-    return nonceUsedBy(tx, this.schema, buyerId, terms.nonce)
+  /** The pact that used the nonce under the proposer's key (see `nonceScope`), if any. */
+  private nonce(tx: SchemaTx, proposer: Party | null, terms: Terms) {
+    return nonceUsedBy(tx, this.schema, proposer ? nonceScope(proposer) : undefined, terms.nonce)
   }
 }

@@ -54,9 +54,12 @@ export class PactsHarness {
     return { orgId, apiKey, client: new TesseraClient({ baseUrl: this.svc.url, apiKey }) }
   }
 
-  /** An agent of `org` with an Ed25519 key (or none), once the directory has it. */
-  async agent(org: TestOrg, opts: { withKey?: boolean } = {}): Promise<TestAgent> {
-    const keys = generateEd25519KeyPair()
+  /** An agent of `org` with an Ed25519 key (fresh, given, or none), once the directory has it. */
+  async agent(
+    org: TestOrg,
+    opts: { withKey?: boolean; keys?: Ed25519KeyPair } = {},
+  ): Promise<TestAgent> {
+    const keys = opts.keys ?? generateEd25519KeyPair()
     const agentId = newId('agt')
     const handle = agentId.slice(-8).replace(/[^0-9a-f]/g, 'a')
     const withKey = opts.withKey ?? true

@@ -2,6 +2,7 @@ import type { Decider, PactParty, PactTerms } from '@tessera/contracts'
 import { pactHash, verifyHash, verifyPactSignature } from '@tessera/crypto'
 import {
   AgentHasNoKey,
+  AmbiguousAgent,
   BadSignature,
   HashMismatch,
   NonceReplayed,
@@ -39,6 +40,8 @@ export interface Party {
 export interface Found {
   ref: string
   party: Party | null
+  /** The ref (a did:key) names active agents of more than one registration: nobody is picked. */
+  ambiguous?: true
 }
 
 interface Base {
@@ -125,6 +128,7 @@ export function decide(command: PactCommand, state: PactState): PactEvent[] {
 /** A registered, unrevoked agent with a key: one that can sign a pact. */
 function signer(found: Found | Party | null, ref = ''): Party & { publicKey: Uint8Array } {
   const party = found && 'ref' in found ? found.party : found
+  if (found && 'ref' in found && found.ambiguous) throw new AmbiguousAgent(found.ref)
   if (!party) throw new UnknownAgent(found && 'ref' in found ? found.ref : ref)
   if (party.status !== 'active') throw new PartyRevoked(party.agentId)
   if (!party.publicKey) throw new AgentHasNoKey(party.agentId)
@@ -174,9 +178,16 @@ function visible(state: PactState, callerOrgId: string): Open {
   return state
 }
 
-function negotiating(state: PactState, callerOrgId: string): Open {
-  const s = visible(state, callerOrgId)
+/**
+ * A pact still open to a turn. A round past its deadline is over even before the scheduler's
+ * job (a poll later) appends `PactExpired`: a late accept, counter or reject must not win that race.
+ */
+function negotiating(state: PactState, c: Base): Open {
+  const s = visible(state, c.callerOrgId)
   if (s.status !== 'proposed') throw new PactNotProposed(s.status)
+  if (s.expiresAt !== null && c.now.getTime() >= Date.parse(s.expiresAt)) {
+    throw new PactNotProposed('expired')
+  }
   return s
 }
 
@@ -205,7 +216,7 @@ function answering(
 }
 
 function counter(c: Cmd<'CounterPact'>, state: PactState): PactEvent[] {
-  const s = negotiating(state, c.callerOrgId)
+  const s = negotiating(state, c)
   const terms = admitTerms(c.terms)
   const by = signer(c.proposedBy)
   const to = signer(c.proposedTo)
@@ -235,7 +246,7 @@ function counter(c: Cmd<'CounterPact'>, state: PactState): PactEvent[] {
 }
 
 function accept(c: Cmd<'AcceptPact'>, state: PactState): PactEvent[] {
-  const s = negotiating(state, c.callerOrgId)
+  const s = negotiating(state, c)
   if (c.pactHash !== s.pactHash) throw new StaleHash(s.pactHash)
   const actor = answering(s, c.callerOrgId, c, (key) => verifyHash(s.pactHash, c.signature, key))
   const buyerSigned = s.signedBy === s.buyer.agentId
@@ -255,7 +266,7 @@ function accept(c: Cmd<'AcceptPact'>, state: PactState): PactEvent[] {
 }
 
 function reject(c: Cmd<'RejectPact'>, state: PactState): PactEvent[] {
-  const s = negotiating(state, c.callerOrgId)
+  const s = negotiating(state, c)
   // the awaited party when the caller holds it (both may be one org's), else the other one
   const awaited = s.awaiting === s.buyer.agentId ? s.buyer : s.seller
   const by = awaited.orgId === c.callerOrgId ? awaited : awaited === s.buyer ? s.seller : s.buyer
@@ -349,3 +360,10 @@ export const pactDecider: Decider<PactCommand, PactEvent, PactState> = {
   parse: parsePactEvent,
 }
 export const pactStreamId = (pactId: string) => `pact-${pactId}`
+
+/**
+ * Whose nonces a proposer's are: its key's (its did:key), not its agent id's. A signature is
+ * the key's, and terms may name the proposer by did:key; scoped by agent id, the same signed
+ * terms replayed once the key's agent was revoked and registered again as a new agent.
+ */
+export const nonceScope = (p: Pick<PactParty, 'agentId' | 'did'>): string => p.did ?? p.agentId

@@ -1,9 +1,10 @@
 import { describe, it } from 'vitest'
-import type { PactTerms } from '@tessera/contracts'
+import { PACT_EXTENSION_MAX_DEPTH, type PactTerms } from '@tessera/contracts'
 import { generateEd25519KeyPair, pactHash, signHash, signPact } from '@tessera/crypto'
 import { spec } from '@tessera/testing'
 import {
   AgentHasNoKey,
+  AmbiguousAgent,
   BadSignature,
   HashMismatch,
   NonceReplayed,
@@ -213,6 +214,15 @@ describe('pact decider: propose', () => {
       .given([])
       .when(propose({ proposedTo: found({ ...seller, publicKey: undefined }) }))
       .thenThrows(AgentHasNoKey)
+    const twoHolders = { ref: 'did:key:z6Mk…', party: null, ambiguous: true as const }
+    spec(pactDecider)
+      .given([])
+      .when(propose({ proposedTo: twoHolders }))
+      .thenThrows(AmbiguousAgent)
+    spec(pactDecider)
+      .given([])
+      .when(register({ sellerDid: twoHolders, proposedTo: twoHolders }))
+      .thenThrows(AmbiguousAgent)
   })
   it('refuses a proposer of another org, a pact with oneself and a replayed nonce', () => {
     spec(pactDecider)
@@ -241,6 +251,35 @@ describe('pact decider: propose', () => {
       .given([])
       .when(propose({ terms: { ...t1, extensions: { blob: 'x'.repeat(40_000) } } }))
       .thenThrows(TermsTooLarge)
+  })
+  it('refuses extensions nested too deep, without overflowing the stack (not a 500)', () => {
+    const nest = (depth: number) => {
+      let v: unknown = 1
+      for (let i = 0; i < depth; i++) v = [v]
+      return v
+    }
+    // 5,000 levels are 10 kB, under the size cap, and used to overflow zod's recursive z.json()
+    for (const depth of [PACT_EXTENSION_MAX_DEPTH + 1, 5_000]) {
+      spec(pactDecider)
+        .given([])
+        .when(propose({ terms: { ...t1, extensions: { deep: nest(depth) } } }))
+        .thenThrows(TermsInvalid)
+    }
+    const within = terms({ extensions: { deep: nest(PACT_EXTENSION_MAX_DEPTH) } as never })
+    spec(pactDecider)
+      .given([])
+      .when(propose({ terms: within, signature: signPact(within, keys.buyer.secretKey) }))
+      .then([
+        {
+          type: 'PactProposed',
+          data: {
+            ...(proposed.data as object),
+            terms: within,
+            pactHash: pactHash(within),
+            signature: signPact(within, keys.buyer.secretKey),
+          } as never,
+        },
+      ])
   })
 })
 
@@ -469,6 +508,22 @@ describe('pact decider: expiry and execution failures', () => {
       .then([])
     spec(pactDecider).given([registered]).when(expire(1)).then([])
     spec(pactDecider).given([]).when(expire(1)).then([])
+  })
+  it('past its deadline a round is answered by nobody, even before the scheduler expires it', () => {
+    // the job runs a poll after the deadline; a late accept must not beat it to the pact
+    const late = new Date(Date.parse(expiresAt) + 1)
+    const turns: PactCommand[] = [
+      accept(t1, 'seller', { now: late }),
+      counter(t2, 'seller', { now: late }),
+      { type: 'RejectPact', pactId, callerOrgId: sellerOrg, now: late, reason: 'late' },
+    ]
+    for (const turn of turns) {
+      spec(pactDecider).given([proposed]).when(turn).thenThrows(PactNotProposed)
+    }
+    spec(pactDecider)
+      .given([proposed, countered(2, t2, 'seller')])
+      .when(accept(t2, 'buyer', { now: new Date(expiresAt) }))
+      .thenThrows(PactNotProposed)
   })
   const report = (callerOrgId: string): PactCommand => ({
     type: 'ReportExecutionFailure',

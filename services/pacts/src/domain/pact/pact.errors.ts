@@ -7,6 +7,13 @@ export class UnknownAgent extends Error {
     super(`no registered agent is ${ref}`)
   }
 }
+/** A did:key that agents of more than one registration hold (guardian lets keys repeat). */
+export class AmbiguousAgent extends Error {
+  readonly code = 'PACT_AMBIGUOUS_AGENT'
+  constructor(readonly ref: string) {
+    super(`${ref} names more than one registered agent: name the party by its agent id or handle`)
+  }
+}
 export class PartyRevoked extends Error {
   readonly code = 'AGENT_REVOKED'
   constructor(readonly agentId: string) {
