@@ -117,7 +117,7 @@ export interface ComputedProfile {
 export function decayed(points: number, ageMs: number): number {
   if (points >= 0) return points
   const weeks = Math.max(0, Math.floor((ageMs - GRACE_DAYS * DAY_MS) / (7 * DAY_MS)))
-  return Math.min(0, points + weeks)
+  return Math.min(0, points + weeks) || 0
 }
 
 interface Trade {
