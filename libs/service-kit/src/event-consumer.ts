@@ -71,6 +71,18 @@ export function toProjection(
       if (method === undefined) return
       await (bag[method] as EventHandler).call(instance, tx, event)
     },
+    ...(typeof bag['afterBatch'] === 'function'
+      ? {
+          afterBatch: (tx: SchemaTx) =>
+            (bag['afterBatch'] as (tx: SchemaTx) => Promise<void>).call(instance, tx),
+        }
+      : {}),
+    ...(typeof bag['afterRebuild'] === 'function'
+      ? {
+          afterRebuild: (tx: SchemaTx) =>
+            (bag['afterRebuild'] as (tx: SchemaTx) => Promise<void>).call(instance, tx),
+        }
+      : {}),
     async reset(tx) {
       const reset = bag['reset']
       if (!meta.rebuildable || typeof reset !== 'function') {

@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common'
+import { AgentTrustController } from './agents/trust.controller.ts'
+import { trustEvidenceConsumers } from './agents/trust-evidence.consumers.ts'
 import { ScorePublisher } from './profiles/score-publisher.reactor.ts'
 import { TrustProfileProjection } from './profiles/trust-profile.projection.ts'
 import { TrustController } from './profiles/trust.controller.ts'
 
-@Module({ controllers: [TrustController], providers: [TrustProfileProjection, ScorePublisher] })
+@Module({
+  // TrustController's `orgs/:orgId` first: it must not be read as an agent id.
+  controllers: [TrustController, AgentTrustController],
+  providers: [TrustProfileProjection, ScorePublisher, ...trustEvidenceConsumers],
+})
 export class ScoringModule {}

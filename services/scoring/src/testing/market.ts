@@ -53,7 +53,8 @@ const ALPHA = '0123456789abcdefghijklmnopqrstuvwxyz'
 
 export function market(spec: MarketSpec): Market {
   const r = rng(spec.seed)
-  let counter = 0
+  // ids are unique across markets of different seeds
+  let counter = spec.seed * 100_000_000
   const id26 = () => {
     let n = ++counter
     let out = ''
