@@ -9,6 +9,7 @@ import { RoomsResource } from './resources/rooms.ts'
 import { PactsResource } from './resources/pacts.ts'
 import { SessionsResource } from './resources/sessions.ts'
 import { TokensResource } from './resources/tokens.ts'
+import { TrustResource } from './resources/trust.ts'
 
 export interface TesseraClientOptions {
   /** Where guardian (or the gateway in front of it) listens, e.g. `http://localhost:8080`. */
@@ -53,6 +54,7 @@ export class TesseraClient {
   readonly agentCards: AgentCardsResource
   readonly rooms: RoomsResource
   readonly pacts: PactsResource
+  readonly trust: TrustResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -68,6 +70,7 @@ export class TesseraClient {
     this.agentCards = new AgentCardsResource(http)
     this.rooms = new RoomsResource(http)
     this.pacts = new PactsResource(http)
+    this.trust = new TrustResource(http)
   }
 
   /**

@@ -121,3 +121,14 @@ export type {
   AgentCardVerification,
 } from './verify-agent-card.ts'
 export type { ListPactsRequest, PactPage, PactsResource } from './resources/pacts.ts'
+export type { TrustResource } from './resources/trust.ts'
+export type {
+  AnomalyFlag,
+  BuyerReputation,
+  EvaluateTrustRequest,
+  TrustEvaluation,
+  TrustExplanation,
+  TrustPact,
+  TrustPolicy,
+  TrustProfile,
+} from '@tessera/contracts'
