@@ -9,7 +9,7 @@ describe('client.trust', () => {
       apiKey: 'tsk_live_x',
       fetch: (input, init) => {
         calls.push({
-          url: String(input),
+          url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
           method: init?.method ?? 'GET',
           body: typeof init?.body === 'string' ? init.body : null,
         })
