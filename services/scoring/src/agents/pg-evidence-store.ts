@@ -3,7 +3,11 @@ import type { ScoreChanged } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
 import type { EventLog } from '@tessera/service-kit'
 import type { Evidence, Link } from '../domain/trust/evidence.ts'
-import type { EvidenceStore, StoredProfile } from '../domain/trust/trust-projection.ts'
+import {
+  type EvidenceStore,
+  type StoredProfile,
+  rebuildAll,
+} from '../domain/trust/trust-projection.ts'
 import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
 
 /** The evidence set and the profiles in Postgres, inside the consumer batch's transaction. */
@@ -13,7 +17,7 @@ export class PgEvidenceStore implements EvidenceStore {
     private readonly tx: SchemaTx,
     schema: string,
     private readonly context: string,
-    private readonly log: EventLog | null,
+    private log: EventLog | null,
   ) {
     this.s = sql.id(schema)
   }
@@ -88,21 +92,47 @@ export class PgEvidenceStore implements EvidenceStore {
     if (this.log) await this.publishChanges(profiles)
   }
 
-  /** After a rebuild: ScoreChanged for every agent whose score moved since the last published. */
-  async publishAll(): Promise<void> {
-    const { rows } = await sql<{ agent_id: string; composite_score: number; bond_tier: number }>`
+  async rebuilding(context: string): Promise<boolean> {
+    const { rows } = await sql`select 1 from ${this.s}.trust_rebuilding
+      where context = ${context}`.execute(this.tx)
+    return rows.length > 0
+  }
+
+  async rebuilt(context: string): Promise<void> {
+    await sql`delete from ${this.s}.trust_rebuilding where context = ${context}`.execute(this.tx)
+  }
+
+  /**
+   * Every profile from the whole evidence set, in one pass (`rebuildAll`), written in chunks;
+   * then ScoreChanged for every agent whose score moved since the last published. Used at the
+   * end of a rebuild and when the model version changed.
+   */
+  async reprofileAll(): Promise<number> {
+    const { rows } = await sql<{
+      data: Evidence
+    }>`select data from ${this.s}.trust_evidence`.execute(this.tx)
+    const profiles = rebuildAll(rows.map((r) => r.data))
+    const log = this.log
+    this.log = null // published below, once, for the net moves
+    for (let i = 0; i < profiles.length; i += 1000) await this.write(profiles.slice(i, i + 1000))
+    this.log = log
+    await sql`delete from ${this.s}.agent_profiles
+      where agent_id <> all(${profiles.map((p) => p.agentId)}::text[])`.execute(this.tx)
+    const moved = await sql<{ agent_id: string; composite_score: number; bond_tier: number }>`
       select p.agent_id, p.composite_score, p.bond_tier from ${this.s}.agent_profiles p
       left join ${this.s}.published_agent_scores x using (agent_id)
       where x.agent_id is null or x.composite_score <> p.composite_score
         or x.bond_tier <> p.bond_tier
       order by p.agent_id`.execute(this.tx)
-    await this.publishChanges(
-      rows.map((r) => ({
-        agentId: r.agent_id,
-        compositeScore: r.composite_score,
-        bondTier: r.bond_tier,
-      })),
-    )
+    if (this.log)
+      await this.publishChanges(
+        moved.rows.map((r) => ({
+          agentId: r.agent_id,
+          compositeScore: r.composite_score,
+          bondTier: r.bond_tier,
+        })),
+      )
+    return profiles.length
   }
 
   /** ScoreChanged for each agent whose composite or bond tier moved since the last one published. */

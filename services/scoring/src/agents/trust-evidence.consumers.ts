@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { AnyEnvelope } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
 import { EVENT_LOG, EventConsumer, type EventLog, On, SERVICE_SCHEMA } from '@tessera/service-kit'
-import { type Evidence, toEvidence } from '../domain/trust/evidence.ts'
+import { type Evidence, linksOf, toEvidence } from '../domain/trust/evidence.ts'
 import { applyEvidence } from '../domain/trust/trust-projection.ts'
 import { PgEvidenceStore } from './pg-evidence-store.ts'
 
@@ -35,20 +35,26 @@ abstract class TrustEvidenceConsumer {
     this.staged.delete(tx)
     // The four consumers run concurrently: without one lock, two batches could each recompute an
     // agent without the other's uncommitted evidence, and the last commit would miss some.
-    await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${this.schema}`}))`.execute(
-      tx,
-    )
-    await applyEvidence(new PgEvidenceStore(tx, this.schema, this.context, this.log), evidence)
+    await this.lock(tx)
+    const store = new PgEvidenceStore(tx, this.schema, this.context, this.log)
+    // While this context is rebuilt, only the evidence set is refilled: every profile is
+    // recomputed once at the end (afterRebuild), which is what makes a rebuild fast.
+    if (await store.rebuilding(this.context)) await store.add(evidence, evidence.flatMap(linksOf))
+    else await applyEvidence(store, evidence)
   }
 
-  /** The rebuild is done: publish each agent's net move, once. */
+  /** The rebuild is done: every profile from the whole evidence set, then the net moves published. */
   async afterRebuild(tx: SchemaTx): Promise<void> {
-    const s = sql.id(this.schema)
+    await this.lock(tx)
+    const store = new PgEvidenceStore(tx, this.schema, this.context, this.log)
+    await store.rebuilt(this.context)
+    await store.reprofileAll()
+  }
+
+  private async lock(tx: SchemaTx): Promise<void> {
     await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${this.schema}`}))`.execute(
       tx,
     )
-    await sql`delete from ${s}.trust_rebuilding where context = ${this.context}`.execute(tx)
-    await new PgEvidenceStore(tx, this.schema, this.context, this.log).publishAll()
   }
 
   async reset(tx: SchemaTx): Promise<void> {

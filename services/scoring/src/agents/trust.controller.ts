@@ -26,19 +26,19 @@ export class AgentTrustController {
 
   @Get(':id')
   async profile(@Param('id') id: string): Promise<TrustProfile> {
-    return (await this.load(id)).profile
+    return (await this.load(id, 'profile')).profile
   }
 
   @Get(':id/explain')
   async explain(@Param('id') id: string): Promise<TrustExplanation> {
-    return (await this.load(id)).explanation
+    return (await this.load(id, 'explanation')).explanation
   }
 
   @Post(':id/evaluate')
   @HttpCode(200)
   async evaluate(@Param('id') id: string, @Body() body: unknown): Promise<TrustEvaluation> {
     const { policy } = parseInput(EvaluateTrustBody, body)
-    const { profile } = await this.load(id)
+    const { profile } = await this.load(id, 'profile')
     const r = evaluatePolicy(profile, policy, new Date(), this.config.SCORING_HIGH_VALUE_MICRO)
     return { ...r, modelVersion: profile.modelVersion }
   }
@@ -46,6 +46,7 @@ export class AgentTrustController {
   /** `agt_…`, `A-1234abcd` (or its 8 hex digits) or `did:key:…`; anything else is a 404. */
   private async load(
     id: string,
+    want: 'profile' | 'explanation',
   ): Promise<{ profile: TrustProfile; explanation: TrustExplanation }> {
     const s = sql.id(this.schema)
     const handle = /^(A-)?([0-9a-f]{8})$/.exec(id)
@@ -57,8 +58,13 @@ export class AgentTrustController {
           ? [sql`did`, id]
           : [null, id]
     if (column === null) throw NotFound('agent', id.slice(0, 200))
-    const { rows } = await sql<{ profile: string; explanation: string; under_review: boolean }>`
-      select p.profile, p.explanation, exists (
+    const { rows } = await sql<{
+      profile: string | null
+      explanation: string | null
+      under_review: boolean
+    }>`
+      select case when ${want === 'profile'} then p.profile end as profile,
+        case when ${want === 'explanation'} then p.explanation end as explanation, exists (
           select 1 from ${s}.agent_profiles o
           where o.org_id = p.org_id and o.org_id <> '' and cardinality(o.flagged_counterparties) > 0
         ) as under_review
@@ -66,8 +72,13 @@ export class AgentTrustController {
       order by p.agent_id limit 1`.execute(this.db)
     const row = rows[0]
     if (!row) throw NotFound('agent', id)
-    const profile = JSON.parse(row.profile) as TrustProfile
-    const explanation = JSON.parse(row.explanation) as TrustExplanation
-    return { profile: { ...profile, orgUnderReview: row.under_review }, explanation }
+    const profile = (row.profile === null ? null : JSON.parse(row.profile)) as TrustProfile
+    const explanation = (
+      row.explanation === null ? null : JSON.parse(row.explanation)
+    ) as TrustExplanation
+    return {
+      profile: profile === null ? profile : { ...profile, orgUnderReview: row.under_review },
+      explanation,
+    }
   }
 }
