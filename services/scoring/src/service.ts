@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type ServiceDefinition, serviceEnv } from '@tessera/service-kit'
 import { trustEvidenceConsumers } from './agents/trust-evidence.consumers.ts'
+import { ModelVersionReprofiler } from './agents/model-version.worker.ts'
 import { scoringMigrations } from './migrations.ts'
 import { ScorePublisher } from './profiles/score-publisher.reactor.ts'
 import { TrustProfileProjection } from './profiles/trust-profile.projection.ts'
@@ -20,6 +21,7 @@ export const scoring: ServiceDefinition<typeof ScoringEnv> = {
   context: 'scoring',
   module: ScoringModule,
   consumers: [TrustProfileProjection, ScorePublisher, ...trustEvidenceConsumers],
+  workers: [ModelVersionReprofiler],
   migrations: scoringMigrations,
   env: ScoringEnv,
 }

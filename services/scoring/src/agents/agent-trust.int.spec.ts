@@ -9,6 +9,7 @@ import { type InProcessService, eventually, metadataFor, startInProcess } from '
 import { scoring } from '../service.ts'
 import { type BusEvent, market } from '../testing/market.ts'
 import { trustEvidenceConsumers } from './trust-evidence.consumers.ts'
+import { ModelVersionReprofiler } from './model-version.worker.ts'
 
 let svc: InProcessService
 const m = market({
@@ -165,5 +166,17 @@ describe('agent trust profiles', () => {
     const rebuilt = await profilesTable()
     expect(rebuilt).toEqual(live)
     expect(await count()).toBe(published)
+  })
+
+  it('a model version change recomputes every profile at start, to the same bytes here', async () => {
+    const live = await profilesTable()
+    const s = sql.id(svc.schema)
+    await sql`update ${s}.agent_profiles set model_version = 'v0-old', profile = '{}'`.execute(
+      svc.db,
+    )
+    const reprofiler = svc.service.app.get(ModelVersionReprofiler)
+    expect(await reprofiler.reprofileIfStale()).toBe(live.length)
+    expect(await profilesTable()).toEqual(live)
+    expect(await reprofiler.reprofileIfStale()).toBe(0)
   })
 })

@@ -18,6 +18,8 @@ import { type Evidence, byTimeThenId } from './evidence.ts'
  * `npm run rebuild -- scoring trust-profiles-*` recomputes every profile.
  */
 export const MODEL_VERSION = 'v1-2026-12-06'
+/** The org score's model (a neutral start), unchanged by the agent model. */
+export const ORG_MODEL_VERSION = 'v0-baseline'
 
 export interface Reason {
   code: string
