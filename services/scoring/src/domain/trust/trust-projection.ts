@@ -43,22 +43,27 @@ export async function applyEvidence(
   if (evidence.length === 0) return []
   await store.add(evidence, evidence.flatMap(linksOf))
   const touched = new Set(await store.agentsOf([...new Set(evidence.map((e) => e.key))]))
-  // Grow to the agents that suspicious or flagged trades connect.
+  // Grow to the agents that suspicious or flagged trades connect; each agent's evidence is
+  // loaded once.
+  const loaded = new Map<string, Evidence>()
+  const load = async (agents: readonly string[]) => {
+    for (const e of await store.evidenceOf(agents)) loaded.set(`${e.id}|${e.key}`, e)
+  }
   let frontier = [...touched]
-  let all: Evidence[] = []
+  await load(frontier)
   while (frontier.length > 0 && touched.size <= MAX_COMPONENT) {
-    all = await store.evidenceOf([...touched])
     const next = new Set<string>()
-    for (const e of edgesOf(tradesOf(all)))
+    for (const e of edgesOf(tradesOf([...loaded.values()])))
       if (isSuspicious(e)) {
         if (!touched.has(e.buyer)) next.add(e.buyer)
         if (!touched.has(e.seller)) next.add(e.seller)
       }
     for (const a of await store.flaggedCounterparties(frontier)) if (!touched.has(a)) next.add(a)
-    frontier = [...next].filter((a) => !touched.has(a))
+    frontier = [...next]
     for (const a of frontier) touched.add(a)
+    if (frontier.length > 0) await load(frontier)
   }
-  if (frontier.length > 0) all = await store.evidenceOf([...touched])
+  const all = [...loaded.values()]
   const profiles = profilesOf([...touched], all)
   await store.write(profiles)
   return [...touched].sort()
