@@ -12,6 +12,8 @@ export interface Projection {
    * transaction (they would be no-ops). Absent: every event of the source is applied.
    */
   handles?: ReadonlySet<string>
+  /** Live batch size it prefers (default 500): one that recomputes per batch wants big ones. */
+  batchSize?: number
   /** Folds one event into the rows; runs inside the batch's transaction. */
   apply(tx: SchemaTx, event: AnyEnvelope): Promise<void>
   /**

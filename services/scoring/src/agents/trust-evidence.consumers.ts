@@ -13,6 +13,9 @@ import { PgEvidenceStore } from './pg-evidence-store.ts'
  * every agent it touches is recomputed (trust-projection.ts). A rebuild of one context deletes
  * that context's evidence and replays it: the set, hence every profile, comes out the same.
  */
+/** Each batch recomputes the agents it touches once: big batches amortise that. */
+const TRUST_BATCH = 2000
+
 abstract class TrustEvidenceConsumer {
   private readonly staged = new Map<SchemaTx, Evidence[]>()
 
@@ -66,7 +69,12 @@ abstract class TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-escrow', context: 'escrow', rebuildable: true })
+@EventConsumer({
+  name: 'trust-escrow',
+  context: 'escrow',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+})
 @Injectable()
 export class EscrowTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
@@ -101,7 +109,7 @@ export class EscrowTrustEvidence extends TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-jury', context: 'jury', rebuildable: true })
+@EventConsumer({ name: 'trust-jury', context: 'jury', rebuildable: true, batchSize: TRUST_BATCH })
 @Injectable()
 export class JuryTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
@@ -112,7 +120,7 @@ export class JuryTrustEvidence extends TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-pacts', context: 'pacts', rebuildable: true })
+@EventConsumer({ name: 'trust-pacts', context: 'pacts', rebuildable: true, batchSize: TRUST_BATCH })
 @Injectable()
 export class PactsTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
@@ -132,7 +140,12 @@ export class PactsTrustEvidence extends TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-guardian', context: 'guardian', rebuildable: true })
+@EventConsumer({
+  name: 'trust-guardian',
+  context: 'guardian',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+})
 @Injectable()
 export class GuardianTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
