@@ -17,6 +17,8 @@ export interface Target {
   url: string
   headers: Record<string, string>
   body: string
+  /** `POST` unless said (`GET` with an empty body). */
+  method?: 'GET' | 'POST'
   /** Whether an answer's body is the one expected (its status is counted apart). */
   accept: (body: string) => boolean
 }
@@ -90,7 +92,7 @@ export async function openLoop(t: Target, rate: number, seconds: number, sockets
   const u = new URL(t.url)
   const headers = Object.entries(t.headers).map(([k, v]) => `${k}: ${v}\r\n`)
   const request = Buffer.from(
-    `POST ${u.pathname} HTTP/1.1\r\nhost: ${u.host}\r\n${headers.join('')}` +
+    `${t.method ?? 'POST'} ${u.pathname} HTTP/1.1\r\nhost: ${u.host}\r\n${headers.join('')}` +
       `content-length: ${Buffer.byteLength(t.body)}\r\n\r\n${t.body}`,
   )
   const idle: Connection[] = []

@@ -62,6 +62,19 @@ export {
 export { GuardPolicy, GuardPolicySet, GuardRule } from './events/policy.events.ts'
 export type { ActionCheckResult, Approval, ApprovalStatus } from './http/guard.views.ts'
 export type { Page, PageRequest } from './http/page.ts'
+export { EvaluateTrustBody, TRUST_DIMENSIONS, TrustPolicy } from './http/trust.http.ts'
+export type {
+  AnomalyFlag,
+  BuyerReputation,
+  CertificationLevel,
+  EvaluateTrustRequest,
+  TrustContribution,
+  TrustDimension,
+  TrustEvaluation,
+  TrustExplanation,
+  TrustPact,
+  TrustProfile,
+} from './http/trust.http.ts'
 export {
   ACTION_CHECK_LIMITS,
   ActionCheckBody,

@@ -67,5 +67,8 @@ export const ScoreChanged = z.object({
   previousScore: z.number().int().min(0).max(1000).nullable(),
   modelVersion: z.string().min(1),
   reasons: z.array(z.object({ code: z.string(), weight: z.number(), detail: z.string() })),
+  /** Agents only: the bond tier with the score, and the one before (a tier change alone also publishes). */
+  bondTier: z.number().int().min(0).max(5).optional(),
+  previousBondTier: z.number().int().min(0).max(5).nullable().optional(),
 })
 export type ScoreChanged = z.infer<typeof ScoreChanged>

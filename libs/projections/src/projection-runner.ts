@@ -27,7 +27,7 @@ export function runProjection(opts: ProjectionRunnerOptions): Promise<RunningCon
       stream: projection.source.stream,
       filterSubject: projection.source.filterSubject,
       durable: `${opts.service}-${projection.name}`,
-      batchSize: opts.batchSize ?? 500,
+      batchSize: opts.batchSize ?? projection.batchSize ?? 500,
       maxDeliver: opts.maxDeliver ?? 5,
       prefix: opts.prefix ?? '',
       ...(projection.handles ? { skip: unhandled(projection.handles) } : {}),

@@ -57,6 +57,7 @@ export async function applyBatch(
     for (const b of batch) {
       if (fresh.delete(b.envelope.metadata.eventId)) await projection.apply(tx, b.envelope)
     }
+    if (rows.length > 0) await projection.afterBatch?.(tx)
     const top = Math.max(...batch.map((b) => b.sourcePosition))
     await sql`
       insert into ${s}.projection_checkpoints (projection, source_position, applied)

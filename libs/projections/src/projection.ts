@@ -12,8 +12,17 @@ export interface Projection {
    * transaction (they would be no-ops). Absent: every event of the source is applied.
    */
   handles?: ReadonlySet<string>
+  /** Live batch size it prefers (default 500): one that recomputes per batch wants big ones. */
+  batchSize?: number
   /** Folds one event into the rows; runs inside the batch's transaction. */
   apply(tx: SchemaTx, event: AnyEnvelope): Promise<void>
+  /**
+   * Runs once per batch, after its last `apply`, in the same transaction: a projection that
+   * stages work per event (scoring recomputes each touched profile once) does it here.
+   */
+  afterBatch?(tx: SchemaTx): Promise<void>
+  /** Runs once when a rebuild has replayed everything (scoring publishes the net moves here). */
+  afterRebuild?(tx: SchemaTx): Promise<void>
   /** Deletes every row the projection owns; the first step of a rebuild. */
   reset(tx: SchemaTx): Promise<void>
 }

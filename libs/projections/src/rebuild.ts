@@ -88,6 +88,8 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
         }
         if (batch.length === 0 || pending === 0) break
       }
+      const after = projection.afterRebuild?.bind(projection)
+      if (after) await conn.transaction().execute((tx) => after(tx))
       return report(true)
     } finally {
       await sql`select pg_advisory_unlock(hashtext(${lockKey(schema, projection)}))`.execute(conn)

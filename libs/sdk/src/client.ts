@@ -13,6 +13,7 @@ import { RoomsResource } from './resources/rooms.ts'
 import { PactsResource } from './resources/pacts.ts'
 import { SessionsResource } from './resources/sessions.ts'
 import { TokensResource } from './resources/tokens.ts'
+import { TrustResource } from './resources/trust.ts'
 
 export interface TesseraClientOptions {
   /** Where guardian (or the gateway in front of it) listens, e.g. `http://localhost:8080`. */
@@ -61,6 +62,7 @@ export class TesseraClient {
   readonly bonds: BondsResource
   readonly disputes: DisputesResource
   readonly escrow: EscrowResource
+  readonly trust: TrustResource
 
   constructor(options: TesseraClientOptions) {
     const config = resolve(options)
@@ -80,6 +82,7 @@ export class TesseraClient {
     this.bonds = new BondsResource(http)
     this.disputes = new DisputesResource(http)
     this.escrow = new EscrowResource(http)
+    this.trust = new TrustResource(http)
   }
 
   /**

@@ -161,3 +161,14 @@ export type {
   SubmitCompletionRequest,
   VerifyEscrowRequest,
 } from '@tessera/contracts'
+export type { TrustResource } from './resources/trust.ts'
+export type {
+  AnomalyFlag,
+  BuyerReputation,
+  EvaluateTrustRequest,
+  TrustEvaluation,
+  TrustExplanation,
+  TrustPact,
+  TrustPolicy,
+  TrustProfile,
+} from '@tessera/contracts'

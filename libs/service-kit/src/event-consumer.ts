@@ -14,6 +14,8 @@ interface ConsumerMeta {
   context: Context
   /** Read models can be rebuilt from position 0; reactors that append events cannot. */
   rebuildable: boolean
+  /** Live batch size, when not the runner's default. */
+  batchSize?: number
 }
 
 const CONSUMER = Symbol.for('tessera.event-consumer')
@@ -26,7 +28,12 @@ type Annotated = { [CONSUMER]?: ConsumerMeta; [HANDLERS]?: Map<string, string | 
  * inside one Postgres transaction per batch, together with the consumer's checkpoint, so a
  * handler's writes (rows, or events it appends) happen exactly once.
  */
-export function EventConsumer(meta: { name: string; context: Context; rebuildable?: boolean }) {
+export function EventConsumer(meta: {
+  name: string
+  context: Context
+  rebuildable?: boolean
+  batchSize?: number
+}) {
   return (target: abstract new (...args: never[]) => unknown): void => {
     ;(target as Annotated)[CONSUMER] = { rebuildable: false, ...meta }
   }
@@ -59,6 +66,7 @@ export function toProjection(
   return {
     name: meta.name,
     rebuildable: meta.rebuildable,
+    ...(meta.batchSize === undefined ? {} : { batchSize: meta.batchSize }),
     // One consumer per context: nats-server 2.9 allows a single filter subject per consumer.
     source: {
       stream: streamName(meta.context, prefix),
@@ -71,6 +79,18 @@ export function toProjection(
       if (method === undefined) return
       await (bag[method] as EventHandler).call(instance, tx, event)
     },
+    ...(typeof bag['afterBatch'] === 'function'
+      ? {
+          afterBatch: (tx: SchemaTx) =>
+            (bag['afterBatch'] as (tx: SchemaTx) => Promise<void>).call(instance, tx),
+        }
+      : {}),
+    ...(typeof bag['afterRebuild'] === 'function'
+      ? {
+          afterRebuild: (tx: SchemaTx) =>
+            (bag['afterRebuild'] as (tx: SchemaTx) => Promise<void>).call(instance, tx),
+        }
+      : {}),
     async reset(tx) {
       const reset = bag['reset']
       if (!meta.rebuildable || typeof reset !== 'function') {

@@ -12,5 +12,35 @@ export function scoringMigrations(schema: string): Record<string, Migration> {
           primary key (subject_kind, subject_id))`.execute(db)
       },
     },
+    // Trust profiles of agents: the evidence SET (order-free), who each key concerns, and the
+    // profiles computed from them (canonical JSON, so a rebuild can be compared byte for byte).
+    '2026_12_06_1500_agent_trust': {
+      async up(db: Kysely<any>) {
+        await sql`create table ${s}.trust_evidence (
+          id text not null, key text not null, context text not null, data jsonb not null,
+          primary key (key, id))`.execute(db)
+        await sql`create index trust_evidence_context on ${s}.trust_evidence (context)`.execute(db)
+        await sql`create table ${s}.trust_links (
+          key text not null, agent_id text not null, context text not null,
+          primary key (agent_id, key, context))`.execute(db)
+        await sql`create index trust_links_key on ${s}.trust_links (key)`.execute(db)
+        await sql`create table ${s}.agent_profiles (
+          agent_id text primary key, org_id text not null, did text, handle text,
+          composite_score int not null, bond_tier int not null,
+          flagged_counterparties text[] not null, model_version text not null,
+          profile text not null, explanation text not null)`.execute(db)
+        await sql`create index agent_profiles_did on ${s}.agent_profiles (did)`.execute(db)
+        await sql`create index agent_profiles_handle on ${s}.agent_profiles (handle)`.execute(db)
+        await sql`create index agent_profiles_org on ${s}.agent_profiles (org_id)`.execute(db)
+        // What ScoreChanged last said per agent: not a projection (never reset), so a rebuild
+        // that lands on the same scores publishes nothing, and a model change publishes the moves.
+        await sql`create table ${s}.published_agent_scores (
+          agent_id text primary key, composite_score int not null, bond_tier int not null)`.execute(
+          db,
+        )
+        // Contexts being rebuilt: no ScoreChanged for the intermediate states meanwhile.
+        await sql`create table ${s}.trust_rebuilding (context text primary key)`.execute(db)
+      },
+    },
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common'
 
 import { type AnyEnvelope, OrgCreated, type ScoreChanged } from '@tessera/contracts'
 import { EVENT_LOG, EventConsumer, type EventLog, On, causedBy } from '@tessera/service-kit'
-import { MODEL_VERSION, scoreNewOrg } from '../domain/trust/trust-model.ts'
+import { ORG_MODEL_VERSION, scoreNewOrg } from '../domain/trust/trust-model.ts'
 import type { SchemaTx } from '@tessera/event-store'
 
 /**
@@ -23,7 +23,7 @@ export class ScorePublisher {
       subjectId: org.orgId,
       score,
       previousScore: null,
-      modelVersion: MODEL_VERSION,
+      modelVersion: ORG_MODEL_VERSION,
       reasons,
     }
     await this.log.append(

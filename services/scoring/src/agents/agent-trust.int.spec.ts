@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { jetstream } from '@nats-io/jetstream'
+import { publishEnvelopes } from '@tessera/bus'
+import type { Envelope, TrustExplanation, TrustProfile } from '@tessera/contracts'
+import { rebuildProjection } from '@tessera/projections'
+import { toProjection } from '@tessera/service-kit'
+import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
+import { scoring } from '../service.ts'
+import { type BusEvent, market } from '../testing/market.ts'
+import { trustEvidenceConsumers } from './trust-evidence.consumers.ts'
+import { ModelVersionReprofiler } from './model-version.worker.ts'
+
+let svc: InProcessService
+const m = market({
+  seed: 42,
+  orgs: 3,
+  honestAgents: 6,
+  honestTrades: 40,
+  denials: 3,
+  rings: [{ size: 2, camouflage: 0, tradesPerEdge: 12 }],
+})
+
+beforeAll(async () => {
+  svc = await startInProcess(scoring)
+})
+afterAll(async () => {
+  await svc?.stop()
+})
+
+function envelope(e: BusEvent): Envelope {
+  return { type: e.type, data: e.data, metadata: { ...metadataFor(e.context), eventId: e.eventId } }
+}
+async function publish(events: readonly BusEvent[]) {
+  const js = jetstream(svc.nc)
+  for (const context of ['guardian', 'pacts', 'escrow', 'jury'] as const) {
+    const mine = events.filter((e) => e.context === context).map(envelope)
+    for (let i = 0; i < mine.length; i += 200)
+      await publishEnvelopes(js, context, mine.slice(i, i + 200), svc.prefix)
+  }
+}
+async function get<T>(path: string) {
+  const res = await fetch(`${svc.url}/api/v1/trust/${path}`)
+  return { status: res.status, body: (await res.json()) as T & { code?: string } }
+}
+const profilesTable = async () =>
+  (
+    await sql<{ agent_id: string; profile: string; explanation: string }>`
+      select agent_id, profile, explanation from ${sql.id(svc.schema)}.agent_profiles
+      order by agent_id`.execute(svc.db)
+  ).rows
+
+describe('agent trust profiles', () => {
+  it('reflects a settled pact within a second of its events on the bus', async () => {
+    await publish(m.events)
+    const seller = m.agents[1]!
+    await eventually(
+      async () => {
+        const r = await get<TrustProfile>(seller.agentId)
+        return r.status === 200 && r.body.tasksCompleted90d > 0 ? r : undefined
+      },
+      { what: 'the market in the profiles', timeoutMs: 30_000 },
+    )
+    // now one more trade, timed from its last event
+    const extra = market({ seed: 43, orgs: 1, honestAgents: 2, honestTrades: 1, rings: [] })
+    const sellerId = (
+      extra.events.find((e) => e.type === 'EscrowCreated')!.data['seller'] as { agentId: string }
+    ).agentId
+    const started = Date.now()
+    await publish(extra.events)
+    const p = await eventually(
+      async () => {
+        const r = await get<TrustProfile>(sellerId)
+        return r.status === 200 &&
+          r.body.lastActiveAt !== null &&
+          r.body.incidentCount90d + r.body.tasksCompleted90d > 0
+          ? r.body
+          : undefined
+      },
+      { what: 'the new trade in the profile', intervalMs: 10 },
+    )
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(p.modelVersion).toMatch(/^v1/)
+  })
+
+  it('resolves an agent id, its handle and A-handle; anything else is a 404', async () => {
+    const a = m.agents[0]!
+    const byId = await get<TrustProfile>(a.agentId)
+    expect(byId.status).toBe(200)
+    expect(byId.body.agentId).toBe(`agent:${a.agentId}`)
+    expect((await get<TrustProfile>(`A-${a.handle}`)).body.tesseraAgentId).toBe(a.agentId)
+    expect((await get<TrustProfile>(a.handle)).body.tesseraAgentId).toBe(a.agentId)
+    expect((await get(`agt_${'z'.repeat(26)}`)).status).toBe(404)
+    expect((await get('did:key:z6MkUnknown')).status).toBe(404)
+    expect((await get('whatever')).status).toBe(404)
+  })
+
+  it('shows the ring’s flags in profile and explanation, and puts the org under review', async () => {
+    const ringMember = m.agents[m.agents.length - 1]!
+    const p = (await get<TrustProfile>(ringMember.agentId)).body
+    expect(p.anomalyFlags.length).toBe(24)
+    expect(p.anomalyFlags[0]!.signals).toContain('same_org')
+    expect(p.orgUnderReview).toBe(true)
+    expect(p.tasksCompleted90d).toBe(0)
+    const x = (await get<TrustExplanation>(`${ringMember.agentId}/explain`)).body
+    expect(x.excluded.length).toBe(24)
+    expect(Object.keys(x.dimensions)).toHaveLength(9)
+  })
+
+  it('evaluates a policy; a bad policy is a 400', async () => {
+    const a = m.agents[1]!
+    const res = await fetch(`${svc.url}/api/v1/trust/${a.agentId}/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        policy: {
+          minCompositeScore: 0,
+          minBondTier: 0,
+          minFulfillmentRate90d: 0,
+          maxDaysInactive: 3650,
+        },
+      }),
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ approved: true, reasons: [], preset: 'standard' })
+    const strict = await fetch(`${svc.url}/api/v1/trust/${a.agentId}/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ policy: { amount: '9000000000' } }),
+    })
+    expect(await strict.json()).toMatchObject({ approved: false, preset: 'high_value' })
+    const bad = await fetch(`${svc.url}/api/v1/trust/${a.agentId}/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ policy: { minCompositeScore: 'high' } }),
+    })
+    expect(bad.status).toBe(400)
+  })
+
+  it('publishes ScoreChanged for agents, once per move', async () => {
+    const { rows } = await sql<{
+      n: number
+    }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
+      where type = 'ScoreChanged' and stream_id like 'score-agent-%'`.execute(svc.db)
+    expect(rows[0]!.n).toBeGreaterThan(0)
+  })
+
+  it('a rebuild of every context gives the same bytes, and publishes nothing new', async () => {
+    const live = await profilesTable()
+    const count = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
+          where type = 'ScoreChanged'`.execute(svc.db)
+      ).rows[0]!.n
+    const published = await count()
+    for (const C of trustEvidenceConsumers) {
+      const instance = svc.service.app.get(C)
+      await rebuildProjection({
+        nc: svc.nc,
+        db: svc.db,
+        schema: svc.schema,
+        projection: toProjection(instance, svc.prefix),
+        batchSize: 97,
+      })
+    }
+    const rebuilt = await profilesTable()
+    expect(rebuilt).toEqual(live)
+    expect(await count()).toBe(published)
+  })
+
+  it('a model version change recomputes every profile at start, to the same bytes here', async () => {
+    const live = await profilesTable()
+    const s = sql.id(svc.schema)
+    await sql`update ${s}.agent_profiles set model_version = 'v0-old', profile = '{}'`.execute(
+      svc.db,
+    )
+    const reprofiler = svc.service.app.get(ModelVersionReprofiler)
+    expect(await reprofiler.reprofileIfStale()).toBe(live.length)
+    expect(await profilesTable()).toEqual(live)
+    expect(await reprofiler.reprofileIfStale()).toBe(0)
+  })
+})

@@ -1,0 +1,182 @@
+import { sql } from 'kysely'
+import type { ScoreChanged } from '@tessera/contracts'
+import type { SchemaTx } from '@tessera/event-store'
+import type { EventLog } from '@tessera/service-kit'
+import type { Evidence, Link } from '../domain/trust/evidence.ts'
+import {
+  type EvidenceStore,
+  type StoredProfile,
+  rebuildAll,
+} from '../domain/trust/trust-projection.ts'
+import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
+
+/** The evidence set and the profiles in Postgres, inside the consumer batch's transaction. */
+export class PgEvidenceStore implements EvidenceStore {
+  private readonly s
+  constructor(
+    private readonly tx: SchemaTx,
+    schema: string,
+    private readonly context: string,
+    private log: EventLog | null,
+  ) {
+    this.s = sql.id(schema)
+  }
+
+  async add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void> {
+    if (evidence.length > 0)
+      await sql`insert into ${this.s}.trust_evidence (id, key, context, data)
+        select x.id, x.key, ${this.context}, x.data
+        from jsonb_to_recordset(${JSON.stringify(evidence.map((e) => ({ id: e.id, key: e.key, data: e })))}::jsonb)
+          as x(id text, key text, data jsonb)
+        on conflict do nothing`.execute(this.tx)
+    if (links.length > 0)
+      await sql`insert into ${this.s}.trust_links (key, agent_id, context)
+        select x.key, x.agent_id, ${this.context}
+        from jsonb_to_recordset(${JSON.stringify(links.map((l) => ({ key: l.key, agent_id: l.agentId })))}::jsonb)
+          as x(key text, agent_id text)
+        on conflict do nothing`.execute(this.tx)
+  }
+
+  async agentsOf(keys: readonly string[]): Promise<string[]> {
+    const { rows } = await sql<{ agent_id: string }>`
+      select distinct agent_id from ${this.s}.trust_links where key = any(${[...keys]}::text[])`.execute(
+      this.tx,
+    )
+    return rows.map((r) => r.agent_id)
+  }
+
+  async evidenceOf(agents: readonly string[]): Promise<Evidence[]> {
+    const { rows } = await sql<{ data: Evidence }>`
+      select e.data from ${this.s}.trust_evidence e
+      where e.key in (select distinct key from ${this.s}.trust_links where agent_id = any(${[...agents]}::text[]))`.execute(
+      this.tx,
+    )
+    return rows.map((r) => r.data)
+  }
+
+  async flaggedCounterparties(agents: readonly string[]): Promise<string[]> {
+    const { rows } = await sql<{ c: string }>`
+      select distinct unnest(flagged_counterparties) as c from ${this.s}.agent_profiles
+      where agent_id = any(${[...agents]}::text[])`.execute(this.tx)
+    return rows.map((r) => r.c)
+  }
+
+  async write(profiles: readonly StoredProfile[]): Promise<void> {
+    if (profiles.length === 0) return
+    const rows = profiles.map((p) => {
+      const parsed = JSON.parse(p.profileJson) as { agentId: string; handle: string }
+      return {
+        agent_id: p.agentId,
+        org_id: p.orgId,
+        did: parsed.agentId.startsWith('did:') ? parsed.agentId : null,
+        handle: parsed.handle === '' ? null : parsed.handle.slice(2),
+        composite_score: p.compositeScore,
+        bond_tier: p.bondTier,
+        flagged: p.flaggedCounterparties,
+        profile: p.profileJson,
+        explanation: p.explanationJson,
+      }
+    })
+    await sql`insert into ${this.s}.agent_profiles (agent_id, org_id, did, handle, composite_score,
+        bond_tier, flagged_counterparties, model_version, profile, explanation)
+      select x.agent_id, x.org_id, x.did, x.handle, x.composite_score, x.bond_tier,
+        array(select jsonb_array_elements_text(x.flagged)), ${MODEL_VERSION}, x.profile, x.explanation
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(agent_id text, org_id text,
+        did text, handle text, composite_score int, bond_tier int, flagged jsonb, profile text,
+        explanation text)
+      on conflict (agent_id) do update set org_id = excluded.org_id, did = excluded.did,
+        handle = excluded.handle, composite_score = excluded.composite_score,
+        bond_tier = excluded.bond_tier, flagged_counterparties = excluded.flagged_counterparties,
+        model_version = excluded.model_version, profile = excluded.profile,
+        explanation = excluded.explanation`.execute(this.tx)
+    if (this.log) await this.publishChanges(profiles)
+  }
+
+  async rebuilding(context: string): Promise<boolean> {
+    const { rows } = await sql`select 1 from ${this.s}.trust_rebuilding
+      where context = ${context}`.execute(this.tx)
+    return rows.length > 0
+  }
+
+  async rebuilt(context: string): Promise<void> {
+    await sql`delete from ${this.s}.trust_rebuilding where context = ${context}`.execute(this.tx)
+  }
+
+  /**
+   * Every profile from the whole evidence set, in one pass (`rebuildAll`), written in chunks;
+   * then ScoreChanged for every agent whose score moved since the last published. Used at the
+   * end of a rebuild and when the model version changed.
+   */
+  async reprofileAll(): Promise<number> {
+    const { rows } = await sql<{
+      data: Evidence
+    }>`select data from ${this.s}.trust_evidence`.execute(this.tx)
+    const profiles = rebuildAll(rows.map((r) => r.data))
+    const log = this.log
+    this.log = null // published below, once, for the net moves
+    for (let i = 0; i < profiles.length; i += 1000) await this.write(profiles.slice(i, i + 1000))
+    this.log = log
+    await sql`delete from ${this.s}.agent_profiles
+      where agent_id <> all(${profiles.map((p) => p.agentId)}::text[])`.execute(this.tx)
+    const moved = await sql<{ agent_id: string; composite_score: number; bond_tier: number }>`
+      select p.agent_id, p.composite_score, p.bond_tier from ${this.s}.agent_profiles p
+      left join ${this.s}.published_agent_scores x using (agent_id)
+      where x.agent_id is null or x.composite_score <> p.composite_score
+        or x.bond_tier <> p.bond_tier
+      order by p.agent_id`.execute(this.tx)
+    if (this.log)
+      await this.publishChanges(
+        moved.rows.map((r) => ({
+          agentId: r.agent_id,
+          compositeScore: r.composite_score,
+          bondTier: r.bond_tier,
+        })),
+      )
+    return profiles.length
+  }
+
+  /** ScoreChanged for each agent whose composite or bond tier moved since the last one published. */
+  private async publishChanges(
+    profiles: readonly Pick<StoredProfile, 'agentId' | 'compositeScore' | 'bondTier'>[],
+  ): Promise<void> {
+    if (profiles.length === 0) return
+    const rebuilding = await sql`select 1 from ${this.s}.trust_rebuilding limit 1`.execute(this.tx)
+    if (rebuilding.rows.length > 0) return
+    const { rows } = await sql<{ agent_id: string; composite_score: number; bond_tier: number }>`
+      select agent_id, composite_score, bond_tier from ${this.s}.published_agent_scores
+      where agent_id = any(${profiles.map((p) => p.agentId)}::text[]) for update`.execute(this.tx)
+    const last = new Map(rows.map((r) => [r.agent_id, r]))
+    for (const p of profiles) {
+      const before = last.get(p.agentId)
+      if (before && before.composite_score === p.compositeScore && before.bond_tier === p.bondTier)
+        continue
+      const data: ScoreChanged = {
+        subjectKind: 'agent',
+        subjectId: p.agentId,
+        score: p.compositeScore,
+        previousScore: before?.composite_score ?? null,
+        modelVersion: MODEL_VERSION,
+        reasons: [
+          {
+            code: 'COMPOSITE',
+            weight: p.compositeScore - (before?.composite_score ?? p.compositeScore),
+            detail: 'see GET /api/v1/trust/:id/explain',
+          },
+        ],
+        bondTier: p.bondTier,
+        previousBondTier: before?.bond_tier ?? null,
+      }
+      await this.log!.append(
+        `score-agent-${p.agentId}`,
+        'any',
+        [{ type: 'ScoreChanged', data }],
+        { actor: { kind: 'system', id: 'scoring' } },
+        this.tx,
+      )
+      await sql`insert into ${this.s}.published_agent_scores (agent_id, composite_score, bond_tier)
+        values (${p.agentId}, ${p.compositeScore}, ${p.bondTier})
+        on conflict (agent_id) do update set composite_score = excluded.composite_score,
+          bond_tier = excluded.bond_tier`.execute(this.tx)
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { sql } from 'kysely'
+import type { AnyEnvelope } from '@tessera/contracts'
+import type { SchemaTx } from '@tessera/event-store'
+import { EVENT_LOG, EventConsumer, type EventLog, On, SERVICE_SCHEMA } from '@tessera/service-kit'
+import { type Evidence, linksOf, toEvidence } from '../domain/trust/evidence.ts'
+import { applyEvidence } from '../domain/trust/trust-projection.ts'
+import { PgEvidenceStore } from './pg-evidence-store.ts'
+
+/**
+ * Agent trust profiles, fed by four contexts. Each event only stages its evidence; once per
+ * batch (`afterBatch`, same transaction as the checkpoint) the evidence is stored as a set and
+ * every agent it touches is recomputed (trust-projection.ts). A rebuild of one context deletes
+ * that context's evidence and replays it: the set, hence every profile, comes out the same.
+ */
+/** Each batch recomputes the agents it touches once: big batches amortise that. */
+const TRUST_BATCH = 2000
+
+abstract class TrustEvidenceConsumer {
+  private readonly staged = new Map<SchemaTx, Evidence[]>()
+
+  constructor(
+    private readonly schema: string,
+    private readonly log: EventLog,
+    private readonly context: string,
+  ) {}
+
+  protected stage(tx: SchemaTx, e: AnyEnvelope): Promise<void> {
+    const evidence = toEvidence({ type: e.type, data: e.data, eventId: e.metadata.eventId })
+    const list = this.staged.get(tx)
+    if (list) list.push(...evidence)
+    else this.staged.set(tx, evidence)
+    return Promise.resolve()
+  }
+
+  async afterBatch(tx: SchemaTx): Promise<void> {
+    const evidence = this.staged.get(tx) ?? []
+    this.staged.delete(tx)
+    // The four consumers run concurrently: without one lock, two batches could each recompute an
+    // agent without the other's uncommitted evidence, and the last commit would miss some.
+    await this.lock(tx)
+    const store = new PgEvidenceStore(tx, this.schema, this.context, this.log)
+    // While this context is rebuilt, only the evidence set is refilled: every profile is
+    // recomputed once at the end (afterRebuild), which is what makes a rebuild fast.
+    if (await store.rebuilding(this.context)) await store.add(evidence, evidence.flatMap(linksOf))
+    else await applyEvidence(store, evidence)
+  }
+
+  /** The rebuild is done: every profile from the whole evidence set, then the net moves published. */
+  async afterRebuild(tx: SchemaTx): Promise<void> {
+    await this.lock(tx)
+    const store = new PgEvidenceStore(tx, this.schema, this.context, this.log)
+    await store.rebuilt(this.context)
+    await store.reprofileAll()
+  }
+
+  private async lock(tx: SchemaTx): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${this.schema}`}))`.execute(
+      tx,
+    )
+  }
+
+  async reset(tx: SchemaTx): Promise<void> {
+    const s = sql.id(this.schema)
+    await sql`insert into ${s}.trust_rebuilding (context) values (${this.context})
+      on conflict do nothing`.execute(tx)
+    await sql`delete from ${s}.trust_evidence where context = ${this.context}`.execute(tx)
+    await sql`delete from ${s}.trust_links where context = ${this.context}`.execute(tx)
+  }
+}
+
+@EventConsumer({
+  name: 'trust-escrow',
+  context: 'escrow',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+})
+@Injectable()
+export class EscrowTrustEvidence extends TrustEvidenceConsumer {
+  constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
+    super(schema, log, 'escrow')
+  }
+  @On('EscrowCreated') escrowCreated(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('CompletionSubmitted') completion(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('EscrowReleased') released(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('DeadlineMissed') missed(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('EscrowRefunded') refunded(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('DisputeOpened') dispute(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('EscrowSettled') settled(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('BondPosted') bondPosted(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('BondSlashed') bondSlashed(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+}
+
+@EventConsumer({ name: 'trust-jury', context: 'jury', rebuildable: true, batchSize: TRUST_BATCH })
+@Injectable()
+export class JuryTrustEvidence extends TrustEvidenceConsumer {
+  constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
+    super(schema, log, 'jury')
+  }
+  @On('VerdictReached') verdict(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+}
+
+@EventConsumer({ name: 'trust-pacts', context: 'pacts', rebuildable: true, batchSize: TRUST_BATCH })
+@Injectable()
+export class PactsTrustEvidence extends TrustEvidenceConsumer {
+  constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
+    super(schema, log, 'pacts')
+  }
+  @On('PactAccepted') accepted(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('PactRegistered') registered(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ParamBindingViolated') violated(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ExecutionFailureReported') failed(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+}
+
+@EventConsumer({
+  name: 'trust-guardian',
+  context: 'guardian',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+})
+@Injectable()
+export class GuardianTrustEvidence extends TrustEvidenceConsumer {
+  constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
+    super(schema, log, 'guardian')
+  }
+  @On('AgentRegistered') registered(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('AgentRevoked') revoked(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ActionChecked') checked(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+}
+
+export const trustEvidenceConsumers = [
+  EscrowTrustEvidence,
+  JuryTrustEvidence,
+  PactsTrustEvidence,
+  GuardianTrustEvidence,
+]

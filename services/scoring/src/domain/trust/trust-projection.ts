@@ -1,0 +1,170 @@
+import type { AnomalyFlag } from '@tessera/contracts'
+import { canonicalJson } from '@tessera/crypto'
+import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
+import { type Evidence, type Link, linksOf } from './evidence.ts'
+import { type ComputedProfile, computeProfile } from './trust-model.ts'
+
+/**
+ * How the trust profiles stay a function of the evidence SET (order- and batch-insensitive):
+ * a batch adds its evidence, then every agent it touches is recomputed from all of its evidence,
+ * together with the agents its suspicious trades (or previously flagged ones) connect it to,
+ * since a flag depends on the trade graph around it. The same code runs on Postgres (the
+ * service) and in memory (the property test and the bench).
+ */
+export interface EvidenceStore {
+  add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void>
+  /** The agents linked to any of these keys. */
+  agentsOf(keys: readonly string[]): Promise<string[]>
+  /** Every evidence whose key is linked to one of these agents. */
+  evidenceOf(agents: readonly string[]): Promise<Evidence[]>
+  /** Counterparties whose trades with these agents were flagged at the last computation. */
+  flaggedCounterparties(agents: readonly string[]): Promise<string[]>
+  write(profiles: readonly StoredProfile[]): Promise<void>
+}
+
+export interface StoredProfile {
+  agentId: string
+  orgId: string
+  compositeScore: number
+  bondTier: number
+  flaggedCounterparties: string[]
+  /** canonical JSON: what a rebuild must reproduce byte for byte. */
+  profileJson: string
+  explanationJson: string
+}
+
+/** The component of suspicious trades is not followed beyond this many agents. */
+export const MAX_COMPONENT = 500
+
+export async function applyEvidence(
+  store: EvidenceStore,
+  evidence: readonly Evidence[],
+): Promise<string[]> {
+  if (evidence.length === 0) return []
+  await store.add(evidence, evidence.flatMap(linksOf))
+  const touched = new Set(await store.agentsOf([...new Set(evidence.map((e) => e.key))]))
+  // Grow to the agents that suspicious or flagged trades connect; each agent's evidence is
+  // loaded once.
+  const loaded = new Map<string, Evidence>()
+  const load = async (agents: readonly string[]) => {
+    for (const e of await store.evidenceOf(agents)) loaded.set(`${e.id}|${e.key}`, e)
+  }
+  let frontier = [...touched]
+  await load(frontier)
+  while (frontier.length > 0 && touched.size <= MAX_COMPONENT) {
+    const next = new Set<string>()
+    for (const e of edgesOf(tradesOf([...loaded.values()])))
+      if (isSuspicious(e)) {
+        if (!touched.has(e.buyer)) next.add(e.buyer)
+        if (!touched.has(e.seller)) next.add(e.seller)
+      }
+    for (const a of await store.flaggedCounterparties(frontier)) if (!touched.has(a)) next.add(a)
+    frontier = [...next]
+    for (const a of frontier) touched.add(a)
+    if (frontier.length > 0) await load(frontier)
+  }
+  const all = [...loaded.values()]
+  const profiles = profilesOf([...touched], all)
+  await store.write(profiles)
+  return [...touched].sort()
+}
+
+/** Every agent's profile from the whole evidence set: the rebuild. */
+export function rebuildAll(evidence: readonly Evidence[]): StoredProfile[] {
+  const agents = new Set<string>()
+  for (const ev of evidence) for (const l of linksOf(ev)) agents.add(l.agentId)
+  return profilesOf([...agents], evidence)
+}
+
+export function tradesOf(evidence: readonly Evidence[]): TradeFacts[] {
+  const byEscrow = new Map<string, Evidence[]>()
+  for (const ev of evidence)
+    if ('escrowId' in ev) byEscrow.set(ev.escrowId, [...(byEscrow.get(ev.escrowId) ?? []), ev])
+  const out: TradeFacts[] = []
+  for (const items of byEscrow.values()) {
+    const t = tradeOf(items)
+    if (t) out.push(t)
+  }
+  return out
+}
+
+/** Profiles of `agents` from evidence that holds at least all of theirs (extra is ignored). */
+export function profilesOf(
+  agents: readonly string[],
+  evidence: readonly Evidence[],
+): StoredProfile[] {
+  // Which keys concern which agent.
+  const keysOf = new Map<string, Set<string>>()
+  for (const ev of evidence)
+    for (const l of linksOf(ev))
+      keysOf.set(l.agentId, (keysOf.get(l.agentId) ?? new Set()).add(l.key))
+  const byKey = new Map<string, Evidence[]>()
+  for (const ev of evidence) {
+    const list = byKey.get(ev.key)
+    if (list) list.push(ev)
+    else byKey.set(ev.key, [ev])
+  }
+  const flags = detectAnomalies(tradesOf(evidence))
+  const none = new Map<string, AnomalyFlag>()
+  return [...agents].sort().map((agentId) => {
+    const mine: Evidence[] = []
+    const seen = new Set<string>()
+    for (const k of keysOf.get(agentId) ?? [])
+      for (const ev of byKey.get(k) ?? [])
+        if (!seen.has(ev.id + ev.key)) {
+          seen.add(ev.id + ev.key)
+          mine.push(ev)
+        }
+    const flagged = flags.get(agentId) ?? none
+    return stored(agentId, computeProfile({ agentId, evidence: mine, flagged }), flagged)
+  })
+}
+
+function stored(
+  agentId: string,
+  c: ComputedProfile,
+  flagged: ReadonlyMap<string, AnomalyFlag>,
+): StoredProfile {
+  return {
+    agentId,
+    orgId: c.profile.orgId,
+    compositeScore: c.profile.compositeScore,
+    bondTier: c.profile.bondTier,
+    flaggedCounterparties: [
+      ...new Set([...flagged.values()].map((f) => f.counterpartyAgentId)),
+    ].sort(),
+    profileJson: canonicalJson(c.profile),
+    explanationJson: canonicalJson(c.explanation),
+  }
+}
+
+/** The in-memory store: the property test's and the bench's. */
+export class MemoryEvidenceStore implements EvidenceStore {
+  readonly evidence = new Map<string, Evidence>()
+  readonly links = new Map<string, Set<string>>()
+  readonly agentKeys = new Map<string, Set<string>>()
+  readonly profiles = new Map<string, StoredProfile>()
+
+  add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void> {
+    for (const ev of evidence) this.evidence.set(`${ev.id}|${ev.key}`, ev)
+    for (const l of links) {
+      this.links.set(l.key, (this.links.get(l.key) ?? new Set()).add(l.agentId))
+      this.agentKeys.set(l.agentId, (this.agentKeys.get(l.agentId) ?? new Set()).add(l.key))
+    }
+    return Promise.resolve()
+  }
+  agentsOf(keys: readonly string[]): Promise<string[]> {
+    return Promise.resolve([...new Set(keys.flatMap((k) => [...(this.links.get(k) ?? [])]))])
+  }
+  evidenceOf(agents: readonly string[]): Promise<Evidence[]> {
+    const keys = new Set(agents.flatMap((a) => [...(this.agentKeys.get(a) ?? [])]))
+    return Promise.resolve([...this.evidence.values()].filter((e) => keys.has(e.key)))
+  }
+  flaggedCounterparties(agents: readonly string[]): Promise<string[]> {
+    return Promise.resolve(agents.flatMap((a) => this.profiles.get(a)?.flaggedCounterparties ?? []))
+  }
+  write(profiles: readonly StoredProfile[]): Promise<void> {
+    for (const p of profiles) this.profiles.set(p.agentId, p)
+    return Promise.resolve()
+  }
+}

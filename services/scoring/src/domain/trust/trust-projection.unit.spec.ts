@@ -1,0 +1,103 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { market } from '../../testing/market.ts'
+import { toEvidence } from './evidence.ts'
+import { MemoryEvidenceStore, applyEvidence, rebuildAll } from './trust-projection.ts'
+
+/** Live: the events in the given order, applied in the given batch sizes. */
+async function live(events: ReturnType<typeof market>['events'], sizes: number[]) {
+  const store = new MemoryEvidenceStore()
+  let i = 0
+  let k = 0
+  while (i < events.length) {
+    const size = sizes[k++ % sizes.length]!
+    await applyEvidence(store, events.slice(i, i + size).flatMap(toEvidence))
+    i += size
+  }
+  return [...store.profiles.values()].sort((a, b) => (a.agentId < b.agentId ? -1 : 1))
+}
+
+describe('trust profiles: live equals rebuild, byte for byte', () => {
+  it('whatever the delivery order and batching', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        async (seed, sizes, shuffleSeed) => {
+          const m = market({
+            seed,
+            orgs: 3,
+            honestAgents: 8,
+            honestTrades: 30,
+            denials: 5,
+            rings: [
+              { size: 2, camouflage: 0, tradesPerEdge: 6 },
+              { size: 3, camouflage: 3, tradesPerEdge: 11 },
+            ],
+          })
+          const shuffled = shuffle(m.events, shuffleSeed)
+          const rebuilt = rebuildAll(m.events.flatMap(toEvidence))
+          const got = await live(shuffled, sizes)
+          expect(got.map((p) => p.profileJson)).toEqual(rebuilt.map((p) => p.profileJson))
+          expect(got.map((p) => p.explanationJson)).toEqual(rebuilt.map((p) => p.explanationJson))
+        },
+      ),
+      { numRuns: 15 },
+    )
+  }, 120_000)
+
+  it('the check can fail: a profile that read the wall clock would differ', async () => {
+    const m = market({ seed: 5, orgs: 2, honestAgents: 4, honestTrades: 10, rings: [] })
+    const a = rebuildAll(m.events.flatMap(toEvidence))
+    const b = await live(m.events.slice().reverse(), [3])
+    expect(b.map((p) => p.profileJson)).toEqual(a.map((p) => p.profileJson))
+    // dropping one event changes some profile: the comparison is sensitive
+    const c = await live(m.events.slice(1), [3])
+    expect(c.map((p) => p.profileJson)).not.toEqual(a.map((p) => p.profileJson))
+  })
+
+  it('a ring closed by its last trade flags the whole ring, whichever edge came last', async () => {
+    const m = market({
+      seed: 11,
+      orgs: 4,
+      honestAgents: 6,
+      honestTrades: 20,
+      rings: [{ size: 4, camouflage: 3, tradesPerEdge: 12 }],
+    })
+    // One edge of the ring arrives last, in one batch: only then is there a cycle.
+    const created = m.events.filter((e) => e.type === 'EscrowCreated')
+    const first = created.find((e) => m.colluding.has(e.data['escrowId'] as string))!
+    const buyerOf = (e: (typeof created)[number]) =>
+      (e.data['buyer'] as { agentId: string }).agentId
+    const lastEdge = new Set(
+      created
+        .filter(
+          (e) => m.colluding.has(e.data['escrowId'] as string) && buyerOf(e) === buyerOf(first),
+        )
+        .map((e) => e.data['escrowId'] as string),
+    )
+    const isLast = (e: (typeof m.events)[number]) => lastEdge.has(e.data['escrowId'] as string)
+    const ordered = [...m.events.filter((e) => !isLast(e)), ...m.events.filter(isLast)]
+    const got = await live(ordered, [ordered.length - m.events.filter(isLast).length, 1000])
+    const flaggedEscrows = new Set(
+      got.flatMap((p) =>
+        (JSON.parse(p.profileJson) as { anomalyFlags: { escrowId: string }[] }).anomalyFlags.map(
+          (f) => f.escrowId,
+        ),
+      ),
+    )
+    expect([...m.colluding].every((id) => flaggedEscrows.has(id))).toBe(true)
+  })
+})
+
+function shuffle<T>(xs: readonly T[], seed: number): T[] {
+  const out = xs.slice()
+  let s = seed + 1
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2147483648
+    const j = s % (i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}

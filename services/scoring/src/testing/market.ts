@@ -1,0 +1,328 @@
+/**
+ * A generated market of honest and colluding traffic, as bus events that pass the contracts:
+ * the property test, the anomaly measurement, the integration test and the bench share it.
+ * Deterministic for a seed.
+ */
+export interface BusEvent {
+  type: string
+  data: Record<string, unknown>
+  eventId: string
+  context: 'guardian' | 'escrow' | 'jury' | 'pacts'
+}
+
+export interface RingSpec {
+  size: number
+  /** 0: same org, uniform amounts, instant; 1: other orgs, ±2% amounts, 10–50 s; 2: ±4%, 20–55 s, one dispute in 40. */
+  camouflage: 0 | 1 | 2 | 3
+  tradesPerEdge: number
+}
+
+export interface MarketSpec {
+  seed: number
+  orgs: number
+  honestAgents: number
+  honestTrades: number
+  rings: RingSpec[]
+  /** Guard denials spread over honest agents. */
+  denials?: number
+  start?: string
+  days?: number
+}
+
+export interface Market {
+  events: BusEvent[]
+  agents: { agentId: string; orgId: string; handle: string }[]
+  colluding: Set<string>
+  colludingByCamouflage: Map<number, Set<string>>
+  honest: Set<string>
+}
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1
+  return () => {
+    s ^= s << 13
+    s >>>= 0
+    s ^= s >>> 17
+    s ^= s << 5
+    s >>>= 0
+    return s / 0x1_0000_0000
+  }
+}
+
+const ALPHA = '0123456789abcdefghijklmnopqrstuvwxyz'
+
+export function market(spec: MarketSpec): Market {
+  const r = rng(spec.seed)
+  // ids are unique across markets of different seeds
+  let counter = spec.seed * 100_000_000
+  const id26 = () => {
+    let n = ++counter
+    let out = ''
+    for (let i = 0; i < 26; i++) {
+      out = ALPHA[n % 36]! + out
+      n = Math.floor(n / 36)
+    }
+    return out
+  }
+  const hex = (len: number) => {
+    let out = ''
+    while (out.length < len)
+      out += Math.floor(r() * 0x1_0000_0000)
+        .toString(16)
+        .padStart(8, '0')
+    return out.slice(0, len)
+  }
+  const eventId = () => {
+    const n = (++counter).toString(16).padStart(20, '0')
+    return `0190${n.slice(0, 4)}-${n.slice(4, 8)}-7${n.slice(8, 11)}-8${n.slice(11, 14)}-${hex(6)}${n.slice(14, 20)}`
+  }
+  const start = Date.parse(spec.start ?? '2026-09-01T00:00:00Z')
+  const span = (spec.days ?? 90) * 86_400_000
+  const iso = (ms: number) => new Date(ms).toISOString()
+  const events: BusEvent[] = []
+  const push = (context: BusEvent['context'], type: string, data: Record<string, unknown>) =>
+    events.push({ context, type, data, eventId: eventId() })
+
+  const orgs = Array.from({ length: spec.orgs }, () => `org_${id26()}`)
+  const agents: Market['agents'] = []
+  const newAgent = (orgId: string) => {
+    const a = { agentId: `agt_${id26()}`, orgId, handle: hex(8) }
+    agents.push(a)
+    push('guardian', 'AgentRegistered', {
+      agentId: a.agentId,
+      orgId,
+      name: 'agent',
+      framework: 'test',
+      capabilities: ['web:search'],
+      handle: a.handle,
+      registeredAt: iso(start - 86_400_000),
+    })
+    return a
+  }
+  const honestAgents = Array.from({ length: spec.honestAgents }, (_, i) =>
+    newAgent(orgs[i % orgs.length]!),
+  )
+  const colluding = new Set<string>()
+  const colludingByCamouflage = new Map<number, Set<string>>()
+  const honest = new Set<string>()
+
+  const trade = (
+    buyer: (typeof agents)[number],
+    seller: (typeof agents)[number],
+    at: number,
+    amount: bigint,
+    completeAfterS: number,
+    outcome: 'release' | 'miss' | 'dispute',
+    release = 60,
+  ) => {
+    const escrowId = `esc_${id26()}`
+    const pactId = `pact_${id26()}`
+    const party = (a: typeof buyer) => ({ agentId: a.agentId, orgId: a.orgId })
+    const deadline = at + 86_400_000
+    push('escrow', 'EscrowCreated', {
+      escrowId,
+      pactId,
+      conditionHash: hex(64),
+      amount: amount.toString(),
+      buyer: party(buyer),
+      seller: party(seller),
+      arbiter: 'tessera',
+      deadlineUtc: iso(deadline),
+      transferId: `tr_${escrowId}`,
+      network: 'internal',
+      createdAt: iso(at),
+    })
+    if (outcome === 'miss') {
+      push('escrow', 'DeadlineMissed', {
+        escrowId,
+        pactId,
+        sellerAgentId: seller.agentId,
+        deadlineUtc: iso(deadline),
+        graceApplied: false,
+        missedAt: iso(deadline + 1000),
+      })
+      push('escrow', 'EscrowRefunded', {
+        escrowId,
+        pactId,
+        amount: amount.toString(),
+        reason: 'deadline_missed',
+        refundedAt: iso(deadline + 2000),
+      })
+      return escrowId
+    }
+    const done = at + completeAfterS * 1000
+    const partial = outcome === 'dispute'
+    push('escrow', 'CompletionSubmitted', {
+      escrowId,
+      pactId,
+      deliverableHash: hex(64),
+      deliverable: { ok: true },
+      completionTimeUtc: iso(done),
+      sellerSignature: hex(128),
+      verification: partial ? 'partial' : 'pass',
+      results: [{ name: 'c', passed: !partial }],
+      submittedAt: iso(done),
+    })
+    if (!partial) {
+      const fee = amount / 200n
+      push('escrow', 'EscrowReleased', {
+        escrowId,
+        pactId,
+        amount: amount.toString(),
+        sellerAmount: (amount - fee).toString(),
+        fee: fee.toString(),
+        releasedAt: iso(done + 1000),
+      })
+      return escrowId
+    }
+    const disputeId = `dsp_${id26()}`
+    push('escrow', 'DisputeOpened', {
+      disputeId,
+      escrowId,
+      pactId,
+      disputedBy: buyer.agentId,
+      reason: 'partial',
+      evidence: [],
+      buyer: party(buyer),
+      seller: party(seller),
+      amount: amount.toString(),
+      openedAt: iso(done + 1000),
+    })
+    push('jury', 'VerdictReached', {
+      disputeId,
+      escrowId,
+      pactId,
+      releasePercentage: release,
+      votes: [],
+      trimmed: [],
+      evidenceHash: hex(64),
+      judges: [],
+      recordHash: hex(64),
+      round: 1,
+      reachedAt: iso(done + 3_600_000),
+    })
+    const sellerAmount = (amount * BigInt(release)) / 100n
+    push('escrow', 'EscrowSettled', {
+      escrowId,
+      pactId,
+      disputeId,
+      basis: 'verdict',
+      releasePercentage: release,
+      sellerAmount: sellerAmount.toString(),
+      buyerAmount: (amount - sellerAmount).toString(),
+      fee: '0',
+      settledAt: iso(done + 3_700_000),
+    })
+    return escrowId
+  }
+
+  // Honest traffic: a buyer has a few favourite sellers (repeat business), amounts vary widely,
+  // work takes minutes to hours, some deadlines slip, some deliveries are disputed.
+  const favourites = honestAgents.map(() =>
+    Array.from({ length: 3 }, () => honestAgents[Math.floor(r() * honestAgents.length)]!),
+  )
+  for (let i = 0; i < spec.honestTrades; i++) {
+    const bi = Math.floor(r() * honestAgents.length)
+    const buyer = honestAgents[bi]!
+    let seller =
+      r() < 0.5
+        ? favourites[bi]![Math.floor(r() * 3)]!
+        : honestAgents[Math.floor(r() * honestAgents.length)]!
+    if (seller === buyer) seller = honestAgents[(bi + 1) % honestAgents.length]!
+    const at = start + Math.floor(r() * span)
+    const amount =
+      BigInt(Math.floor(1 + r() ** 2 * 2000)) * 1_000_000n + BigInt(Math.floor(r() * 1e6))
+    const roll = r()
+    const outcome = roll < 0.04 ? 'miss' : roll < 0.1 ? 'dispute' : 'release'
+    honest.add(
+      trade(
+        buyer,
+        seller,
+        at,
+        amount,
+        120 + Math.floor(r() * 20_000),
+        outcome,
+        Math.floor(r() * 101),
+      ),
+    )
+  }
+
+  // Rings: agents that trade among themselves, round and round, to build a score.
+  for (const ring of spec.rings) {
+    const org = ring.camouflage === 0 ? orgs[Math.floor(r() * orgs.length)]! : null
+    const members = Array.from({ length: ring.size }, () =>
+      newAgent(org ?? orgs[Math.floor(r() * orgs.length)]!),
+    )
+    // Camouflage: the ring members also trade honestly with the market a little.
+    for (const m of members)
+      for (let k = 0; k < [0, 3, 6, 12][ring.camouflage]!; k++)
+        honest.add(
+          trade(
+            honestAgents[Math.floor(r() * honestAgents.length)]!,
+            m,
+            start + Math.floor(r() * span),
+            BigInt(Math.floor(5 + r() * 500)) * 1_000_000n,
+            600 + Math.floor(r() * 7200),
+            'release',
+          ),
+        )
+    const base = BigInt(20 + Math.floor(r() * 200)) * 1_000_000n
+    const jitter = [0, 0.02, 0.04, 0.15][ring.camouflage]!
+    const windowMs = 30 * 86_400_000
+    const ringStart = start + Math.floor(r() * (span - windowMs))
+    for (let e = 0; e < ring.size; e++) {
+      const buyer = members[e]!
+      const seller = members[(e + 1) % ring.size]!
+      for (let k = 0; k < ring.tradesPerEdge; k++) {
+        const amount = base + BigInt(Math.round(Number(base) * jitter * (2 * r() - 1)))
+        const secs = [
+          1 + Math.floor(r() * 3),
+          10 + Math.floor(r() * 40),
+          20 + Math.floor(r() * 35),
+          120 + Math.floor(r() * 1680),
+        ][ring.camouflage]!
+        const disputed = ring.camouflage >= 2 && r() < (ring.camouflage === 3 ? 1 / 20 : 1 / 40)
+        const id = trade(
+          buyer,
+          seller,
+          ringStart + Math.floor(r() * windowMs),
+          amount,
+          secs,
+          disputed ? 'dispute' : 'release',
+          100,
+        )
+        colluding.add(id)
+        colludingByCamouflage.set(
+          ring.camouflage,
+          (colludingByCamouflage.get(ring.camouflage) ?? new Set()).add(id),
+        )
+      }
+    }
+  }
+
+  // Guard denials for a few honest agents.
+  for (let i = 0; i < (spec.denials ?? 0); i++) {
+    const a = honestAgents[Math.floor(r() * honestAgents.length)]!
+    push('guardian', 'ActionChecked', {
+      orgId: a.orgId,
+      checks: [
+        {
+          checkId: `chk_${id26()}`,
+          orgId: a.orgId,
+          agentId: a.agentId,
+          action: 'tool_call',
+          toolName: 'shell_exec',
+          capability: 'shell:exec',
+          effect: 'destructive',
+          effectSource: 'classified',
+          confidence: 0.9,
+          decision: 'deny',
+          reason: 'not allowed',
+          rule: 'agent.capabilities',
+          checkedAt: iso(start + Math.floor(r() * span)),
+        },
+      ],
+    })
+  }
+  return { events, agents, colluding, colludingByCamouflage, honest }
+}
