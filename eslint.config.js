@@ -19,7 +19,12 @@ const SERVICE_SCOPES = ['ingest', 'guardian', 'pacts', 'escrow', 'jury', 'scorin
 const DOMAIN_BANNED = ['@nestjs/*', 'kysely', 'kysely/*', 'pg', 'pg/*', '@nats-io/*']
 
 /** The only workspace libs a domain folder may import: contracts and pure helpers. */
-const DOMAIN_LIBS = ['@tessera/contracts', '@tessera/conditions', '@tessera/crypto']
+const DOMAIN_LIBS = [
+  '@tessera/contracts',
+  '@tessera/conditions',
+  '@tessera/crypto',
+  '@tessera/settlement',
+]
 
 /** Tests and generators inside contracts may use these, the schemas themselves may not. */
 const CONTRACTS_TOOLING = ['vitest', 'vitest/*', 'fast-check', 'yaml']

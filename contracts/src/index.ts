@@ -266,6 +266,8 @@ export {
   EscrowRefunded,
   EscrowReleased,
   EscrowSettled,
+  VerdictRecorded,
+  AppealFeeCharged,
 } from './events/escrow.events.ts'
 export {
   CreateEscrowBody,

@@ -54,6 +54,8 @@ import {
   EscrowReleased,
   EscrowDeadlineExtended,
   EscrowSettled,
+  VerdictRecorded,
+  AppealFeeCharged,
 } from './events/escrow.events.ts'
 import {
   AppealFiled,
@@ -309,6 +311,18 @@ export const EVENT_REGISTRY = [
     'EscrowSettled',
     EscrowSettled,
     'A disputed escrow was split, by a verdict (less the 1% fee) or by both parties.',
+  ),
+  define(
+    'escrow',
+    'VerdictRecorded',
+    VerdictRecorded,
+    'A round-1 verdict, held until its appeal window closes (then settled, unless appealed).',
+  ),
+  define(
+    'escrow',
+    'AppealFeeCharged',
+    AppealFeeCharged,
+    "An appeal stopped the pending settlement; its fee moved from the appellant's wallet (any shortfall owed).",
   ),
   define('escrow', 'BondPosted', BondPosted, "An agent's bond grew; its tier follows the amount."),
   define(

@@ -125,6 +125,8 @@ export const EscrowSettled = z.object({
   pactId: PactId,
   disputeId: DisputeId.optional(),
   basis: z.enum(['verdict', 'mutual']),
+  /** The verdict's round (1, or 2 for an appeal's, which replaced the first); none if mutual. */
+  round: z.number().int().min(1).max(2).optional(),
   releasePercentage: z.number().min(0).max(100),
   sellerAmount: MicroUnits,
   buyerAmount: MicroUnits,
@@ -132,6 +134,38 @@ export const EscrowSettled = z.object({
   settledAt: At,
 })
 export type EscrowSettled = z.infer<typeof EscrowSettled>
+
+/**
+ * A round-1 verdict that may still be appealed: escrow holds it and settles it at `settleAt`
+ * (the verdict's `appealableUntil`) unless an appeal came first (docs/escrow.md, "Appeals").
+ */
+export const VerdictRecorded = z.object({
+  escrowId: EscrowId,
+  pactId: PactId,
+  disputeId: DisputeId,
+  round: z.literal(1),
+  releasePercentage: z.number().min(0).max(100),
+  settleAt: At,
+  recordedAt: At,
+})
+export type VerdictRecorded = z.infer<typeof VerdictRecorded>
+
+/**
+ * Jury accepted an appeal: the pending round-1 settlement is off, and the appeal fee moved from
+ * the appellant's wallet to the platform fee account — as much as the wallet held (`charged`);
+ * the rest is recorded as `owed` (the appeal is heard either way, jury having accepted it).
+ */
+export const AppealFeeCharged = z.object({
+  escrowId: EscrowId,
+  pactId: PactId,
+  disputeId: DisputeId,
+  payerAgentId: AgentId,
+  fee: MicroUnits,
+  charged: MicroUnits,
+  owed: MicroUnits,
+  chargedAt: At,
+})
+export type AppealFeeCharged = z.infer<typeof AppealFeeCharged>
 
 /** An agent's bond: funds moved from its wallet to its bond account; the amount sets its tier. */
 export const BondPosted = z.object({

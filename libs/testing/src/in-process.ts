@@ -48,14 +48,15 @@ export class InProcessService {
 /**
  * Boots `def` with the test Postgres and NATS, on a fresh schema (runService names the schema
  * after the service, so a fresh name is a fresh schema) and stream prefix; `env` adds to or
- * overrides the service's variables.
+ * overrides the service's variables (a `TESSERA_STREAM_PREFIX` there is the prefix it runs on).
  */
 export async function startInProcess<E extends z.ZodObject>(
   def: ServiceDefinition<E>,
   opts: { env?: Record<string, string>; replicas?: number } = {},
 ): Promise<InProcessService> {
   const schema = `t_${def.name}_${uniqueTag()}`
-  const prefix = freshStreamPrefix()
+  // several services on one prefix (e2e stacks) name it in `env`; `prefix` must be the one used
+  const prefix = opts.env?.['TESSERA_STREAM_PREFIX'] ?? freshStreamPrefix()
   Object.assign(process.env, {
     HOST: '127.0.0.1',
     PORT: '0',

@@ -18,6 +18,8 @@ import { EscrowLifecycleEnv } from './escrows.env.ts'
 import { sellerLastSeen, sellerOfEscrow } from './escrows.repository.ts'
 
 const QUEUE = 'escrow-deadline'
+/** A held round-1 verdict, settled at its `settleAt` unless appealed (`SettleDueVerdict`). */
+const VERDICT_QUEUE = 'escrow-verdict-due'
 
 type Env = BaseEnv & { ESCROW_SCHEDULER_POLL_SECONDS?: number }
 
@@ -49,7 +51,9 @@ export class EscrowDeadlines implements ServiceWorker {
       // a deadline claimed by a process killed mid-job runs again within about a minute
       expireInSeconds: 30,
       superviseIntervalSeconds: 15,
-    }).on<{ escrowId: string }>(QUEUE, ({ escrowId }) => this.expire(escrowId))
+    })
+      .on<{ escrowId: string }>(QUEUE, ({ escrowId }) => this.expire(escrowId))
+      .on<{ escrowId: string }>(VERDICT_QUEUE, ({ escrowId }) => this.settleDueVerdict(escrowId))
   }
 
   start() {
@@ -63,6 +67,11 @@ export class EscrowDeadlines implements ServiceWorker {
   /** Schedules the look each of these events calls for, in their transaction. */
   async schedule(tx: SchemaTx, events: readonly Envelope[]) {
     for (const e of events) {
+      if (e.type === 'VerdictRecorded') {
+        const { escrowId, settleAt } = e.data as { escrowId: string; settleAt: string }
+        await this.scheduler.scheduleAt(tx, VERDICT_QUEUE, { escrowId }, new Date(settleAt))
+        continue
+      }
       const at = dueAt(e)
       if (!at) continue
       const { escrowId } = e.data as { escrowId: string }
@@ -87,6 +96,25 @@ export class EscrowDeadlines implements ServiceWorker {
           (stored) => this.schedule(tx, stored),
         )
       }),
+    )
+  }
+  /**
+   * Settles a held round-1 verdict once its appeal window closed (the job's handler; also what
+   * a test calls). Decides nothing after an appeal, a round-2 settlement or an earlier run, so
+   * the job is idempotent however often and late it runs.
+   */
+  async settleDueVerdict(escrowId: string) {
+    await retryOnConflict(() =>
+      this.db
+        .transaction()
+        .execute((tx) =>
+          this.commands.run(
+            tx,
+            escrowId,
+            { type: 'SettleDueVerdict', now: new Date() },
+            { actor: { kind: 'system', id: 'escrow-verdicts' } },
+          ),
+        ),
     )
   }
 }

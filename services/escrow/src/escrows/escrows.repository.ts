@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Escrow, PactCondition, PactParty } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import type { PactFacts } from '../domain/escrow/escrow.decider.ts'
+import { agentAccountId } from '../domain/ledger/ledger.accounts.ts'
 
 type Db = SchemaDb | SchemaTx
 
@@ -121,3 +122,15 @@ const toEscrow = (r: EscrowRow): Escrow => ({
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 })
+
+/**
+ * An agent wallet's available funds (posted credits less posted and pending debits), the row
+ * locked until the commit so the appeal fee charged from it cannot overdraw; 0 with no wallet.
+ */
+export async function availableFunds(tx: SchemaTx, schema: string, agentId: string) {
+  const { rows } = await sql<{ available: string }>`select
+      (credits_posted - debits_posted - debits_pending)::text as available
+    from ${sql.id(schema)}.ledger_accounts where account_id = ${agentAccountId(agentId)}
+    for update`.execute(tx)
+  return rows[0] ? BigInt(rows[0].available) : 0n
+}

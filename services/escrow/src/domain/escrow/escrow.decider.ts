@@ -1,4 +1,5 @@
 import type {
+  AppealFiled,
   ConditionResult,
   Decider,
   PactCondition,
@@ -7,6 +8,7 @@ import type {
 } from '@tessera/contracts'
 import { compileCondition, evaluate } from '@tessera/conditions'
 import { deliverableHash, publicKeyOfDidKey, settlementHash, verifyHash } from '@tessera/crypto'
+import { completionDocument } from '@tessera/settlement'
 import { refuse } from './escrow.errors.ts'
 import { mutualSplit, releaseSplit, verdictSplit } from './escrow.fees.ts'
 import {
@@ -91,7 +93,25 @@ export type EscrowCommand =
       now: Date
       input: { releasePercentage: number; buyerSignature: string; sellerSignature: string }
     }
-  | { type: 'SettleByVerdict'; now: Date; verdict: VerdictReached }
+  | {
+      type: 'SettleByVerdict'
+      now: Date
+      verdict: VerdictReached
+      /**
+       * How long after `appealableUntil` a held verdict settles: room for an `AppealFiled` made
+       * just inside the window to reach escrow first (ESCROW_APPEAL_SETTLE_GRACE_SECONDS).
+       */
+      settleGraceMs?: number | undefined
+    }
+  | {
+      type: 'ChargeAppeal'
+      now: Date
+      appeal: AppealFiled
+      /** The appellant's available funds, read in the command's transaction. */
+      payerAvailable: bigint
+    }
+  /** The durable job at a held round-1 verdict's `settleAt`. */
+  | { type: 'SettleDueVerdict'; now: Date }
 
 export function decide(command: EscrowCommand, state: EscrowState): EscrowEvent[] {
   switch (command.type) {
@@ -107,6 +127,10 @@ export function decide(command: EscrowCommand, state: EscrowState): EscrowEvent[
       return settleMutually(command, state)
     case 'SettleByVerdict':
       return settleByVerdict(command, state)
+    case 'ChargeAppeal':
+      return chargeAppeal(command, state)
+    case 'SettleDueVerdict':
+      return settleDueVerdict(command, state)
     default: {
       const _exhaustive: never = command
       return _exhaustive
@@ -186,14 +210,6 @@ function lockedEscrow(state: EscrowState) {
   }
   return created
 }
-
-/** The completion document the pact's `deliverable` conditions are evaluated on. */
-export const completionDocument = (input: Cmd<'SubmitCompletion'>['input']) => ({
-  deliverable: input.deliverable,
-  completionTimeUtc: input.completionTimeUtc,
-  executionMetrics: input.executionMetrics ?? {},
-  metadata: input.executionMetrics ?? {},
-})
 
 /** Each deliverable condition's result; none at all counts as a pass. */
 export function verifyDeliverable(conditions: PactCondition[], doc: unknown) {
@@ -393,6 +409,7 @@ function settled(
   basis: 'verdict' | 'mutual',
   releasePercentage: number,
   at: Date,
+  round?: number,
 ): EscrowEvent {
   const created = state.created!
   const split = (basis === 'verdict' ? verdictSplit : mutualSplit)(
@@ -406,6 +423,7 @@ function settled(
       pactId: created.pactId,
       ...(state.disputeId ? { disputeId: state.disputeId } : {}),
       basis,
+      ...(round !== undefined ? { round } : {}),
       releasePercentage,
       sellerAmount: String(split.sellerAmount),
       buyerAmount: String(split.buyerAmount),
@@ -437,10 +455,84 @@ function settleMutually(c: Cmd<'SettleMutually'>, state: EscrowState): EscrowEve
   return [settled(state, 'mutual', c.input.releasePercentage, c.now)]
 }
 
-/** A verdict settles the dispute it names, once; any other (late, foreign) decides nothing. */
+/**
+ * A verdict for the open dispute (any other, or one for a settled escrow, decides nothing):
+ * - round 2 (the appeal's, which replaces the first) settles at once;
+ * - round 1 while an appeal is on record decides nothing (round 2 will);
+ * - round 1 still appealable is held: `VerdictRecorded`, settled by the durable job at
+ *   `settleAt` = `appealableUntil` + the grace, unless an appeal comes first; a redelivery
+ *   records nothing;
+ * - round 1 with no window (null), or past `settleAt` already, settles at once.
+ */
 function settleByVerdict(c: Cmd<'SettleByVerdict'>, state: EscrowState): EscrowEvent[] {
-  if (state.status !== 'disputed' || state.disputeId !== c.verdict.disputeId) return []
-  return [settled(state, 'verdict', c.verdict.releasePercentage, c.now)]
+  const { verdict } = c
+  if (state.status !== 'disputed' || state.disputeId !== verdict.disputeId) return []
+  if (verdict.round === 2) return [settled(state, 'verdict', verdict.releasePercentage, c.now, 2)]
+  if (state.appealed || state.pendingVerdict) return []
+  const until = verdict.appealableUntil
+    ? Date.parse(verdict.appealableUntil) + (c.settleGraceMs ?? 0)
+    : null
+  if (until === null || until <= c.now.getTime()) {
+    return [settled(state, 'verdict', verdict.releasePercentage, c.now, 1)]
+  }
+  const created = state.created!
+  return [
+    {
+      type: 'VerdictRecorded',
+      data: {
+        escrowId: created.escrowId,
+        pactId: created.pactId,
+        disputeId: verdict.disputeId,
+        round: 1,
+        releasePercentage: verdict.releasePercentage,
+        settleAt: new Date(until).toISOString(),
+        recordedAt: c.now.toISOString(),
+      },
+    },
+  ]
+}
+
+/** The held round-1 verdict's job: settles it once its window closed with no appeal. */
+function settleDueVerdict(c: Cmd<'SettleDueVerdict'>, state: EscrowState): EscrowEvent[] {
+  const pending = state.pendingVerdict
+  if (state.status !== 'disputed' || !pending || state.appealed) return []
+  if (c.now.getTime() < Date.parse(pending.settleAt)) return []
+  return [settled(state, 'verdict', pending.releasePercentage, c.now, 1)]
+}
+
+/**
+ * Jury accepted an appeal, so escrow cannot refuse it: the pending settlement is off and the
+ * fee moves from the appellant's wallet to the platform fee account — all of it when the
+ * wallet covers it, otherwise what it holds, the rest recorded as owed. Once per dispute; an
+ * appeal for another dispute, or one reaching an escrow a round-1 verdict already settled (the
+ * appeal changed nothing), is not charged. A round-2 verdict that overtook its `AppealFiled`
+ * still leaves the appeal charged.
+ */
+function chargeAppeal(c: Cmd<'ChargeAppeal'>, state: EscrowState): EscrowEvent[] {
+  const { appeal } = c
+  if (state.disputeId !== appeal.disputeId || state.appealed) return []
+  if (state.status !== 'disputed' && !(state.status === 'settled' && state.settledRound === 2)) {
+    return []
+  }
+  const fee = BigInt(appeal.fee)
+  const available = c.payerAvailable > 0n ? c.payerAvailable : 0n
+  const charged = fee < available ? fee : available
+  const created = state.created!
+  return [
+    {
+      type: 'AppealFeeCharged',
+      data: {
+        escrowId: created.escrowId,
+        pactId: created.pactId,
+        disputeId: appeal.disputeId,
+        payerAgentId: appeal.feePayerAgentId,
+        fee: appeal.fee,
+        charged: String(charged),
+        owed: String(fee - charged),
+        chargedAt: c.now.toISOString(),
+      },
+    },
+  ]
 }
 
 export const escrowDecider: Decider<EscrowCommand, EscrowEvent, EscrowState> = {

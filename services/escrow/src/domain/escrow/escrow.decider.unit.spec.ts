@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import type { VerdictReached } from '@tessera/contracts'
 import { deliverableHash, settlementHash, signCompletion, signHash } from '@tessera/crypto'
 import { spec } from '@tessera/testing'
@@ -389,5 +390,184 @@ describe('settlement', () => {
     )
     refuses([...disputed, ...events], mutual(40), 'ESCROW_NOT_LOCKED')
     refuses(disputed, { ...mutual(40), callerOrgId: 'org_other' } as EscrowCommand, 'NOT_FOUND')
+  })
+})
+
+describe('appeals', () => {
+  const disputed = [...created, ...partial]
+  const windowEnd = submittedAt.getTime() + 24 * 3600_000
+  const round1 = (
+    pct: number,
+    appealableUntil: string | null = new Date(windowEnd).toISOString(),
+  ) =>
+    ({
+      type: 'SettleByVerdict',
+      now: submittedAt,
+      verdict: { ...verdict(pct), appealableUntil },
+    }) as const
+  const round2 = (pct: number): EscrowCommand => ({
+    type: 'SettleByVerdict',
+    now: submittedAt,
+    verdict: { ...verdict(pct), round: 2, appealableUntil: null },
+  })
+  const due = (now = windowEnd): EscrowCommand => ({ type: 'SettleDueVerdict', now: at(now) })
+  const appeal = (payerAvailable: bigint, fee = '250000'): EscrowCommand => ({
+    type: 'ChargeAppeal',
+    now: submittedAt,
+    payerAvailable,
+    appeal: {
+      disputeId,
+      escrowId,
+      pactId: pact.pactId,
+      party: 'seller',
+      byOrgId: pact.seller.orgId,
+      feePayerAgentId: pact.seller.agentId,
+      fee,
+      reason: 'the panel misread the metrics',
+      filedAt: submittedAt.toISOString(),
+    },
+  })
+  const held = decide(round1(70), fold(disputed))
+  const settlements = (events: EscrowEvent[]) => events.filter((e) => e.type === 'EscrowSettled')
+
+  it('an appealable round-1 verdict is held until its window closes, then settles once', () => {
+    expect(held).toEqual([
+      {
+        type: 'VerdictRecorded',
+        data: {
+          escrowId,
+          pactId: pact.pactId,
+          disputeId,
+          round: 1,
+          releasePercentage: 70,
+          settleAt: new Date(windowEnd).toISOString(),
+          recordedAt: submittedAt.toISOString(),
+        },
+      },
+    ])
+    spec(escrowDecider)
+      .given([...disputed, ...held])
+      .when(due(windowEnd - 1))
+      .then([])
+    const paid = decide(due(), fold([...disputed, ...held]))
+    expect(paid).toHaveLength(1)
+    expect(paid[0]!.data).toMatchObject({
+      basis: 'verdict',
+      round: 1,
+      releasePercentage: 70,
+      sellerAmount: '6930000',
+      buyerAmount: '2970000',
+      fee: '100000',
+    })
+    spec(escrowDecider)
+      .given([...disputed, ...held, ...paid])
+      .when(due())
+      .then([])
+    // a redelivered round-1 verdict records nothing twice
+    spec(escrowDecider)
+      .given([...disputed, ...held])
+      .when(round1(70))
+      .then([])
+  })
+
+  it('a held verdict settles a grace after the window, to let an in-window appeal arrive', () => {
+    const [recorded] = decide({ ...round1(70), settleGraceMs: 300_000 }, fold(disputed))
+    expect(recorded!.data).toMatchObject({ settleAt: new Date(windowEnd + 300_000).toISOString() })
+    spec(escrowDecider)
+      .given([...disputed, recorded!])
+      .when(due(windowEnd))
+      .then([])
+  })
+
+  it('a round-1 verdict with no window (null, or passed) settles at once', () => {
+    for (const until of [null, new Date(submittedAt.getTime() - 1).toISOString()]) {
+      const events = decide(round1(40, until), fold(disputed))
+      expect(events.map((e) => e.type)).toEqual(['EscrowSettled'])
+      expect(events[0]!.data).toMatchObject({ round: 1, releasePercentage: 40 })
+    }
+  })
+
+  it('an appeal stops the held settlement and charges the fee; round 2 replaces round 1', () => {
+    const charged = decide(appeal(1_000_000n), fold([...disputed, ...held]))
+    expect(charged.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        payerAgentId: pact.seller.agentId,
+        fee: '250000',
+        charged: '250000',
+        owed: '0',
+      }),
+    ])
+    const appealed = [...disputed, ...held, ...charged]
+    spec(escrowDecider).given(appealed).when(due()).then([])
+    spec(escrowDecider).given(appealed).when(appeal(1_000_000n)).then([])
+    const final = decide(round2(37.5), fold(appealed))
+    expect(final[0]!.data).toMatchObject({
+      round: 2,
+      releasePercentage: 37.5,
+      fee: '100000',
+      sellerAmount: '3712500',
+      buyerAmount: '6187500',
+    })
+    spec(escrowDecider)
+      .given([...appealed, ...final])
+      .when(due())
+      .then([])
+  })
+
+  it('a wallet short of the fee pays what it holds, the rest owed; the appeal is heard', () => {
+    const [short] = decide(appeal(100_000n), fold([...disputed, ...held]))
+    expect(short!.data).toMatchObject({ charged: '100000', owed: '150000' })
+    const [none] = decide(appeal(-5n), fold([...disputed, ...held]))
+    expect(none!.data).toMatchObject({ charged: '0', owed: '250000' })
+  })
+
+  it('an appeal reaching an escrow a round-1 verdict settled, or another dispute, is not charged', () => {
+    const settled1 = decide(round1(40, null), fold(disputed))
+    spec(escrowDecider)
+      .given([...disputed, ...settled1])
+      .when(appeal(1_000_000n))
+      .then([])
+    const other = appeal(1_000_000n) as Extract<EscrowCommand, { type: 'ChargeAppeal' }>
+    spec(escrowDecider)
+      .given([...disputed, ...held])
+      .when({ ...other, appeal: { ...other.appeal, disputeId: 'dsp_01jc0000000000000000000009' } })
+      .then([])
+  })
+
+  it('in every order of round 1, appeal, round 2 and the timer, it settles exactly once', () => {
+    type Step = 'r1' | 'appeal' | 'r2' | 'timer'
+    const command: Record<Step, EscrowCommand> = {
+      r1: round1(70),
+      appeal: appeal(1_000_000n),
+      r2: round2(22.5),
+      timer: due(),
+    }
+    fc.assert(
+      fc.property(
+        fc.boolean().chain((appealed) => {
+          const steps: Step[] = appealed ? ['r1', 'appeal', 'r2', 'timer'] : ['r1', 'timer']
+          return fc
+            .shuffledSubarray(steps, { minLength: steps.length, maxLength: steps.length })
+            .map((order) => ({ appealed, order }))
+        }),
+        ({ appealed, order }) => {
+          // the timer is a job scheduled by VerdictRecorded: it runs after round 1, and after an
+          // appeal filed inside the window (the grace covers its delivery); see the late-appeal spec
+          fc.pre(order.indexOf('timer') > order.indexOf('r1'))
+          if (appealed) fc.pre(order.indexOf('timer') > order.indexOf('appeal'))
+          let history = [...disputed]
+          for (const step of order) history = [...history, ...decide(command[step], fold(history))]
+          const paid = settlements(history)
+          expect(paid).toHaveLength(1)
+          expect(paid[0]!.data).toMatchObject(
+            appealed ? { round: 2, releasePercentage: 22.5 } : { round: 1, releasePercentage: 70 },
+          )
+          expect(history.filter((e) => e.type === 'AppealFeeCharged')).toHaveLength(
+            appealed ? 1 : 0,
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 })

@@ -41,6 +41,20 @@ export function postingsFor(event: EscrowEvent, escrow: EscrowCreated): Transfer
         buyer: BigInt(event.data.buyerAmount),
         fee: BigInt(event.data.fee),
       })
+    case 'AppealFeeCharged':
+      // the appellant's wallet, not the escrow's lock, pays; none when nothing could be charged
+      return BigInt(event.data.charged) > 0n
+        ? [
+            {
+              id: `${id}:appeal-fee`,
+              kind: 'single_phase',
+              debitAccountId: agentAccountId(event.data.payerAgentId),
+              creditAccountId: PLATFORM_ACCOUNTS.fees,
+              amount: BigInt(event.data.charged),
+              code: 'appeal_fee',
+            },
+          ]
+        : []
     default:
       return []
   }

@@ -1,4 +1,5 @@
 import {
+  AppealFeeCharged,
   CompletionSubmitted,
   DeadlineMissed,
   DisputeOpened,
@@ -7,6 +8,7 @@ import {
   EscrowRefunded,
   EscrowReleased,
   EscrowSettled,
+  VerdictRecorded,
   eventParser,
 } from '@tessera/contracts'
 
@@ -19,6 +21,8 @@ export type EscrowEvent =
   | { type: 'EscrowRefunded'; data: EscrowRefunded }
   | { type: 'DisputeOpened'; data: DisputeOpened }
   | { type: 'EscrowSettled'; data: EscrowSettled }
+  | { type: 'VerdictRecorded'; data: VerdictRecorded }
+  | { type: 'AppealFeeCharged'; data: AppealFeeCharged }
 
 export const parseEscrowEvent = eventParser('an escrow', {
   EscrowCreated,
@@ -29,6 +33,8 @@ export const parseEscrowEvent = eventParser('an escrow', {
   EscrowRefunded,
   DisputeOpened,
   EscrowSettled,
+  VerdictRecorded,
+  AppealFeeCharged,
 })
 
 export type EscrowStatus = 'none' | 'locked' | 'released' | 'refunded' | 'disputed' | 'settled'
@@ -42,6 +48,12 @@ export interface EscrowState {
   graceApplied: boolean
   completion: { verification: CompletionSubmitted['verification']; submittedAt: string } | null
   disputeId: string | null
+  /** A round-1 verdict held until its appeal window closes (`VerdictRecorded`). */
+  pendingVerdict: { releasePercentage: number; settleAt: string } | null
+  /** The dispute was appealed (`AppealFeeCharged`): only a round-2 verdict settles it. */
+  appealed: boolean
+  /** Which verdict round settled it (null: not by a verdict). */
+  settledRound: number | null
 }
 
 export const initialState = (): EscrowState => ({
@@ -51,6 +63,9 @@ export const initialState = (): EscrowState => ({
   graceApplied: false,
   completion: null,
   disputeId: null,
+  pendingVerdict: null,
+  appealed: false,
+  settledRound: null,
 })
 
 export function evolve(state: EscrowState, event: EscrowEvent): EscrowState {
@@ -81,6 +96,16 @@ export function evolve(state: EscrowState, event: EscrowEvent): EscrowState {
     case 'DisputeOpened':
       return { ...state, status: 'disputed', disputeId: event.data.disputeId }
     case 'EscrowSettled':
-      return { ...state, status: 'settled' }
+      return { ...state, status: 'settled', settledRound: event.data.round ?? null }
+    case 'VerdictRecorded':
+      return {
+        ...state,
+        pendingVerdict: {
+          releasePercentage: event.data.releasePercentage,
+          settleAt: event.data.settleAt,
+        },
+      }
+    case 'AppealFeeCharged':
+      return { ...state, appealed: true }
   }
 }

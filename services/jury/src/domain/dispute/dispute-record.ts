@@ -1,25 +1,20 @@
 import type { DisputeRecordRound, PanelSat } from '@tessera/contracts'
 import { canonicalJson, sha256Hex } from '@tessera/crypto'
-
-/** 1% of the escrow, floored to the micro-unit, taken before the split. */
-export const ARBITRATION_FEE_BPS = 100n
+import { verdictSplit } from '@tessera/settlement'
 
 /**
- * The split of `amount` at `releasePercentage`, as the record shows it: the 1% fee (floor) off
- * the top, the seller's share of the rest floored to the micro-unit (the percentage is a
- * multiple of 0.5, counted in basis points), the buyer gets the remainder. Escrow's
- * `EscrowSettled` is what was paid.
+ * The split of `amount` at `releasePercentage`, as the record shows it: @tessera/settlement's
+ * `verdictSplit`, the very function escrow settles with (the 1% fee floored off the top, the
+ * seller's share of the rest floored, the buyer the remainder). Escrow's `EscrowSettled` is
+ * what was paid.
  */
 export function splitOf(amount: string, releasePercentage: number) {
-  const total = BigInt(amount)
-  const fee = (total * ARBITRATION_FEE_BPS) / 10_000n
-  const rest = total - fee
-  const sellerAmount = (rest * BigInt(Math.round(releasePercentage * 100))) / 10_000n
+  const split = verdictSplit(BigInt(amount), releasePercentage)
   return {
     amount,
-    fee: fee.toString(),
-    sellerAmount: sellerAmount.toString(),
-    buyerAmount: (rest - sellerAmount).toString(),
+    fee: split.fee.toString(),
+    sellerAmount: split.sellerAmount.toString(),
+    buyerAmount: split.buyerAmount.toString(),
   }
 }
 

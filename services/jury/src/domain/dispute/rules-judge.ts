@@ -1,4 +1,5 @@
 import { compileCondition, evaluate } from '@tessera/conditions'
+import { completionDocument } from '@tessera/settlement'
 import type { EvidencePackage } from './evidence.ts'
 import type { JudgeAnswer } from './prompt.ts'
 
@@ -16,9 +17,8 @@ export const RULES_MODEL = 'deliverable-conditions-v1'
 
 /**
  * The deterministic judge: scores the deliverable against the pact's `deliverable` conditions
- * with libs/conditions, on the completion document pacts documents
- * (`{deliverable, completionTimeUtc, executionMetrics, metadata}`; `metadata` is the execution
- * metrics). It reads no free text — claim, response and deliverable prose cannot move it — so
+ * with libs/conditions, on the completion document escrow's automated verification reads too
+ * (@tessera/settlement's `completionDocument`; `metadata` is the execution metrics). It reads no free text — claim, response and deliverable prose cannot move it — so
  * it is the offline default and the injection-proof seat. releasePercentage is the share of
  * conditions that hold, rounded to an integer; with no condition results at all it falls back
  * to escrow's recorded results, and with neither it votes 50 (nothing to score).
@@ -35,13 +35,11 @@ export function rulesJudge(p: EvidencePackage): JudgeAnswer {
     }
   }
   if (conditions.length > 0) {
-    const metrics = p.completion?.executionMetrics ?? {}
-    const doc = {
+    const doc = completionDocument({
       deliverable: p.deliverable,
-      completionTimeUtc: p.completion?.completionTimeUtc ?? null,
-      executionMetrics: metrics,
-      metadata: metrics,
-    }
+      completionTimeUtc: p.completion?.completionTimeUtc,
+      executionMetrics: p.completion?.executionMetrics,
+    })
     results = conditions.map((c) => ({ name: c.name, passed: holds(c.when, doc) }))
   } else {
     results = p.conditionResults
