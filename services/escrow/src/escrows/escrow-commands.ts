@@ -40,7 +40,8 @@ export class EscrowCommands {
     then?: (stored: Envelope[]) => Promise<void>,
   ): Promise<Envelope[]> {
     const streamId = escrowStreamId(escrowId)
-    const history = await this.log.read(streamId, tx)
+    // A create's escrow id was drawn just now: its stream is new, and `no_stream` below says so.
+    const history = command.type === 'CreateEscrow' ? [] : await this.log.read(streamId, tx)
     const state = history
       .map((e) => escrowDecider.parse(e))
       .reduce(escrowDecider.evolve, escrowDecider.initialState())
