@@ -80,6 +80,7 @@ try {
   progress(`lifecycles through ${svc.url} for up to ${p.seconds}s`)
   let notReleased = 0
   queries.start()
+  const cpu0 = process.cpuUsage()
   const api = await run(pacts.length, async (i) => {
     const pact = pacts[i]!
     const { escrowId } = await post(
@@ -110,6 +111,9 @@ try {
     if (done['status'] !== 'released') notReleased++
   })
   const queriesPerLifecycle = queries.stop(api.count)
+  const cpu = process.cpuUsage(cpu0)
+  // this process: the load generator and the service; steadier than the rate on a shared box
+  const processCpuMicrosecondsPerLifecycle = round((cpu.user + cpu.system) / Math.max(api.count, 1))
   const { rows } = await sql<{ n: number }>`select count(*)::int as n
     from ${sql.id(svc.schema)}.events where stream_id like 'escrow-%'`.execute(svc.db)
   const events = rows[0]!.n
@@ -142,6 +146,7 @@ try {
     notReleased,
     httpCallsPerLifecycle: 3,
     eventsPerLifecycle: round(events / Math.max(api.count, 1), 2),
+    processCpuMicrosecondsPerLifecycle,
     queriesPerLifecycle,
   }
   const baseline = {
