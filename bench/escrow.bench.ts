@@ -25,6 +25,7 @@ import { escrow } from '@tessera/escrow-service/src/service.ts'
 import { EscrowWorld } from '@tessera/escrow-service/src/testing/escrow-world.ts'
 import { parseOptions, progress, round } from './src/cli.ts'
 import { drive } from './src/drive.ts'
+import { countQueries } from './src/query-count.ts'
 
 const p = parseOptions(
   'bench/escrow.bench.ts',
@@ -32,6 +33,11 @@ const p = parseOptions(
     seconds: { env: 'BENCH_SECONDS', def: 10, help: 'time cap of each phase' },
     concurrency: { env: 'BENCH_CONCURRENCY', def: 16, help: 'lifecycles (appends) in flight' },
     lifecycles: { env: 'BENCH_LIFECYCLES', def: 3000, help: 'pacts prepared (a cap)' },
+    pairs: {
+      env: 'BENCH_PAIRS',
+      def: 1,
+      help: 'buyer/seller agent pairs the pacts are spread over (1: one buyer wallet for all)',
+    },
   },
   process.argv.slice(2),
 )
@@ -39,16 +45,26 @@ const p = parseOptions(
 const run = (count: number, work: (i: number) => Promise<void>) =>
   drive({ count, seconds: p.seconds, concurrency: p.concurrency }, work)
 
+const queries = countQueries()
 const svc = await startInProcess(escrow)
 const baseSchema = `bench_escrow_log_${uniqueTag()}`
 const db = createDb<EventStoreTables>({ connectionString: testDatabaseUrl(), max: p.concurrency })
 try {
   const w = await EscrowWorld.start(svc)
   progress(`publishing ${p.lifecycles} pacts on PACTS`)
-  const pacts = await w.pacts(p.lifecycles, { amount: '1000000' })
-  await w.fund(w.buyer, String(1_000_000 * p.lifecycles))
+  const pairs = [{ buyer: w.buyer, seller: w.seller }, ...(await w.pairs(Math.max(0, p.pairs - 1)))]
+  const perPair = Math.ceil(p.lifecycles / pairs.length)
+  const pacts = (
+    await Promise.all(pairs.map((pair) => w.pacts(perPair, { amount: '1000000', ...pair })))
+  )
+    .flatMap((batch, i) => batch.map((pact, k) => ({ pact, order: k * pairs.length + i })))
+    .sort((a, b) => a.order - b.order)
+    .map((x) => x.pact)
+  for (const pair of pairs) await w.fund(pair.buyer, String(1_000_000 * perPair))
   const deliverable = { rows: 12, url: 'https://example.com/out.json' }
-  const signed = signCompletion(deliverable, w.seller.keys.secretKey)
+  const signedBy = new Map(
+    pairs.map((x) => [x.seller.agentId, signCompletion(deliverable, x.seller.keys.secretKey)]),
+  )
 
   const post = async (path: string, key: string, body: unknown, want: number) => {
     const res = await fetch(`${svc.url}${path}`, {
@@ -63,6 +79,8 @@ try {
 
   progress(`lifecycles through ${svc.url} for up to ${p.seconds}s`)
   let notReleased = 0
+  queries.start()
+  const cpu0 = process.cpuUsage()
   const api = await run(pacts.length, async (i) => {
     const pact = pacts[i]!
     const { escrowId } = await post(
@@ -84,7 +102,7 @@ try {
       {
         pactId: pact.pactId,
         deliverable,
-        ...signed,
+        ...signedBy.get(pact.seller.agentId)!,
         completionTimeUtc: new Date().toISOString(),
         executionMetrics: { accuracy: 0.97 },
       },
@@ -92,6 +110,10 @@ try {
     )
     if (done['status'] !== 'released') notReleased++
   })
+  const queriesPerLifecycle = queries.stop(api.count)
+  const cpu = process.cpuUsage(cpu0)
+  // this process: the load generator and the service; steadier than the rate on a shared box
+  const processCpuMicrosecondsPerLifecycle = round((cpu.user + cpu.system) / Math.max(api.count, 1))
   const { rows } = await sql<{ n: number }>`select count(*)::int as n
     from ${sql.id(svc.schema)}.events where stream_id like 'escrow-%'`.execute(svc.db)
   const events = rows[0]!.n
@@ -124,6 +146,8 @@ try {
     notReleased,
     httpCallsPerLifecycle: 3,
     eventsPerLifecycle: round(events / Math.max(api.count, 1), 2),
+    processCpuMicrosecondsPerLifecycle,
+    queriesPerLifecycle,
   }
   const baseline = {
     what: 'appendToStream: one event to a new stream, same concurrency',

@@ -12,15 +12,18 @@ import { EscrowRefused } from '../domain/escrow/escrow.errors.ts'
 import { postingsFor } from '../domain/escrow/escrow.postings.ts'
 import type { EscrowEvent } from '../domain/escrow/escrow.state.ts'
 import { ledgerRefusal } from '../ledger/ledger.service.ts'
-import { createTransfersPg } from '../ledger/pg-ledger.ts'
+import { HOLDING_FLAGS, escrowAccountId } from '../domain/ledger/ledger.accounts.ts'
+import { newAccount } from '../domain/ledger/ledger.model.ts'
+import { createTransfersPg, openAccounts } from '../ledger/pg-ledger.ts'
 
 /**
  * Runs one escrow command in the caller's transaction: folds the stream, decides, appends at
  * the version it read (with ids chosen beforehand), runs `then` (scheduling), and posts what
  * each new event stands for in the ledger, stamped with that event's id. A refusal, a ledger
  * refusal or a concurrent writer rolls all of it back, so money moves if and only if its event
- * is in the log. The postings come last because they lock the shared `platform_escrow` account
- * until the commit: the less work after them, the more escrows per second.
+ * is in the log. The postings come last because they lock their accounts until the commit.
+ * Each escrow's money sits in a holding account of its own, opened with the lock, so escrows
+ * of different buyers share no account row but `platform_fees` on release.
  */
 @Injectable()
 export class EscrowCommands {
@@ -37,7 +40,8 @@ export class EscrowCommands {
     then?: (stored: Envelope[]) => Promise<void>,
   ): Promise<Envelope[]> {
     const streamId = escrowStreamId(escrowId)
-    const history = await this.log.read(streamId, tx)
+    // A create's escrow id was drawn just now: its stream is new, and `no_stream` below says so.
+    const history = command.type === 'CreateEscrow' ? [] : await this.log.read(streamId, tx)
     const state = history
       .map((e) => escrowDecider.parse(e))
       .reduce(escrowDecider.evolve, escrowDecider.initialState())
@@ -60,7 +64,11 @@ export class EscrowCommands {
       tx,
     )
     await then?.(stored)
-    // Last: the postings lock platform_escrow, every escrow's hot account, until the commit.
+    if (events.some((e) => e.type === 'EscrowCreated')) {
+      const holding = newAccount(escrowAccountId(escrowId), 'platform', null, HOLDING_FLAGS)
+      await openAccounts(tx, this.schema, [holding], command.now)
+    }
+    // Last: the postings lock their accounts (the buyer's wallet, platform_fees) until the commit.
     for (const [i, event] of events.entries()) {
       await this.post(tx, postingsFor(event, created), eventIds[i]!, event.type)
     }

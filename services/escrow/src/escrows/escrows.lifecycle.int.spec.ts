@@ -107,6 +107,24 @@ describe('create, verify, complete, release', () => {
     ])
   })
 
+  it('holds each escrow in an account of its own: lock and release change no shared escrow account', async () => {
+    const before = await w.balances()
+    const { pact, escrow: e } = await locked()
+    const holding = `escrow_${e.escrowId}`
+    // debits pending / posted, credits pending / posted
+    expect((await w.balances())[holding]).toBe('0/0/10000000/0')
+    const done = await w.call<Escrow>(
+      'POST',
+      `/v1/escrows/${e.escrowId}/completion`,
+      sellerKey(),
+      completion(pact, { rows: 12 }, { accuracy: 0.95 }),
+    )
+    expect(done.body.status).toBe('released')
+    const after = await w.balances()
+    expect(after[holding]).toBe('0/10000000/0/10000000')
+    expect(after['platform_escrow']).toBe(before['platform_escrow'])
+  })
+
   it('tells a pact that has not reached escrow yet (409, retryable) from a wrong one', async () => {
     const pact = await w.pact({}, false)
     const first = await w.call('POST', '/v1/escrows', buyerKey(), {

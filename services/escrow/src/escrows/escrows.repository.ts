@@ -6,42 +6,60 @@ import { agentAccountId } from '../domain/ledger/ledger.accounts.ts'
 
 type Db = SchemaDb | SchemaTx
 
+interface PactRow {
+  pact_id: string
+  pact_hash: string
+  amount: string
+  deadline_utc: string
+  arbiter: string
+  buyer: PactParty
+  seller: PactParty
+  conditions: PactCondition[]
+}
+
+/** `escrow_pacts`' columns as {@link toPactFacts} reads them (the amount as text, exact). */
+const PACT_COLUMNS = sql`pact_id, pact_hash, amount::text as amount, deadline_utc, arbiter,
+  buyer, seller, conditions`
+
+const toPactFacts = (r: PactRow): PactFacts => ({
+  pactId: r.pact_id,
+  pactHash: r.pact_hash,
+  amount: r.amount,
+  deadlineUtc: r.deadline_utc,
+  arbiter: r.arbiter,
+  buyer: r.buyer,
+  seller: r.seller,
+  conditions: r.conditions,
+})
+
 /** The active pact as PACTS announced it; null when it has not arrived (or never will). */
 export async function findPactFacts(
   db: Db,
   schema: string,
   pactId: string,
 ): Promise<PactFacts | null> {
-  const { rows } = await sql<{
-    pact_id: string
-    pact_hash: string
-    amount: string
-    deadline_utc: string
-    arbiter: string
-    buyer: PactParty
-    seller: PactParty
-    conditions: PactCondition[]
-  }>`select pact_id, pact_hash, amount::text as amount, deadline_utc, arbiter, buyer, seller,
-      conditions
+  const { rows } = await sql<PactRow>`select ${PACT_COLUMNS}
     from ${sql.id(schema)}.escrow_pacts where pact_id = ${pactId}`.execute(db)
-  const r = rows[0]
-  if (!r) return null
-  return {
-    pactId: r.pact_id,
-    pactHash: r.pact_hash,
-    amount: r.amount,
-    deadlineUtc: r.deadline_utc,
-    arbiter: r.arbiter,
-    buyer: r.buyer,
-    seller: r.seller,
-    conditions: r.conditions,
-  }
+  return rows[0] ? toPactFacts(rows[0]) : null
 }
 
-export async function escrowOfPact(db: Db, schema: string, pactId: string): Promise<string | null> {
-  const { rows } = await sql<{ escrow_id: string }>`select escrow_id
-    from ${sql.id(schema)}.escrows where pact_id = ${pactId}`.execute(db)
-  return rows[0]?.escrow_id ?? null
+/**
+ * What a create needs, in one round trip: the pact's facts (null when it has not arrived) and
+ * the escrow it already has, if any.
+ */
+export async function pactForCreate(
+  db: Db,
+  schema: string,
+  pactId: string,
+): Promise<{ pact: PactFacts | null; existing: string | null }> {
+  const s = sql.id(schema)
+  const { rows } = await sql<PactRow & { existing: string | null }>`
+    select p.*, (select escrow_id from ${s}.escrows where pact_id = ${pactId}) as existing
+    from (select 1) one
+      left join (select ${PACT_COLUMNS} from ${s}.escrow_pacts where pact_id = ${pactId}) p
+        on true`.execute(db)
+  const r = rows[0]!
+  return { pact: r.pact_id ? toPactFacts(r) : null, existing: r.existing }
 }
 
 export async function sellerLastSeen(
@@ -101,6 +119,37 @@ export async function findEscrow(
   )
   const r = rows[0]
   return r ? toEscrow(r) : null
+}
+
+/**
+ * What a completion needs, in one round trip: the escrow (null when the caller's org is not a
+ * party), its pact and whether its seller is revoked.
+ */
+export async function completionFacts(
+  db: Db,
+  schema: string,
+  orgId: string,
+  escrowId: string,
+): Promise<{ escrow: Escrow; pact: PactFacts | null; sellerRevoked: boolean } | null> {
+  const s = sql.id(schema)
+  const { rows } = await sql<EscrowRow & { pact: PactRow | null; seller_revoked: boolean }>`
+    select e.escrow_id, e.pact_id, e.buyer_agent_id, e.seller_agent_id, e.status,
+      e.condition_hash, e.amount::text as amount, e.arbiter, e.deadline_utc, e.transfer_id,
+      e.verification, e.results, e.dispute_id, e.settlement, e.created_at, e.updated_at,
+      (select to_jsonb(p) from (select ${PACT_COLUMNS} from ${s}.escrow_pacts
+        where pact_id = e.pact_id) p) as pact,
+      exists (select 1 from ${s}.revoked_agents where agent_id = e.seller_agent_id)
+        as seller_revoked
+    from ${s}.escrows e
+    where e.escrow_id = ${escrowId}
+      and (e.buyer_org_id = ${orgId} or e.seller_org_id = ${orgId})`.execute(db)
+  const r = rows[0]
+  if (!r) return null
+  return {
+    escrow: toEscrow(r),
+    pact: r.pact ? toPactFacts(r.pact) : null,
+    sellerRevoked: r.seller_revoked,
+  }
 }
 
 const toEscrow = (r: EscrowRow): Escrow => ({

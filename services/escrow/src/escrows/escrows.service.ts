@@ -15,7 +15,7 @@ import { lockTransferId } from '../domain/escrow/escrow.postings.ts'
 import { retryOnConflict } from '../ledger/ledger.service.ts'
 import { EscrowCommands } from './escrow-commands.ts'
 import { EscrowDeadlines } from './escrow-deadlines.ts'
-import { escrowOfPact, findEscrow, findPactFacts, isRevoked } from './escrows.repository.ts'
+import { completionFacts, findEscrow, pactForCreate } from './escrows.repository.ts'
 
 type Input<T extends 'CreateEscrow' | 'SubmitCompletion' | 'OpenDispute' | 'SettleMutually'> =
   Extract<EscrowCommand, { type: T }>['input']
@@ -37,7 +37,8 @@ export class EscrowsService {
   async create(auth: AuthContext, input: Input<'CreateEscrow'>): Promise<Escrow> {
     const escrowId = newId('esc')
     await this.run(auth, escrowId, async (tx) => {
-      if (await escrowOfPact(tx, this.schema, input.pactId)) {
+      const { pact, existing } = await pactForCreate(tx, this.schema, input.pactId)
+      if (existing) {
         throw new ApiError(409, 'ESCROW_EXISTS', `pact ${input.pactId} already has an escrow`)
       }
       return {
@@ -46,7 +47,7 @@ export class EscrowsService {
         callerOrgId: auth.orgId,
         now: new Date(),
         transferId: lockTransferId(escrowId),
-        pact: await findPactFacts(tx, this.schema, input.pactId),
+        pact,
         input,
       }
     })
@@ -90,16 +91,20 @@ export class EscrowsService {
     escrowId: string,
     input: Input<'SubmitCompletion'>,
   ): Promise<Escrow> {
-    const escrow = await this.get(auth, escrowId)
-    await this.run(auth, escrowId, async (tx) => ({
-      type: 'SubmitCompletion',
-      callerOrgId: auth.orgId,
-      now: new Date(),
-      disputeId: newId('dsp'),
-      pact: (await findPactFacts(tx, this.schema, escrow.pactId))!,
-      sellerRevoked: await isRevoked(tx, this.schema, escrow.sellerAgentId),
-      input,
-    }))
+    // the escrow (a 404 for another org), its pact and its seller's revocation in one read
+    await this.run(auth, escrowId, async (tx) => {
+      const facts = await completionFacts(tx, this.schema, auth.orgId, escrowId)
+      if (!facts) throw NotFound('escrow', escrowId)
+      return {
+        type: 'SubmitCompletion',
+        callerOrgId: auth.orgId,
+        now: new Date(),
+        disputeId: newId('dsp'),
+        pact: facts.pact!,
+        sellerRevoked: facts.sellerRevoked,
+        input,
+      }
+    })
     return this.get(auth, escrowId)
   }
 

@@ -23,6 +23,9 @@ export interface PactOptions {
   amount?: string
   deadlineUtc?: string
   conditions?: PactTerms['conditions']
+  /** The pact's parties; the world's buyer and seller when left out. */
+  buyer?: WorldAgent
+  seller?: WorldAgent
 }
 
 export interface WorldPact {
@@ -61,6 +64,16 @@ export class EscrowWorld {
     )
     await world.register(world.buyer, world.seller)
     return world
+  }
+
+  /** `count` more buyer/seller pairs in the world's two orgs, registered (wallets open). */
+  async pairs(count: number): Promise<{ buyer: WorldAgent; seller: WorldAgent }[]> {
+    const made = Array.from({ length: count }, () => ({
+      buyer: agent(this.buyerOrg.orgId),
+      seller: agent(this.sellerOrg.orgId),
+    }))
+    if (count > 0) await this.register(...made.flatMap((m) => [m.buyer, m.seller]))
+    return made
   }
 
   async register(...agents: WorldAgent[]) {
@@ -116,9 +129,11 @@ export class EscrowWorld {
 
   private pactAccepted(over: PactOptions) {
     const pactId = newId('pact')
+    const buyer = over.buyer ?? this.buyer
+    const seller = over.seller ?? this.seller
     const terms: PactTerms = {
-      proposedBy: this.buyer.agentId,
-      proposedTo: this.seller.agentId,
+      proposedBy: buyer.agentId,
+      proposedTo: seller.agentId,
       capability: 'data-cleaning',
       taskDescription: 'clean the rows',
       deliverableFormat: 'json',
@@ -148,12 +163,12 @@ export class EscrowWorld {
         pactId,
         pactHash,
         terms,
-        buyer: party(this.buyer),
-        seller: party(this.seller),
+        buyer: party(buyer),
+        seller: party(seller),
         buyerSignature: '0'.repeat(128),
         sellerSignature: '0'.repeat(128),
         round: 1,
-        by: this.seller.agentId,
+        by: seller.agentId,
         acceptedAt: new Date().toISOString(),
       },
       metadata: metadataFor(`pact-${pactId}`),
@@ -163,8 +178,8 @@ export class EscrowWorld {
       pactHash,
       amount: terms.payment.amount,
       deadlineUtc: terms.deadlineUtc,
-      buyer: this.buyer,
-      seller: this.seller,
+      buyer,
+      seller,
     }
     return { envelope, pact }
   }

@@ -1,15 +1,16 @@
 import type { EscrowCreated } from '@tessera/contracts'
-import { PLATFORM_ACCOUNTS, agentAccountId } from '../ledger/ledger.accounts.ts'
+import { PLATFORM_ACCOUNTS, agentAccountId, escrowAccountId } from '../ledger/ledger.accounts.ts'
 import type { TransferInput } from '../ledger/ledger.types.ts'
 import type { EscrowEvent } from './escrow.state.ts'
 
-/** The pending transfer that holds an escrow's funds: buyer's wallet → `platform_escrow`. */
+/** The pending transfer that holds an escrow's funds: buyer's wallet → the escrow's account. */
 export const lockTransferId = (escrowId: string) => `${escrowId}:lock`
 
 /**
  * The ledger postings an escrow event stands for, ids derived from the escrow so a retry is
  * idempotent and a second resolution of the lock is refused by the ledger itself. A release or
- * a split posts the lock and pays out of `platform_escrow`, all linked: every leg or none.
+ * a split posts the lock and pays out of the escrow's holding account, all linked: every leg
+ * or none.
  * Zero legs are left out (the ledger refuses zero amounts).
  */
 export function postingsFor(event: EscrowEvent, escrow: EscrowCreated): TransferInput[] {
@@ -22,7 +23,7 @@ export function postingsFor(event: EscrowEvent, escrow: EscrowCreated): Transfer
           id: lockId,
           kind: 'pending',
           debitAccountId: agentAccountId(escrow.buyer.agentId),
-          creditAccountId: PLATFORM_ACCOUNTS.escrow,
+          creditAccountId: escrowAccountId(id),
           amount: BigInt(escrow.amount),
           code: 'escrow_lock',
         },
@@ -69,7 +70,7 @@ function payOut(
   const out = (suffix: string, to: string, amount: bigint, code: string): TransferInput => ({
     id: `${id}:${suffix}`,
     kind: 'single_phase',
-    debitAccountId: PLATFORM_ACCOUNTS.escrow,
+    debitAccountId: escrowAccountId(id),
     creditAccountId: to,
     amount,
     code,
