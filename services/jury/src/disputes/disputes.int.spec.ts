@@ -104,6 +104,14 @@ describe('a dispute from escrow to verdict', () => {
     expect(ballot.prompt.user).toContain('<evidence name="deliverable">')
     expect(ballot.prompt.user).toContain('bear case is in the appendix')
     expect(round!.panels[0]!.aggregation).toMatchObject({ trimPerSide: 1, median: 60 })
+    // the room excerpt: what happened under the pact and the escrow, by event, in order
+    const excerpt = (round!.panels[0]!.evidence as { roomExcerpt: { type: string }[] }).roomExcerpt
+    expect(excerpt.map((x) => x.type)).toEqual([
+      'PactRegistered',
+      'CompletionSubmitted',
+      'DisputeOpened',
+    ])
+    expect(ballot.prompt.user).toContain('<evidence name="room_excerpt">')
     expect(round!.split).toEqual({
       amount: '500000000',
       fee: '5000000',

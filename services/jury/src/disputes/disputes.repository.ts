@@ -11,6 +11,7 @@ import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { type PageCursor, pageOf } from '@tessera/service-kit'
 import { DEFAULT_JURY_POLICY } from '../domain/jury-policy/jury-policy.decider.ts'
 import type { Completion, SignedPact } from '../domain/dispute/evidence.ts'
+import type { RoomExcerptEntry } from '../domain/dispute/room-excerpt.ts'
 
 type Db = SchemaDb | SchemaTx
 
@@ -144,6 +145,29 @@ export async function findCompletionOf(
     verification: c.verification,
     results: c.results,
   }
+}
+
+/** The room excerpt of a pact: every event jury kept of it (`roomExcerpt` picks the latest). */
+export async function findRoomExcerptOf(
+  db: Db,
+  schema: string,
+  pactId: string,
+): Promise<RoomExcerptEntry[]> {
+  const { rows } = await sql<{
+    event_id: string
+    context: 'pacts' | 'escrow'
+    type: string
+    occurred_at: Date
+    summary: Record<string, unknown>
+  }>`select event_id, context, type, occurred_at, summary
+    from ${sql.id(schema)}.jury_room_excerpts where pact_id = ${pactId}`.execute(db)
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    context: r.context,
+    type: r.type,
+    occurredAt: r.occurred_at.toISOString(),
+    summary: r.summary,
+  }))
 }
 
 /** The seats of a first panel: the larger of both parties' policies (default five). */

@@ -8,6 +8,23 @@ import {
 } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
 import { EventConsumer, On, SERVICE_SCHEMA } from '@tessera/service-kit'
+import { excerptSummary } from '../domain/dispute/room-excerpt.ts'
+
+/** Keeps an event of a pact (or of its escrow) for the room excerpt; a redelivery is a no-op. */
+async function recordExcerpt(
+  tx: SchemaTx,
+  schema: string,
+  context: 'pacts' | 'escrow',
+  e: AnyEnvelope,
+) {
+  const data = e.data as Record<string, unknown>
+  if (typeof data?.['pactId'] !== 'string') return
+  await sql`insert into ${sql.id(schema)}.jury_room_excerpts (event_id, pact_id, context, type,
+      occurred_at, summary)
+    values (${e.metadata.eventId}, ${data['pactId']}, ${context}, ${e.type},
+      ${e.metadata.occurredAt}, ${JSON.stringify(excerptSummary(data))})
+    on conflict (event_id) do nothing`.execute(tx)
+}
 
 /**
  * Jury's copy of active pacts, from the PACTS stream: the signed terms, hash, signatures and
@@ -19,15 +36,28 @@ export class JuryPactsProjection {
   constructor(@Inject(SERVICE_SCHEMA) private readonly schema: string) {}
 
   @On('PactAccepted')
-  accepted(tx: SchemaTx, e: AnyEnvelope) {
+  async accepted(tx: SchemaTx, e: AnyEnvelope) {
     const d = PactAccepted.parse(e.data)
-    return this.upsert(tx, d, d.acceptedAt)
+    await this.upsert(tx, d, d.acceptedAt)
+    await recordExcerpt(tx, this.schema, 'pacts', e)
   }
 
   @On('PactRegistered')
-  registered(tx: SchemaTx, e: AnyEnvelope) {
+  async registered(tx: SchemaTx, e: AnyEnvelope) {
     const d = PactRegistered.parse(e.data)
-    return this.upsert(tx, d, d.registeredAt)
+    await this.upsert(tx, d, d.registeredAt)
+    await recordExcerpt(tx, this.schema, 'pacts', e)
+  }
+
+  /** The rest of what happens under a pact, for the room excerpt. */
+  @On('PactProposed')
+  @On('PactCountered')
+  @On('PactRejected')
+  @On('PactExpired')
+  @On('ExecutionFailureReported')
+  @On('ParamBindingViolated')
+  excerpt(tx: SchemaTx, e: AnyEnvelope) {
+    return recordExcerpt(tx, this.schema, 'pacts', e)
   }
 
   private async upsert(tx: SchemaTx, d: Omit<PactRegistered, 'registeredAt'>, at: string) {
@@ -40,6 +70,8 @@ export class JuryPactsProjection {
 
   async reset(tx: SchemaTx) {
     await sql`delete from ${sql.id(this.schema)}.jury_pacts`.execute(tx)
+    await sql`delete from ${sql.id(this.schema)}.jury_room_excerpts
+      where context = 'pacts'`.execute(tx)
   }
 }
 
@@ -61,9 +93,20 @@ export class JuryCompletionsProjection {
       where ${sql.id(this.schema, 'jury_completions')}.submitted_at <= excluded.submitted_at`.execute(
       tx,
     )
+    await recordExcerpt(tx, this.schema, 'escrow', e)
+  }
+
+  /** The escrow's other steps, for the room excerpt. */
+  @On('EscrowCreated')
+  @On('EscrowDeadlineExtended')
+  @On('DisputeOpened')
+  excerpt(tx: SchemaTx, e: AnyEnvelope) {
+    return recordExcerpt(tx, this.schema, 'escrow', e)
   }
 
   async reset(tx: SchemaTx) {
     await sql`delete from ${sql.id(this.schema)}.jury_completions`.execute(tx)
+    await sql`delete from ${sql.id(this.schema)}.jury_room_excerpts
+      where context = 'escrow'`.execute(tx)
   }
 }

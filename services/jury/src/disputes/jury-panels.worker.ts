@@ -19,7 +19,12 @@ import { SYSTEM_PROMPT, userPrompt } from '../domain/dispute/prompt.ts'
 import { type Judge, judgeOf } from '../judges/judge.ts'
 import { seat, sitPanel } from '../judges/panel.ts'
 import type { JuryEnv } from '../jury.env.ts'
-import { findCompletionOf, findPactOf, panelSizeOf } from './disputes.repository.ts'
+import {
+  findCompletionOf,
+  findRoomExcerptOf,
+  findPactOf,
+  panelSizeOf,
+} from './disputes.repository.ts'
 
 const QUEUE = 'jury-panel'
 const MAX_RETRY_SECONDS = 86_400
@@ -172,6 +177,7 @@ export class JuryPanels implements ServiceWorker {
         : null,
       pact: await findPactOf(this.db, this.schema, d.pactId),
       completion: await findCompletionOf(this.db, this.schema, d.escrowId),
+      roomExcerpt: await findRoomExcerptOf(this.db, this.schema, d.pactId),
       appeal:
         state.appeal && first
           ? {

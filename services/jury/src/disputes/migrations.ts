@@ -43,5 +43,16 @@ export function disputeMigrations(schema: string): Record<string, Migration> {
           submitted_at timestamptz not null)`.execute(db)
       },
     },
+    '2026_12_06_1410_room_excerpts': {
+      async up(db: Kysely<any>) {
+        // Bus-fed from PACTS and ESCROW: what happened under a pact, for the evidence package.
+        await sql`create table ${s}.jury_room_excerpts (
+          event_id text primary key, pact_id text not null, context text not null,
+          type text not null, occurred_at timestamptz not null, summary jsonb not null)`.execute(db)
+        await sql`create index jury_room_excerpts_pact on ${s}.jury_room_excerpts (pact_id)`.execute(
+          db,
+        )
+      },
+    },
   }
 }

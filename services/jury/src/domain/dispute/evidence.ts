@@ -1,5 +1,6 @@
 import type { ConditionResult, PactParty, PactTerms } from '@tessera/contracts'
 import { canonicalJson, sha256Hex } from '@tessera/crypto'
+import { type RoomExcerptEntry, roomExcerpt } from './room-excerpt.ts'
 
 /** The pact both parties signed, as jury learnt it from the PACTS stream. */
 export interface SignedPact {
@@ -42,6 +43,8 @@ export interface EvidencePackage {
   /** Round 2 only: who appealed the first verdict, and why. */
   appeal?: { party: 'buyer' | 'seller'; reason: string; firstVerdict: number } | undefined
   amount: string
+  /** What happened under the pact and the escrow, from the room's events (room-excerpt.ts). */
+  roomExcerpt: RoomExcerptEntry[]
 }
 
 export interface EvidenceInput {
@@ -56,6 +59,7 @@ export interface EvidenceInput {
   pact: SignedPact | null
   completion: Completion | null
   appeal?: EvidencePackage['appeal']
+  roomExcerpt?: readonly RoomExcerptEntry[]
 }
 
 const typed = (items: unknown[], type: string) =>
@@ -82,6 +86,7 @@ export function evidencePackage(i: EvidenceInput): EvidencePackage {
     response: i.response,
     appeal: i.appeal,
     amount: i.amount,
+    roomExcerpt: roomExcerpt(i.roomExcerpt ?? []),
   }
   // as it will be stored and read back: absent fields gone, so the hash is of what is kept
   return JSON.parse(JSON.stringify(pkg)) as EvidencePackage

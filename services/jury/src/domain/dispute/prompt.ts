@@ -35,6 +35,7 @@ export function userPrompt(p: EvidencePackage): string {
       p.response ?? 'no response was filed in the window',
     ),
     ...(p.appeal ? [section('appeal', p.appeal)] : []),
+    section('room_excerpt', p.roomExcerpt),
     'Based on the above, determine:',
     '1. Did the deliverable meet the contracted scope? (yes/no/partial)',
     '2. Did the deliverable meet the accuracy/quality threshold specified?',
