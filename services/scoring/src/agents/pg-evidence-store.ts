@@ -146,6 +146,7 @@ export class PgEvidenceStore implements EvidenceStore {
       select agent_id, composite_score, bond_tier from ${this.s}.published_agent_scores
       where agent_id = any(${profiles.map((p) => p.agentId)}::text[]) for update`.execute(this.tx)
     const last = new Map(rows.map((r) => [r.agent_id, r]))
+    const moved: (typeof profiles)[number][] = []
     for (const p of profiles) {
       const before = last.get(p.agentId)
       if (before && before.composite_score === p.compositeScore && before.bond_tier === p.bondTier)
@@ -173,10 +174,14 @@ export class PgEvidenceStore implements EvidenceStore {
         { actor: { kind: 'system', id: 'scoring' } },
         this.tx,
       )
-      await sql`insert into ${this.s}.published_agent_scores (agent_id, composite_score, bond_tier)
-        values (${p.agentId}, ${p.compositeScore}, ${p.bondTier})
-        on conflict (agent_id) do update set composite_score = excluded.composite_score,
-          bond_tier = excluded.bond_tier`.execute(this.tx)
+      moved.push(p)
     }
+    if (moved.length === 0) return
+    // What was just published, in one statement for the whole batch.
+    await sql`insert into ${this.s}.published_agent_scores (agent_id, composite_score, bond_tier)
+      select * from unnest(${moved.map((p) => p.agentId)}::text[],
+        ${moved.map((p) => p.compositeScore)}::int[], ${moved.map((p) => p.bondTier)}::int[])
+      on conflict (agent_id) do update set composite_score = excluded.composite_score,
+        bond_tier = excluded.bond_tier`.execute(this.tx)
   }
 }
