@@ -63,27 +63,25 @@ export class PgEvidenceStore implements EvidenceStore {
 
   async write(profiles: readonly StoredProfile[]): Promise<void> {
     if (profiles.length === 0) return
-    const rows = profiles.map((p) => {
-      const parsed = JSON.parse(p.profileJson) as { agentId: string; handle: string }
-      return {
-        agent_id: p.agentId,
-        org_id: p.orgId,
-        did: parsed.agentId.startsWith('did:') ? parsed.agentId : null,
-        handle: parsed.handle === '' ? null : parsed.handle.slice(2),
-        composite_score: p.compositeScore,
-        bond_tier: p.bondTier,
-        flagged: p.flaggedCounterparties,
-        profile: p.profileJson,
-        explanation: p.explanationJson,
-      }
-    })
+    const ids = profiles.map(
+      (p) => JSON.parse(p.profileJson) as { agentId: string; handle: string },
+    )
+    const col = <T>(f: (p: StoredProfile, i: number) => T) => profiles.map(f)
+    // Columns as arrays (unnest): the profile and explanation texts travel as they are, not
+    // escaped into, and parsed back out of, one jsonb document.
     await sql`insert into ${this.s}.agent_profiles (agent_id, org_id, did, handle, composite_score,
         bond_tier, flagged_counterparties, model_version, profile, explanation)
       select x.agent_id, x.org_id, x.did, x.handle, x.composite_score, x.bond_tier,
-        array(select jsonb_array_elements_text(x.flagged)), ${MODEL_VERSION}, x.profile, x.explanation
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(agent_id text, org_id text,
-        did text, handle text, composite_score int, bond_tier int, flagged jsonb, profile text,
-        explanation text)
+        array(select jsonb_array_elements_text(x.flagged::jsonb)), ${MODEL_VERSION}, x.profile,
+        x.explanation
+      from unnest(${col((p) => p.agentId)}::text[], ${col((p) => p.orgId)}::text[],
+        ${col((_, i) => (ids[i]!.agentId.startsWith('did:') ? ids[i]!.agentId : null))}::text[],
+        ${col((_, i) => (ids[i]!.handle === '' ? null : ids[i]!.handle.slice(2)))}::text[],
+        ${col((p) => p.compositeScore)}::int[], ${col((p) => p.bondTier)}::int[],
+        ${col((p) => JSON.stringify(p.flaggedCounterparties))}::text[],
+        ${col((p) => p.profileJson)}::text[], ${col((p) => p.explanationJson)}::text[])
+        as x(agent_id, org_id, did, handle, composite_score, bond_tier, flagged, profile,
+          explanation)
       on conflict (agent_id) do update set org_id = excluded.org_id, did = excluded.did,
         handle = excluded.handle, composite_score = excluded.composite_score,
         bond_tier = excluded.bond_tier, flagged_counterparties = excluded.flagged_counterparties,
@@ -146,6 +144,7 @@ export class PgEvidenceStore implements EvidenceStore {
       select agent_id, composite_score, bond_tier from ${this.s}.published_agent_scores
       where agent_id = any(${profiles.map((p) => p.agentId)}::text[]) for update`.execute(this.tx)
     const last = new Map(rows.map((r) => [r.agent_id, r]))
+    const moved: (typeof profiles)[number][] = []
     for (const p of profiles) {
       const before = last.get(p.agentId)
       if (before && before.composite_score === p.compositeScore && before.bond_tier === p.bondTier)
@@ -173,10 +172,14 @@ export class PgEvidenceStore implements EvidenceStore {
         { actor: { kind: 'system', id: 'scoring' } },
         this.tx,
       )
-      await sql`insert into ${this.s}.published_agent_scores (agent_id, composite_score, bond_tier)
-        values (${p.agentId}, ${p.compositeScore}, ${p.bondTier})
-        on conflict (agent_id) do update set composite_score = excluded.composite_score,
-          bond_tier = excluded.bond_tier`.execute(this.tx)
+      moved.push(p)
     }
+    if (moved.length === 0) return
+    // What was just published, in one statement for the whole batch.
+    await sql`insert into ${this.s}.published_agent_scores (agent_id, composite_score, bond_tier)
+      select * from unnest(${moved.map((p) => p.agentId)}::text[],
+        ${moved.map((p) => p.compositeScore)}::int[], ${moved.map((p) => p.bondTier)}::int[])
+      on conflict (agent_id) do update set composite_score = excluded.composite_score,
+        bond_tier = excluded.bond_tier`.execute(this.tx)
   }
 }

@@ -104,8 +104,12 @@ export function toEvidence(e: { type: string; data: unknown; eventId: string }):
   })
 }
 
+/** ISO 8601 in UTC with milliseconds, as `toISOString` writes it: already normalised. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
 export function utc(at: string): string {
-  return new Date(at).toISOString()
+  // Most times arrive normalised: skip the Date round trip (a hot spot of a rebuild).
+  return ISO_UTC.test(at) ? at : new Date(at).toISOString()
 }
 
 function rawEvidence(e: { type: string; data: unknown; eventId: string }): Evidence[] {

@@ -52,8 +52,14 @@ export async function applyEvidence(
   let frontier = [...touched]
   await load(frontier)
   while (frontier.length > 0 && touched.size <= MAX_COMPONENT) {
+    // Only the frontier's edges are new: an agent's evidence holds every escrow it is party to,
+    // so the edges of agents met earlier were complete, and judged, when they were the frontier.
+    const near = new Set(frontier)
+    const trades = tradesOf([...loaded.values()]).filter(
+      (t) => near.has(t.buyer) || near.has(t.seller),
+    )
     const next = new Set<string>()
-    for (const e of edgesOf(tradesOf([...loaded.values()])))
+    for (const e of edgesOf(trades))
       if (isSuspicious(e)) {
         if (!touched.has(e.buyer)) next.add(e.buyer)
         if (!touched.has(e.seller)) next.add(e.seller)
@@ -79,7 +85,11 @@ export function rebuildAll(evidence: readonly Evidence[]): StoredProfile[] {
 export function tradesOf(evidence: readonly Evidence[]): TradeFacts[] {
   const byEscrow = new Map<string, Evidence[]>()
   for (const ev of evidence)
-    if ('escrowId' in ev) byEscrow.set(ev.escrowId, [...(byEscrow.get(ev.escrowId) ?? []), ev])
+    if ('escrowId' in ev) {
+      const list = byEscrow.get(ev.escrowId)
+      if (list) list.push(ev)
+      else byEscrow.set(ev.escrowId, [ev])
+    }
   const out: TradeFacts[] = []
   for (const items of byEscrow.values()) {
     const t = tradeOf(items)
@@ -96,10 +106,18 @@ export function profilesOf(
   // Which keys concern which agent.
   const keysOf = new Map<string, Set<string>>()
   for (const ev of evidence)
-    for (const l of linksOf(ev))
-      keysOf.set(l.agentId, (keysOf.get(l.agentId) ?? new Set()).add(l.key))
+    for (const l of linksOf(ev)) {
+      const keys = keysOf.get(l.agentId)
+      if (keys) keys.add(l.key)
+      else keysOf.set(l.agentId, new Set([l.key]))
+    }
+  // One evidence per id and key (the first), however often it was given.
   const byKey = new Map<string, Evidence[]>()
+  const seen = new Set<string>()
   for (const ev of evidence) {
+    const id = `${ev.id}|${ev.key}`
+    if (seen.has(id)) continue
+    seen.add(id)
     const list = byKey.get(ev.key)
     if (list) list.push(ev)
     else byKey.set(ev.key, [ev])
@@ -107,14 +125,9 @@ export function profilesOf(
   const flags = detectAnomalies(tradesOf(evidence))
   const none = new Map<string, AnomalyFlag>()
   return [...agents].sort().map((agentId) => {
+    // Keys are distinct, an evidence has one key, and each list is deduplicated: no overlap.
     const mine: Evidence[] = []
-    const seen = new Set<string>()
-    for (const k of keysOf.get(agentId) ?? [])
-      for (const ev of byKey.get(k) ?? [])
-        if (!seen.has(ev.id + ev.key)) {
-          seen.add(ev.id + ev.key)
-          mine.push(ev)
-        }
+    for (const k of keysOf.get(agentId) ?? []) for (const ev of byKey.get(k) ?? []) mine.push(ev)
     const flagged = flags.get(agentId) ?? none
     return stored(agentId, computeProfile({ agentId, evidence: mine, flagged }), flagged)
   })
