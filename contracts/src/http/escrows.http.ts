@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { AgentId } from '../events/guardian.events.ts'
 import { CompletionSubmitted, type ConditionResult } from '../events/escrow.events.ts'
-import { Ed25519SignatureHex, PactHash, PactId } from '../events/pact.events.ts'
+import { AgentRef, Ed25519SignatureHex, PactHash, PactId } from '../events/pact.events.ts'
 import { MAX_CREDIT_MICRO_UNITS, usdcToMicroUnits } from './ledger.http.ts'
 
 // The escrow lifecycle (`/v1/escrows`), with the reference's method and field names
@@ -50,8 +49,9 @@ function oneAmount<T extends { amount?: string | undefined; amountUsdc?: string 
 /** `POST /v1/escrows`: the buyer locks the pact's payment against the pact's hash. */
 export const CreateEscrowBody = z
   .strictObject({
-    buyerAgentId: AgentId.optional(),
-    sellerAgentId: AgentId.optional(),
+    /** The buyer: its agent id or its `did:key`, as the reference passes its DID. */
+    buyerAgentId: AgentRef.optional(),
+    sellerAgentId: AgentRef.optional(),
     pactId: PactId,
     amount: z.string().optional(),
     amountUsdc: Usdc.optional(),
@@ -104,7 +104,8 @@ export type SubmitCompletionRequest = z.input<typeof SubmitCompletionBody>
 
 /** `POST /v1/escrows/:escrowId/disputes`: a party freezes the escrow. */
 export const DisputeEscrowBody = z.strictObject({
-  disputedBy: AgentId,
+  /** The disputing party: its agent id or its `did:key`. */
+  disputedBy: AgentRef,
   reason: z.string().trim().min(1).max(2000),
   evidence: z.array(z.json()).max(20).default([]),
 })

@@ -162,10 +162,10 @@ function create(c: Cmd<'CreateEscrow'>, state: EscrowState): EscrowEvent[] {
   if (input.amount !== pact.amount) {
     throw refuse(422, 'AMOUNT_MISMATCH', `the pact's payment is ${pact.amount} µUSDC`)
   }
-  if (input.buyerAgentId !== undefined && input.buyerAgentId !== pact.buyer.agentId) {
+  if (input.buyerAgentId !== undefined && !names(pact.buyer, input.buyerAgentId)) {
     throw refuse(422, 'PARTY_MISMATCH', "buyerAgentId is not the pact's buyer")
   }
-  if (input.sellerAgentId !== undefined && input.sellerAgentId !== pact.seller.agentId) {
+  if (input.sellerAgentId !== undefined && !names(pact.seller, input.sellerAgentId)) {
     throw refuse(422, 'PARTY_MISMATCH', "sellerAgentId is not the pact's seller")
   }
   if (input.arbiter !== undefined && input.arbiter !== pact.arbiter) {
@@ -392,7 +392,7 @@ function openDispute(c: Cmd<'OpenDispute'>, state: EscrowState): EscrowEvent[] {
   if (state.status === 'disputed')
     throw refuse(409, 'DISPUTE_ALREADY_OPEN', 'a dispute is already open')
   const created = lockedEscrow(state)
-  const party = [created.buyer, created.seller].find((p) => p.agentId === c.input.disputedBy)
+  const party = [created.buyer, created.seller].find((p) => names(p, c.input.disputedBy))
   if (!party) throw refuse(422, 'NOT_A_PARTY', 'disputedBy is neither the buyer nor the seller')
   if (party.orgId !== c.callerOrgId)
     throw refuse(403, 'NOT_YOUR_AGENT', 'disputedBy is not of your org')
@@ -400,8 +400,9 @@ function openDispute(c: Cmd<'OpenDispute'>, state: EscrowState): EscrowEvent[] {
   if (c.now.getTime() > Date.parse(state.completion.submittedAt) + DISPUTE_WINDOW_MS) {
     throw refuse(409, 'DISPUTE_WINDOW_CLOSED', 'disputes close 72 h after the completion')
   }
-  const { disputedBy, reason, evidence } = c.input
-  return [disputeOpened(created, c.disputeId, disputedBy, reason, evidence, c.now.toISOString())]
+  const { reason, evidence } = c.input
+  // recorded as the agent id, whichever way the caller named the party
+  return [disputeOpened(created, c.disputeId, party.agentId, reason, evidence, c.now.toISOString())]
 }
 
 function settled(
@@ -540,4 +541,9 @@ export const escrowDecider: Decider<EscrowCommand, EscrowEvent, EscrowState> = {
   evolve,
   initialState,
   parse: parseEscrowEvent,
+}
+
+/** The reference passes a DID where Tessera has an agent id: either names the party. */
+function names(party: { agentId: string; did?: string | undefined }, ref: string): boolean {
+  return ref === party.agentId || (party.did !== undefined && ref === party.did)
 }

@@ -128,6 +128,12 @@ describe('create', () => {
       ])
   })
 
+  it("takes the parties' DIDs where the reference passes them, as well as their agent ids", () => {
+    const byDid = create({ buyerAgentId: pact.buyer.did, sellerAgentId: pact.seller.did })
+    expect(escrowDecider.decide(byDid, escrowDecider.initialState())[0]?.type).toBe('EscrowCreated')
+    refuses([], create({ buyerAgentId: pact.seller.did }), 'PARTY_MISMATCH')
+  })
+
   it('refuses what does not match the pact, or a pact escrow has not seen', () => {
     refuses([], create({}, null), 'PACT_NOT_FOUND_YET')
     refuses([], create({ conditionHash: 'f'.repeat(64) }), 'CONDITION_HASH_MISMATCH')
@@ -297,6 +303,14 @@ describe('disputes', () => {
         evidence: [{ note: 'see row 3' }],
       })
     }
+  })
+
+  it('takes the party by its DID too, and records its agent id', () => {
+    const events = decide(
+      dispute(pact.seller.did!, pact.seller.orgId),
+      fold([...created, ...failed]),
+    )
+    expect(events[0]!.data).toMatchObject({ disputedBy: pact.seller.agentId })
   })
 
   it('refuses a second dispute, one after the window, before a completion, by a stranger', () => {
