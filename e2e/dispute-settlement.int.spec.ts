@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Dispute, DisputeRecord, Escrow } from '@tessera/contracts'
-import { signCompletion } from '@tessera/crypto'
 import {
   type InProcessService,
   eventually,
@@ -13,7 +12,7 @@ import {
 // eslint-disable-next-line no-restricted-imports -- see above
 import { escrow } from '@tessera/escrow-service/src/service.ts'
 // eslint-disable-next-line no-restricted-imports -- see above
-import { EscrowWorld, type WorldPact } from '@tessera/escrow-service/src/testing/escrow-world.ts'
+import { EscrowWorld } from '@tessera/escrow-service/src/testing/escrow-world.ts'
 // eslint-disable-next-line no-restricted-imports -- see above
 import { jury } from '@tessera/jury-service/src/service.ts'
 // eslint-disable-next-line no-restricted-imports -- see above
@@ -101,36 +100,6 @@ async function settledEvents(escrowId: string) {
   return rows.map((r) => r.data)
 }
 
-/** A 10 USDC escrow, a completion meeting one of its two conditions: a dispute, by escrow. */
-async function partialDelivery(): Promise<{
-  pact: WorldPact
-  escrowId: string
-  disputeId: string
-}> {
-  const pact = await w.pact()
-  const res = await w.call<Escrow>('POST', '/v1/escrows', w.buyerOrg.member, {
-    pactId: pact.pactId,
-    amount: pact.amount,
-    conditionHash: pact.pactHash,
-  })
-  expect(res.status, JSON.stringify(res.body)).toBe(201)
-  const deliverable = { rows: 12 }
-  const done = await w.call<Escrow>(
-    'POST',
-    `/v1/escrows/${res.body.escrowId}/completion`,
-    w.sellerOrg.member,
-    {
-      pactId: pact.pactId,
-      deliverable,
-      ...signCompletion(deliverable, pact.seller.keys.secretKey),
-      completionTimeUtc: new Date().toISOString(),
-      executionMetrics: { accuracy: 0.1 },
-    },
-  )
-  expect(done.body).toMatchObject({ status: 'disputed', verification: 'partial' })
-  return { pact, escrowId: res.body.escrowId, disputeId: done.body.disputeId! }
-}
-
 const dispute = (id: string, ok: (d: Dispute) => boolean, what: string) =>
   eventually(
     async () => {
@@ -152,7 +121,7 @@ const settled = (escrowId: string) =>
 describe('a dispute end to end', () => {
   it("the rules panel's verdict is settled after the appeal window, with the 1% fee", async () => {
     const before = await posted()
-    const d = await partialDelivery()
+    const d = await w.partialDelivery()
     // the rules judge: 1 of 2 deliverable conditions hold, on the same completion document
     const first = await dispute(d.disputeId, (x) => x.verdict !== null, 'a first verdict')
     expect(first.verdict).toMatchObject({ round: 1, releasePercentage: 50 })
@@ -185,7 +154,7 @@ describe('a dispute end to end', () => {
   })
 
   it('an appeal inside the window is charged, and the appeal panel’s verdict replaces the first', async () => {
-    const d = await partialDelivery()
+    const d = await w.partialDelivery()
     await dispute(d.disputeId, (x) => x.verdict !== null, 'a first verdict')
     const before = await posted()
     const appealed = await juryCall<Dispute>(

@@ -3,7 +3,6 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { publishEnvelopes } from '@tessera/bus'
 import type { AppealFiled, Escrow, VerdictReached } from '@tessera/contracts'
-import { signCompletion } from '@tessera/crypto'
 import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
 import { escrow } from '../service.ts'
 import { EscrowWorld, type WorldAgent, type WorldPact } from '../testing/escrow-world.ts'
@@ -36,32 +35,6 @@ async function eventTypes(escrowId: string) {
   const { rows } = await sql<{ type: string }>`select type from ${sql.id(svc.schema)}.events
     where stream_id = ${`escrow-${escrowId}`} order by stream_version`.execute(svc.db)
   return rows.map((r) => r.type)
-}
-
-/** A 10 USDC escrow whose completion is partial: disputed by automated verification. */
-async function disputed(): Promise<{ pact: WorldPact; escrowId: string; disputeId: string }> {
-  const pact = await w.pact()
-  const res = await w.call<Escrow>('POST', '/v1/escrows', w.buyerOrg.member, {
-    pactId: pact.pactId,
-    amount: pact.amount,
-    conditionHash: pact.pactHash,
-  })
-  expect(res.status, JSON.stringify(res.body)).toBe(201)
-  const deliverable = { rows: 12 }
-  const done = await w.call<Escrow>(
-    'POST',
-    `/v1/escrows/${res.body.escrowId}/completion`,
-    w.sellerOrg.member,
-    {
-      pactId: pact.pactId,
-      deliverable,
-      ...signCompletion(deliverable, pact.seller.keys.secretKey),
-      completionTimeUtc: new Date().toISOString(),
-      executionMetrics: { accuracy: 0.1 },
-    },
-  )
-  expect(done.body).toMatchObject({ status: 'disputed', verification: 'partial' })
-  return { pact, escrowId: res.body.escrowId, disputeId: done.body.disputeId! }
 }
 
 function verdict(
@@ -121,7 +94,7 @@ const statusOf = async (escrowId: string) =>
 
 describe('appeals and settlement', () => {
   it('an appealable round-1 verdict is held, then settled by the scheduler once the window closed', async () => {
-    const d = await disputed()
+    const d = await w.partialDelivery()
     const seller = await posted(`acct_${d.pact.seller.agentId}`)
     const fees = await posted('platform_fees')
     const until = new Date(Date.now() + 2000).toISOString()
@@ -151,7 +124,7 @@ describe('appeals and settlement', () => {
   })
 
   it('an appeal stops the held settlement and charges its fee; round 2 replaces round 1, once', async () => {
-    const d = await disputed()
+    const d = await w.partialDelivery()
     const buyer = await posted(`acct_${d.pact.buyer.agentId}`)
     const seller = await posted(`acct_${d.pact.seller.agentId}`)
     const fees = await posted('platform_fees')
@@ -192,7 +165,7 @@ describe('appeals and settlement', () => {
   })
 
   it('a round-2 verdict overtaking its appeal still settles once and the appeal is still charged', async () => {
-    const d = await disputed()
+    const d = await w.partialDelivery()
     const until = new Date(Date.now() + 60_000).toISOString()
     await fromJury(
       d.disputeId,
@@ -213,7 +186,7 @@ describe('appeals and settlement', () => {
   })
 
   it('an appellant short of the fee pays what its wallet holds; the rest is owed, the appeal heard', async () => {
-    const d = await disputed()
+    const d = await w.partialDelivery()
     const sellerAcct = `acct_${d.pact.seller.agentId}`
     await w.fund(w.seller, '100000')
     const held = await posted(sellerAcct)

@@ -1,8 +1,14 @@
 import { jetstream } from '@nats-io/jetstream'
 import { sql } from 'kysely'
-import type { PactTerms } from '@tessera/contracts'
+import type { Escrow, PactTerms } from '@tessera/contracts'
 import { publishEnvelopes } from '@tessera/bus'
-import { type Ed25519KeyPair, didKeyOf, generateEd25519KeyPair, sha256Hex } from '@tessera/crypto'
+import {
+  type Ed25519KeyPair,
+  didKeyOf,
+  generateEd25519KeyPair,
+  sha256Hex,
+  signCompletion,
+} from '@tessera/crypto'
 import { newId } from '@tessera/service-kit'
 import {
   type InProcessService,
@@ -222,6 +228,37 @@ export class EscrowWorld {
       body: body === undefined ? null : JSON.stringify(body),
     })
     return { status: res.status, body: (await res.json()) as T & Record<string, unknown> }
+  }
+
+  /**
+   * A 10 USDC escrow whose completion meets one of its pact's two conditions, so automated
+   * verification disputes it. Throws when the lock or the dispute does not happen.
+   */
+  async partialDelivery(): Promise<{ pact: WorldPact; escrowId: string; disputeId: string }> {
+    const pact = await this.pact()
+    const res = await this.call<Escrow>('POST', '/v1/escrows', this.buyerOrg.member, {
+      pactId: pact.pactId,
+      amount: pact.amount,
+      conditionHash: pact.pactHash,
+    })
+    if (res.status !== 201) throw new Error(`lock: ${res.status} ${JSON.stringify(res.body)}`)
+    const deliverable = { rows: 12 }
+    const done = await this.call<Escrow>(
+      'POST',
+      `/v1/escrows/${res.body.escrowId}/completion`,
+      this.sellerOrg.member,
+      {
+        pactId: pact.pactId,
+        deliverable,
+        ...signCompletion(deliverable, pact.seller.keys.secretKey),
+        completionTimeUtc: new Date().toISOString(),
+        executionMetrics: { accuracy: 0.1 },
+      },
+    )
+    if (done.body.status !== 'disputed' || done.body.verification !== 'partial') {
+      throw new Error(`completion was not a partial delivery: ${JSON.stringify(done.body)}`)
+    }
+    return { pact, escrowId: res.body.escrowId, disputeId: done.body.disputeId! }
   }
 }
 
