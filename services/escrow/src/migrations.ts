@@ -33,6 +33,13 @@ export function escrowMigrations(schema: string): Record<string, Migration> {
           where open`.execute(db)
       },
     },
+    '2026_12_06_1702_drop_seller_escrows': {
+      // A bond withdrawal reads the lifecycle's own `escrows` table now; this copy is gone.
+      async up(db: Kysely<any>) {
+        await sql`drop table ${s}.seller_escrows`.execute(db)
+        await sql`create index escrows_seller_agent on ${s}.escrows (seller_agent_id)`.execute(db)
+      },
+    },
   }
 }
 

@@ -3,7 +3,6 @@ import { accountsProjection } from './accounts/accounts.projection.ts'
 import { OrgProvisioningReactor } from './accounts/org-provisioning.reactor.ts'
 import { AgentAccountsReactor } from './accounts/agent-accounts.reactor.ts'
 import { BondSlashingReactor } from './bonds/bond-slashing.reactor.ts'
-import { sellerEscrowsProjection } from './bonds/seller-escrows.projection.ts'
 import { EscrowModule } from './escrow.module.ts'
 import { escrowMigrations } from './migrations.ts'
 import { EscrowLifecycleEnv } from './escrows/escrows.env.ts'
@@ -25,7 +24,7 @@ export const escrow: ServiceDefinition<typeof EscrowEnv> = {
     BondSlashingReactor,
     ...ESCROW_LIFECYCLE_CONSUMERS,
   ],
-  projections: [accountsProjection, sellerEscrowsProjection, ...ESCROW_LIFECYCLE_PROJECTIONS],
+  projections: [accountsProjection, ...ESCROW_LIFECYCLE_PROJECTIONS],
   workers: ESCROW_LIFECYCLE_WORKERS,
   migrations: escrowMigrations,
   env: EscrowEnv,

@@ -6,13 +6,11 @@ import {
   type InProcessService,
   type RoleKeys,
   eventually,
-  expectRebuildEqualsLive,
   seedRoleKeys,
   startInProcess,
 } from '@tessera/testing'
 import { escrow } from '../service.ts'
 import { caller, orgOf, registerAgents } from '../testing/escrow-http.ts'
-import { sellerEscrowsProjection } from './seller-escrows.projection.ts'
 
 /**
  * Bonds through the API: a post moves wallet funds into the agent's bond account and sets its
@@ -319,11 +317,6 @@ describe('withdrawing', () => {
       body: { code: 'VALIDATION_ERROR' },
     })
     expect(await bond(seller)).toEqual(before)
-  })
-
-  it('rebuilds the sellers’ escrows from the log to the same rows', async () => {
-    const counts = await expectRebuildEqualsLive(svc.db, svc.schema, [sellerEscrowsProjection])
-    expect(counts['seller_escrows']).toBeGreaterThanOrEqual(1)
   })
 })
 

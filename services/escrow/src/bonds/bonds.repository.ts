@@ -26,7 +26,9 @@ export async function openEscrowsAsSeller(
   schema: string,
   agentId: string,
 ): Promise<number> {
+  // escrows is the lifecycle's own read table, written in the same transaction as its events
   const { rows } = await sql<{ n: number }>`select count(*)::int as n
-    from ${sql.id(schema)}.seller_escrows where seller_agent_id = ${agentId} and open`.execute(db)
+    from ${sql.id(schema)}.escrows where seller_agent_id = ${agentId}
+      and status not in ('released', 'refunded', 'settled')`.execute(db)
   return rows[0]!.n
 }
