@@ -55,33 +55,16 @@ export async function appendToStream(
   ctx: AppendContext,
 ): Promise<Envelope[]> {
   if (events.length === 0) return []
-  const newId = ctx.newId ?? uuidv7
-  const ids = events.map(() => newId())
-  const meta: StoredMeta = {
-    occurredAt: (ctx.now ?? new Date()).toISOString(),
-    correlationId: ctx.correlationId ?? ids[0]!,
-    causationId: ctx.causationId ?? null,
-    traceparent: ctx.traceparent ?? null,
-    actor: ctx.actor,
-  }
-  const expectedNum = expected === 'any' ? null : expected === 'no_stream' ? 0 : expected
+  const ids = newIds(events, ctx)
+  const meta = storedMeta(ctx, ids)
+  const expectedNum = expectedNumber(expected)
   for (let attempt = 0; ; attempt++) {
     try {
       const rows = await insertEvents(db, schema, streamId, expectedNum, events, ids, meta)
       if (rows.length === 0) {
         throw new ConcurrencyError(streamId, expected, await streamVersion(db, schema, streamId))
       }
-      return rows.map((r, i) => ({
-        type: events[i]!.type,
-        data: events[i]!.data,
-        metadata: {
-          eventId: ids[i]!,
-          streamId,
-          streamVersion: Number(r.stream_version),
-          position: r.position,
-          ...meta,
-        },
-      }))
+      return rows.map((r, i) => envelope(events[i]!, ids[i]!, streamId, r, meta))
     } catch (err) {
       if (!isUniqueViolation(err)) throw err
       // Someone else took the version between our read and our insert. Inside the caller's
@@ -92,6 +75,138 @@ export async function appendToStream(
         throw new ConcurrencyError(streamId, expected, await streamVersion(db, schema, streamId))
       }
     }
+  }
+}
+
+/** One stream's share of {@link appendToStreams}. */
+export interface StreamAppend {
+  streamId: string
+  expected: ExpectedVersion
+  events: readonly NewEvent[]
+  ctx: AppendContext
+}
+
+/**
+ * Appends to several streams in one statement, each at its own expected version, with its own
+ * context: the write of a group commit, where one round trip serves many commands. All or
+ * nothing: when any stream moved past its expected version nothing is kept (the caller's
+ * transaction is rolled back) and a {@link ConcurrencyError} names the first such stream.
+ * Only inside a transaction, since a partial insert must not commit; `'any'` is not allowed
+ * (a retry of one stream would need the others re-decided), nor one stream twice. Answers
+ * each append's envelopes.
+ */
+export async function appendToStreams(
+  tx: Db,
+  schema: string,
+  appends: readonly StreamAppend[],
+): Promise<Envelope[][]> {
+  const rows: {
+    streamId: string
+    expected: number
+    id: string
+    event: NewEvent
+    meta: StoredMeta
+  }[] = []
+  if (!tx.isTransaction) throw new Error('appendToStreams: only inside a transaction')
+  const streams = new Set<string>()
+  for (const a of appends) {
+    if (a.expected === 'any') throw new Error('appendToStreams: expected version "any"')
+    if (streams.has(a.streamId)) throw new Error(`appendToStreams: ${a.streamId} twice`)
+    streams.add(a.streamId)
+    const ids = newIds(a.events, a.ctx)
+    const meta = storedMeta(a.ctx, ids)
+    a.events.forEach((event, i) =>
+      rows.push({
+        streamId: a.streamId,
+        expected: expectedNumber(a.expected)!,
+        id: ids[i]!,
+        event,
+        meta,
+      }),
+    )
+  }
+  if (rows.length === 0) return appends.map(() => [])
+  const s = sql.id(assertSchemaName(schema))
+  let inserted: { position: string; stream_version: string; event_id: string }[]
+  try {
+    ;({ rows: inserted } = await sql<{
+      position: string
+      stream_version: string
+      event_id: string
+    }>`
+      with input as (
+        select * from unnest(${rows.map((r) => r.streamId)}::text[],
+            ${rows.map((r) => r.expected)}::bigint[], ${rows.map((r) => r.id)}::uuid[],
+            ${rows.map((r) => r.event.type)}::text[],
+            ${rows.map((r) => JSON.stringify(r.event.data))}::jsonb[],
+            ${rows.map((r) => JSON.stringify(r.meta))}::jsonb[])
+          with ordinality as i(stream_id, expected, event_id, type, data, metadata, idx)
+      ),
+      cur as (
+        select d.stream_id, coalesce((select max(e.stream_version) from ${s}.events e
+          where e.stream_id = d.stream_id), 0) as v
+        from (select distinct stream_id from input) d
+      )
+      insert into ${s}.events (stream_id, stream_version, event_id, type, data, metadata)
+      select i.stream_id,
+        cur.v + row_number() over (partition by i.stream_id order by i.idx),
+        i.event_id, i.type, i.data, i.metadata
+      from input i join cur on cur.stream_id = i.stream_id
+      where cur.v = i.expected
+      order by i.idx
+      returning position, stream_version, event_id`.execute(tx))
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err
+    inserted = []
+  }
+  const byId = new Map(inserted.map((r) => [r.event_id, r]))
+  const missing = rows.find((r) => !byId.has(r.id))
+  if (missing) throw new ConcurrencyError(missing.streamId, missing.expected, undefined)
+  let next = 0
+  return appends.map((a) =>
+    a.events.map(() => {
+      const r = rows[next++]!
+      return envelope(r.event, r.id, r.streamId, byId.get(r.id)!, r.meta)
+    }),
+  )
+}
+
+function newIds(events: readonly NewEvent[], ctx: AppendContext): string[] {
+  const newId = ctx.newId ?? uuidv7
+  return events.map(() => newId())
+}
+
+function storedMeta(ctx: AppendContext, ids: readonly string[]): StoredMeta {
+  return {
+    occurredAt: (ctx.now ?? new Date()).toISOString(),
+    correlationId: ctx.correlationId ?? ids[0]!,
+    causationId: ctx.causationId ?? null,
+    traceparent: ctx.traceparent ?? null,
+    actor: ctx.actor,
+  }
+}
+
+function expectedNumber(expected: ExpectedVersion): number | null {
+  return expected === 'any' ? null : expected === 'no_stream' ? 0 : expected
+}
+
+function envelope(
+  event: NewEvent,
+  eventId: string,
+  streamId: string,
+  row: { position: string; stream_version: string },
+  meta: StoredMeta,
+): Envelope {
+  return {
+    type: event.type,
+    data: event.data,
+    metadata: {
+      eventId,
+      streamId,
+      streamVersion: Number(row.stream_version),
+      position: row.position,
+      ...meta,
+    },
   }
 }
 

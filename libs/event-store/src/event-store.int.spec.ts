@@ -6,6 +6,7 @@ import {
   ConcurrencyError,
   LOG_START,
   appendToStream,
+  appendToStreams,
   eventLogMigrations,
   loadCheckpoint,
   saveCheckpoint,
@@ -13,6 +14,7 @@ import {
   pendingMigrations,
   readAll,
   readStream,
+  readStreams,
   type EventStoreTables,
   type LogCheckpoint,
 } from './index.ts'
@@ -105,6 +107,96 @@ describe('appendToStream', () => {
     expect(events.map((e) => e.metadata.streamVersion)).toEqual([1, 2, 3, 4, 5])
     expect(wins).toBe(5)
     expect(conflicts).toBe(245)
+  })
+})
+
+describe('appendToStreams', () => {
+  it('appends to several streams in one statement, each at its version, with its own context', async () => {
+    await appendToStream(t.db, t.schema, 'multi-a', 'no_stream', [{ type: 'A1', data: {} }], {
+      actor,
+    })
+    const out = await t.db.transaction().execute((tx) =>
+      appendToStreams(tx, t.schema, [
+        {
+          streamId: 'multi-a',
+          expected: 1,
+          events: [
+            { type: 'A2', data: { n: 2 } },
+            { type: 'A3', data: { n: 3 } },
+          ],
+          ctx: { actor, correlationId: 'corr-a' },
+        },
+        {
+          streamId: 'multi-b',
+          expected: 'no_stream',
+          events: [{ type: 'B1', data: { n: 1 } }],
+          ctx: { actor: { kind: 'system', id: 'other' } },
+        },
+      ]),
+    )
+    expect(out.map((es) => es.map((e) => [e.type, e.metadata.streamVersion]))).toEqual([
+      [
+        ['A2', 2],
+        ['A3', 3],
+      ],
+      [['B1', 1]],
+    ])
+    const streams = await readStreams(t.db, t.schema, ['multi-a', 'multi-b', 'multi-none'])
+    expect(streams.get('multi-a')!.map((e) => [e.type, e.metadata.correlationId])).toEqual([
+      ['A1', streams.get('multi-a')![0]!.metadata.eventId],
+      ['A2', 'corr-a'],
+      ['A3', 'corr-a'],
+    ])
+    expect(streams.get('multi-b')!.map((e) => e.metadata.actor.id)).toEqual(['other'])
+    expect(streams.get('multi-none')).toEqual([])
+    // positions follow the order given, so a reader sees each stream's events in version order
+    const positions = out.flat().map((e) => BigInt(e.metadata.position))
+    expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions)
+  })
+
+  it('keeps nothing when one stream moved past its expected version', async () => {
+    await appendToStream(t.db, t.schema, 'multi-c', 'no_stream', [{ type: 'C1', data: {} }], {
+      actor,
+    })
+    const attempt = t.db.transaction().execute((tx) =>
+      appendToStreams(tx, t.schema, [
+        {
+          streamId: 'multi-d',
+          expected: 'no_stream',
+          events: [{ type: 'D1', data: {} }],
+          ctx: { actor },
+        },
+        {
+          streamId: 'multi-c',
+          expected: 'no_stream',
+          events: [{ type: 'C2', data: {} }],
+          ctx: { actor },
+        },
+      ]),
+    )
+    await expect(attempt).rejects.toMatchObject({
+      name: ConcurrencyError.name,
+      streamId: 'multi-c',
+    })
+    const streams = await readStreams(t.db, t.schema, ['multi-c', 'multi-d'])
+    expect(streams.get('multi-c')!.map((e) => e.type)).toEqual(['C1'])
+    expect(streams.get('multi-d')).toEqual([])
+  })
+
+  it('refuses one stream twice in a call', async () => {
+    const twice = t.db.transaction().execute((tx) =>
+      appendToStreams(tx, t.schema, [
+        {
+          streamId: 'multi-e',
+          expected: 'no_stream',
+          events: [{ type: 'E1', data: {} }],
+          ctx: { actor },
+        },
+        { streamId: 'multi-e', expected: 1, events: [{ type: 'E2', data: {} }], ctx: { actor } },
+      ]),
+    )
+    await expect(twice).rejects.toThrow(/multi-e twice/)
+    expect((await readStreams(t.db, t.schema, ['multi-e'])).get('multi-e')).toEqual([])
   })
 })
 

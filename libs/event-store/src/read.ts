@@ -38,6 +38,21 @@ export async function readStream(
   return rows.map(toEnvelope)
 }
 
+/** The events of each of these streams, in version order, keyed by stream id (one query). */
+export async function readStreams(
+  db: Db,
+  schema: string,
+  streamIds: readonly string[],
+): Promise<Map<string, StoredEnvelope[]>> {
+  const out = new Map<string, StoredEnvelope[]>(streamIds.map((id) => [id, []]))
+  if (streamIds.length === 0) return out
+  const s = sql.id(assertSchemaName(schema))
+  const { rows } = await sql<EventRow>`select * from ${s}.events
+    where stream_id = any(${[...streamIds]}::text[]) order by stream_id, stream_version`.execute(db)
+  for (const row of rows) out.get(row.stream_id)?.push(toEnvelope(row))
+  return out
+}
+
 /**
  * The next events after `after`, in commit-safe order, never skipping one.
  *
@@ -68,15 +83,18 @@ export async function readAll(
 /** Highest position written so far (committed or not); for progress reporting only. */
 export async function headPosition(db: Db, schema: string): Promise<string> {
   const s = sql.id(assertSchemaName(schema))
-  const { rows } = await sql<{ p: string | null }>`select max(position) as p from ${s}.events`.execute(
-    db,
-  )
+  const { rows } = await sql<{
+    p: string | null
+  }>`select max(position) as p from ${s}.events`.execute(db)
   return rows[0]?.p ?? '0'
 }
 
 /** The one place a row becomes a domain envelope. */
 export function toEnvelope(row: EventRow): StoredEnvelope {
-  const stored = row.metadata as Omit<EventMetadata, 'eventId' | 'streamId' | 'streamVersion' | 'position'>
+  const stored = row.metadata as Omit<
+    EventMetadata,
+    'eventId' | 'streamId' | 'streamVersion' | 'position'
+  >
   return {
     type: row.type,
     data: row.data,

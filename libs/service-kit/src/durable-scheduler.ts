@@ -107,6 +107,23 @@ export class DurableScheduler {
     return this.boss.send(queue, data, { startAfter: runAt, db: fromKysely(tx) })
   }
 
+  /**
+   * Schedules several jobs for `queue` in one insert, in `tx` (a group commit's deadlines).
+   */
+  async scheduleManyAt<T extends object>(
+    tx: SchemaTx,
+    queue: string,
+    jobs: readonly { data: T; runAt: Date }[],
+  ): Promise<void> {
+    if (!this.handlers.has(queue)) throw new Error(`no handler for the queue ${queue}`)
+    if (jobs.length === 0) return
+    await this.boss.insert(
+      queue,
+      jobs.map((j) => ({ data: j.data, startAfter: j.runAt })),
+      { db: fromKysely(tx) },
+    )
+  }
+
   /** Stops the workers (waiting for a running job) and closes the pool. */
   async stop(): Promise<void> {
     if (!this.started) return

@@ -6,12 +6,15 @@ import {
   type ExpectedVersion,
   type NewEvent,
   type StoredEnvelope,
+  type StreamAppend,
   appendToStream,
+  appendToStreams,
   readStream,
+  readStreams,
   type SchemaDb,
   type SchemaTx,
 } from '@tessera/event-store'
-import { type InlineProjection, applyInline } from './inline-projection.ts'
+import { type InlineProjection, applyInline, applyInlineMany } from './inline-projection.ts'
 
 /** How often an `'any'` append in a transaction of its own is retried on a version clash. */
 const ANY_RETRIES = 20
@@ -64,6 +67,29 @@ export class EventLog {
         }
       }
     }
+  }
+
+  /**
+   * Appends to several streams in one statement (see `appendToStreams`) and applies every
+   * inline projection to the stored events, in `tx`: a group commit's write. All or nothing.
+   */
+  async appendMany(appends: readonly StreamAppend[], tx: SchemaTx): Promise<Envelope[][]> {
+    const traceparent = activeTraceparent()
+    const stored = await appendToStreams(
+      tx,
+      this.schema,
+      appends.map((a) => ({
+        ...a,
+        ctx: { ...a.ctx, traceparent: a.ctx.traceparent ?? traceparent },
+      })),
+    )
+    await applyInlineMany(this.projections, tx, this.schema, stored.flat())
+    return stored
+  }
+
+  /** The events of each of these streams, keyed by stream id, in one query. */
+  readMany(streamIds: readonly string[], tx?: SchemaTx): Promise<Map<string, StoredEnvelope[]>> {
+    return readStreams(tx ?? this.db, this.schema, streamIds)
   }
 
   /**

@@ -21,6 +21,11 @@ export interface InlineProjection {
   /** Turns one stored event into SQL, in the appending (or rebuilding) transaction. */
   evolve(tx: SchemaTx, schema: string, event: Envelope): Promise<void>
   /**
+   * Optional: writes several events at once (a group commit's), to the same rows `evolve`
+   * one by one would leave. Without it each event goes through `evolve`.
+   */
+  evolveMany?(tx: SchemaTx, schema: string, events: readonly Envelope[]): Promise<void>
+  /**
    * Empties the tables before a rebuild; by default `delete from` each, so row triggers (the
    * guard cache's NOTIFY) fire as they do for live writes, which `truncate` would skip.
    */
@@ -75,6 +80,25 @@ export async function applyInline(
 ): Promise<void> {
   for (const p of projections) {
     if (p.handles.includes(event.type)) await p.evolve(tx, schema, event)
+  }
+}
+
+/**
+ * Applies every projection to the events it handles, projection by projection in
+ * registration order (so one projection must not read another's rows of the same batch),
+ * each in one `evolveMany` where it has one.
+ */
+export async function applyInlineMany(
+  projections: readonly InlineProjection[],
+  tx: SchemaTx,
+  schema: string,
+  events: readonly Envelope[],
+): Promise<void> {
+  for (const p of projections) {
+    const mine = events.filter((e) => p.handles.includes(e.type))
+    if (mine.length === 0) continue
+    if (p.evolveMany) await p.evolveMany(tx, schema, mine)
+    else for (const e of mine) await p.evolve(tx, schema, e)
   }
 }
 

@@ -64,19 +64,22 @@ export class EscrowDeadlines implements ServiceWorker {
     return this.scheduler.stop()
   }
 
-  /** Schedules the look each of these events calls for, in their transaction. */
+  /** Schedules the look each of these events calls for, in their transaction (one insert a queue). */
   async schedule(tx: SchemaTx, events: readonly Envelope[]) {
+    const verdicts: { data: { escrowId: string }; runAt: Date }[] = []
+    const deadlines: { data: { escrowId: string }; runAt: Date }[] = []
     for (const e of events) {
+      const { escrowId } = e.data as { escrowId: string }
       if (e.type === 'VerdictRecorded') {
-        const { escrowId, settleAt } = e.data as { escrowId: string; settleAt: string }
-        await this.scheduler.scheduleAt(tx, VERDICT_QUEUE, { escrowId }, new Date(settleAt))
+        const { settleAt } = e.data as { settleAt: string }
+        verdicts.push({ data: { escrowId }, runAt: new Date(settleAt) })
         continue
       }
       const at = dueAt(e)
-      if (!at) continue
-      const { escrowId } = e.data as { escrowId: string }
-      await this.scheduler.scheduleAt(tx, QUEUE, { escrowId }, at)
+      if (at) deadlines.push({ data: { escrowId }, runAt: at })
     }
+    await this.scheduler.scheduleManyAt(tx, VERDICT_QUEUE, verdicts)
+    await this.scheduler.scheduleManyAt(tx, QUEUE, deadlines)
   }
 
   /** Runs the deadline now (the job's handler; also what a test calls). */

@@ -44,22 +44,22 @@ export async function findPactFacts(
 }
 
 /**
- * What a create needs, in one round trip: the pact's facts (null when it has not arrived) and
- * the escrow it already has, if any.
+ * What creates need, in one round trip: each pact's facts (null when it has not arrived) and
+ * the escrow it already has, if any; keyed by pact id.
  */
-export async function pactForCreate(
+export async function pactsForCreate(
   db: Db,
   schema: string,
-  pactId: string,
-): Promise<{ pact: PactFacts | null; existing: string | null }> {
+  pactIds: readonly string[],
+): Promise<Map<string, { pact: PactFacts | null; existing: string | null }>> {
   const s = sql.id(schema)
-  const { rows } = await sql<PactRow & { existing: string | null }>`
-    select p.*, (select escrow_id from ${s}.escrows where pact_id = ${pactId}) as existing
-    from (select 1) one
-      left join (select ${PACT_COLUMNS} from ${s}.escrow_pacts where pact_id = ${pactId}) p
-        on true`.execute(db)
-  const r = rows[0]!
-  return { pact: r.pact_id ? toPactFacts(r) : null, existing: r.existing }
+  const { rows } = await sql<PactRow & { id: string; existing: string | null }>`
+    select ids.id, p.*, (select escrow_id from ${s}.escrows where pact_id = ids.id) as existing
+    from unnest(${[...pactIds]}::text[]) as ids(id)
+      left join (select ${PACT_COLUMNS} from ${s}.escrow_pacts) p on p.pact_id = ids.id`.execute(db)
+  return new Map(
+    rows.map((r) => [r.id, { pact: r.pact_id ? toPactFacts(r) : null, existing: r.existing }]),
+  )
 }
 
 export async function sellerLastSeen(
@@ -89,6 +89,8 @@ interface EscrowRow {
   pact_id: string
   buyer_agent_id: string
   seller_agent_id: string
+  buyer_org_id: string
+  seller_org_id: string
   status: Escrow['status']
   condition_hash: string
   amount: string
@@ -103,6 +105,29 @@ interface EscrowRow {
   updated_at: Date
 }
 
+const ESCROW_COLUMNS = sql`e.escrow_id, e.pact_id, e.buyer_agent_id, e.seller_agent_id,
+  e.buyer_org_id, e.seller_org_id, e.status, e.condition_hash, e.amount::text as amount,
+  e.arbiter, e.deadline_utc, e.transfer_id, e.verification, e.results, e.dispute_id,
+  e.settlement, e.created_at, e.updated_at`
+
+/** An escrow asked for by an org: a party's org gets it, any other org nothing (a 404). */
+export interface EscrowKey {
+  orgId: string
+  escrowId: string
+}
+
+const isParty = (r: EscrowRow, orgId: string) =>
+  r.buyer_org_id === orgId || r.seller_org_id === orgId
+
+/** Each key's row when its org is a party to it, else null; in the keys' order. */
+function byKey<R extends EscrowRow>(rows: R[], keys: readonly EscrowKey[]): (R | null)[] {
+  const byId = new Map(rows.map((r) => [r.escrow_id, r]))
+  return keys.map(({ orgId, escrowId }) => {
+    const r = byId.get(escrowId)
+    return r && isParty(r, orgId) ? r : null
+  })
+}
+
 /** An escrow the caller's org is a party to; null otherwise (another org's escrow is a 404). */
 export async function findEscrow(
   db: Db,
@@ -110,46 +135,53 @@ export async function findEscrow(
   orgId: string,
   escrowId: string,
 ): Promise<Escrow | null> {
-  const { rows } = await sql<EscrowRow>`select escrow_id, pact_id, buyer_agent_id,
-      seller_agent_id, status, condition_hash, amount::text as amount, arbiter, deadline_utc,
-      transfer_id, verification, results, dispute_id, settlement, created_at, updated_at
-    from ${sql.id(schema)}.escrows
-    where escrow_id = ${escrowId} and (buyer_org_id = ${orgId} or seller_org_id = ${orgId})`.execute(
-    db,
-  )
-  const r = rows[0]
-  return r ? toEscrow(r) : null
+  return (await findEscrows(db, schema, [{ orgId, escrowId }]))[0]!
+}
+
+/** {@link findEscrow} for several keys in one query, in their order. */
+export async function findEscrows(
+  db: Db,
+  schema: string,
+  keys: readonly EscrowKey[],
+): Promise<(Escrow | null)[]> {
+  const { rows } = await sql<EscrowRow>`select ${ESCROW_COLUMNS} from ${sql.id(schema)}.escrows e
+    where e.escrow_id = any(${keys.map((k) => k.escrowId)}::text[])`.execute(db)
+  return byKey(rows, keys).map((r) => r && toEscrow(r))
+}
+
+/** What a completion needs: the escrow, its pact and whether its seller is revoked. */
+export interface CompletionFacts {
+  escrow: Escrow
+  pact: PactFacts | null
+  sellerRevoked: boolean
 }
 
 /**
- * What a completion needs, in one round trip: the escrow (null when the caller's org is not a
- * party), its pact and whether its seller is revoked.
+ * What completions need, in one round trip, in the keys' order: null where the org is not a
+ * party to the escrow (a 404).
  */
 export async function completionFacts(
   db: Db,
   schema: string,
-  orgId: string,
-  escrowId: string,
-): Promise<{ escrow: Escrow; pact: PactFacts | null; sellerRevoked: boolean } | null> {
+  keys: readonly EscrowKey[],
+): Promise<(CompletionFacts | null)[]> {
   const s = sql.id(schema)
   const { rows } = await sql<EscrowRow & { pact: PactRow | null; seller_revoked: boolean }>`
-    select e.escrow_id, e.pact_id, e.buyer_agent_id, e.seller_agent_id, e.status,
-      e.condition_hash, e.amount::text as amount, e.arbiter, e.deadline_utc, e.transfer_id,
-      e.verification, e.results, e.dispute_id, e.settlement, e.created_at, e.updated_at,
+    select ${ESCROW_COLUMNS},
       (select to_jsonb(p) from (select ${PACT_COLUMNS} from ${s}.escrow_pacts
         where pact_id = e.pact_id) p) as pact,
       exists (select 1 from ${s}.revoked_agents where agent_id = e.seller_agent_id)
         as seller_revoked
     from ${s}.escrows e
-    where e.escrow_id = ${escrowId}
-      and (e.buyer_org_id = ${orgId} or e.seller_org_id = ${orgId})`.execute(db)
-  const r = rows[0]
-  if (!r) return null
-  return {
-    escrow: toEscrow(r),
-    pact: r.pact ? toPactFacts(r.pact) : null,
-    sellerRevoked: r.seller_revoked,
-  }
+    where e.escrow_id = any(${keys.map((k) => k.escrowId)}::text[])`.execute(db)
+  return byKey(rows, keys).map(
+    (r) =>
+      r && {
+        escrow: toEscrow(r),
+        pact: r.pact ? toPactFacts(r.pact) : null,
+        sellerRevoked: r.seller_revoked,
+      },
+  )
 }
 
 const toEscrow = (r: EscrowRow): Escrow => ({

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { Escrow, EscrowVerification } from '@tessera/contracts'
-import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import { GroupCommitQueue, type SchemaDb, type SchemaTx } from '@tessera/event-store'
 import {
   ApiError,
   type AuthContext,
@@ -15,18 +15,42 @@ import { lockTransferId } from '../domain/escrow/escrow.postings.ts'
 import { retryOnConflict } from '../ledger/ledger.service.ts'
 import { EscrowCommands } from './escrow-commands.ts'
 import { EscrowDeadlines } from './escrow-deadlines.ts'
-import { completionFacts, findEscrow, pactForCreate } from './escrows.repository.ts'
+import { completionFacts, findEscrow, findEscrows, pactsForCreate } from './escrows.repository.ts'
 
 type Input<T extends 'CreateEscrow' | 'SubmitCompletion' | 'OpenDispute' | 'SettleMutually'> =
   Extract<EscrowCommand, { type: T }>['input']
 
+/** A create or a completion waiting for its group's write. */
+type Pending =
+  | { type: 'create'; auth: AuthContext; escrowId: string; input: Input<'CreateEscrow'> }
+  | {
+      type: 'completion'
+      auth: AuthContext
+      escrowId: string
+      input: Input<'SubmitCompletion'>
+    }
+
+/** Groups writing at once: a second group reads while the first one commits. */
+const GROUPS_IN_FLIGHT = 2
+const GROUP_SIZE = 64
+
 /**
  * The lifecycle's shell: loads the facts a command needs (the pact from PACTS, the escrow's
  * parties), runs it through {@link EscrowCommands} and schedules what its events call for, in
- * one transaction. Every rule is the decider's.
+ * one transaction. Every rule is the decider's. Creates and completions, the lifecycle's hot
+ * writes, are group-committed: the ones that arrive while a write is in flight share the next
+ * transaction (one read of the facts, one append, one ledger write, one fsync), and a group
+ * whose write fails is run again one command at a time (`GroupCommitQueue`), so one caller's
+ * conflict or refusal is answered to that caller alone.
  */
 @Injectable()
 export class EscrowsService {
+  private readonly group = new GroupCommitQueue<Pending, Escrow | ApiError>({
+    commit: (items) => this.write(items),
+    maxInFlight: GROUPS_IN_FLIGHT,
+    maxGroupSize: GROUP_SIZE,
+  })
+
   constructor(
     @Inject(DB) private readonly db: SchemaDb,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
@@ -34,24 +58,8 @@ export class EscrowsService {
     @Inject(EscrowDeadlines) private readonly deadlines: EscrowDeadlines,
   ) {}
 
-  async create(auth: AuthContext, input: Input<'CreateEscrow'>): Promise<Escrow> {
-    const escrowId = newId('esc')
-    await this.run(auth, escrowId, async (tx) => {
-      const { pact, existing } = await pactForCreate(tx, this.schema, input.pactId)
-      if (existing) {
-        throw new ApiError(409, 'ESCROW_EXISTS', `pact ${input.pactId} already has an escrow`)
-      }
-      return {
-        type: 'CreateEscrow',
-        escrowId,
-        callerOrgId: auth.orgId,
-        now: new Date(),
-        transferId: lockTransferId(escrowId),
-        pact,
-        input,
-      }
-    })
-    return this.get(auth, escrowId)
+  create(auth: AuthContext, input: Input<'CreateEscrow'>): Promise<Escrow> {
+    return this.submit({ type: 'create', auth, escrowId: newId('esc'), input })
   }
 
   async get(auth: AuthContext, escrowId: string): Promise<Escrow> {
@@ -86,26 +94,12 @@ export class EscrowsService {
     }
   }
 
-  async submitCompletion(
+  submitCompletion(
     auth: AuthContext,
     escrowId: string,
     input: Input<'SubmitCompletion'>,
   ): Promise<Escrow> {
-    // the escrow (a 404 for another org), its pact and its seller's revocation in one read
-    await this.run(auth, escrowId, async (tx) => {
-      const facts = await completionFacts(tx, this.schema, auth.orgId, escrowId)
-      if (!facts) throw NotFound('escrow', escrowId)
-      return {
-        type: 'SubmitCompletion',
-        callerOrgId: auth.orgId,
-        now: new Date(),
-        disputeId: newId('dsp'),
-        pact: facts.pact!,
-        sellerRevoked: facts.sellerRevoked,
-        input,
-      }
-    })
-    return this.get(auth, escrowId)
+    return this.submit({ type: 'completion', auth, escrowId, input })
   }
 
   async dispute(auth: AuthContext, escrowId: string, input: Input<'OpenDispute'>): Promise<Escrow> {
@@ -134,18 +128,110 @@ export class EscrowsService {
     return this.get(auth, escrowId)
   }
 
+  private async submit(p: Pending): Promise<Escrow> {
+    const out = await this.group.submit(p)
+    if (out instanceof ApiError) throw out
+    return out
+  }
+
+  /**
+   * One group's write, then the escrows it wrote as their callers see them. A group of one
+   * retries a conflict itself and throws its refusals; a larger group throws on any failure of
+   * the write, and the queue runs its commands one at a time.
+   */
+  private async write(items: Pending[]): Promise<(Escrow | ApiError)[]> {
+    const write = () =>
+      this.db.transaction().execute(async (tx) => {
+        const commands = await this.commandsFor(tx, items)
+        const jobs = items.flatMap((p, i) => {
+          const command = commands[i]!
+          return command instanceof ApiError
+            ? []
+            : [{ at: i, job: { escrowId: p.escrowId, command, ctx: apiKeyActor(p.auth) } }]
+        })
+        const outcomes = await this.commands.runMany(
+          tx,
+          jobs.map((j) => j.job),
+          (stored) => this.deadlines.schedule(tx, stored),
+        )
+        const answers: (ApiError | null)[] = commands.map((c) => (c instanceof ApiError ? c : null))
+        jobs.forEach((j, k) => {
+          const outcome = outcomes[k]!
+          if (outcome instanceof ApiError) answers[j.at] = outcome
+        })
+        return answers
+      })
+    const answers = items.length === 1 ? await this.alone(write) : await write()
+    const views = await findEscrows(
+      this.db,
+      this.schema,
+      items.map((p) => ({ orgId: p.auth.orgId, escrowId: p.escrowId })),
+    )
+    return items.map((p, i) => answers[i] ?? views[i] ?? NotFound('escrow', p.escrowId))
+  }
+
+  /** Builds each pending command from the facts it needs, read for the whole group at once. */
+  private async commandsFor(tx: SchemaTx, items: Pending[]): Promise<(EscrowCommand | ApiError)[]> {
+    const now = new Date()
+    const creates = items.flatMap((p) => (p.type === 'create' ? [p] : []))
+    const completions = items.flatMap((p) => (p.type === 'completion' ? [p] : []))
+    const pacts = await pactsForCreate(
+      tx,
+      this.schema,
+      creates.map((p) => p.input.pactId),
+    )
+    const facts = await completionFacts(
+      tx,
+      this.schema,
+      completions.map((p) => ({ orgId: p.auth.orgId, escrowId: p.escrowId })),
+    )
+    return items.map((p): EscrowCommand | ApiError => {
+      if (p.type === 'create') {
+        const { pact, existing } = pacts.get(p.input.pactId) ?? { pact: null, existing: null }
+        if (existing) {
+          return new ApiError(409, 'ESCROW_EXISTS', `pact ${p.input.pactId} already has an escrow`)
+        }
+        return {
+          type: 'CreateEscrow',
+          escrowId: p.escrowId,
+          callerOrgId: p.auth.orgId,
+          now,
+          transferId: lockTransferId(p.escrowId),
+          pact,
+          input: p.input,
+        }
+      }
+      const f = facts[completions.indexOf(p)]
+      if (!f) return NotFound('escrow', p.escrowId)
+      return {
+        type: 'SubmitCompletion',
+        callerOrgId: p.auth.orgId,
+        now,
+        disputeId: newId('dsp'),
+        pact: f.pact!,
+        sellerRevoked: f.sellerRevoked,
+        input: p.input,
+      }
+    })
+  }
+
   private run(
     auth: AuthContext,
     escrowId: string,
     command: (tx: SchemaTx) => Promise<EscrowCommand>,
   ): Promise<void> {
-    return retryOnConflict(() =>
+    return this.alone(() =>
       this.db.transaction().execute(async (tx) => {
         await this.commands.run(tx, escrowId, await command(tx), apiKeyActor(auth), (stored) =>
           this.deadlines.schedule(tx, stored),
         )
       }),
-    ).catch((err: unknown) => {
+    )
+  }
+
+  /** A write of its own: retried on a conflict; two creates for one pact, the loser a 409. */
+  private alone<T>(write: () => Promise<T>): Promise<T> {
+    return retryOnConflict(write).catch((err: unknown) => {
       // two creates for one pact at once: the loser meets `escrows`' unique pact id
       if ((err as { code?: string }).code === '23505') {
         throw new ApiError(409, 'ESCROW_EXISTS', 'the pact already has an escrow')

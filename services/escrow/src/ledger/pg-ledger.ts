@@ -29,8 +29,8 @@ export class LedgerConflict extends Error {
 
 export interface BatchContext {
   now: Date
-  /** The escrow event that caused the batch, recorded on every posting. */
-  eventId?: string | null
+  /** The escrow event that caused the batch, recorded on every posting; or one per input. */
+  eventId?: string | null | readonly (string | null)[]
 }
 
 const UNIQUE_VIOLATION = '23505'

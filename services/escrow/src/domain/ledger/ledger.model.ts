@@ -34,8 +34,10 @@ export function createTransfers(
   state: LedgerState,
   inputs: readonly TransferInput[],
   now: Date,
-  eventId: string | null = null,
+  /** The event that caused the batch; or, per input, the event that caused each transfer. */
+  eventId: string | null | readonly (string | null)[] = null,
 ): BatchOutcome {
+  const eventIdOf = (i: number) => (typeof eventId === 'object' ? (eventId?.[i] ?? null) : eventId)
   const results: TransferResult[] = new Array<TransferResult>(inputs.length)
   const effects: BatchEffects = { postings: [], resolved: new Map(), accounts: new Map() }
   let start = 0
@@ -52,7 +54,7 @@ export function createTransfers(
       failure = 'linked_event_chain_open'
     } else {
       for (let i = 0; i < chain.length; i++) {
-        const r = apply(overlay, chain[i]!, now, eventId)
+        const r = apply(overlay, chain[i]!, now, eventIdOf(start + i))
         if (!isSuccess(r)) {
           failedAt = i
           failure = r
