@@ -4,8 +4,12 @@ import {
   type ExecutionContext,
   Inject,
   Injectable,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  Optional,
   createParamDecorator,
 } from '@nestjs/common'
+import type { Logger } from 'pino'
 import { type Migration, sql } from 'kysely'
 import { ApiKeyIssued, ApiKeyRevoked, type AnyEnvelope, type ApiKeyRole } from '@tessera/contracts'
 import { sha256Hex } from '@tessera/crypto'
@@ -17,7 +21,9 @@ import {
 } from '@tessera/event-store'
 import type { InlineProjection } from './inline-projection.ts'
 import { AuthFailed } from './errors.ts'
-import { DB, SERVICE_SCHEMA } from './tokens.ts'
+import { API_KEY_ROWS, CONFIG, DB, LOGGER, SERVICE_SCHEMA } from './tokens.ts'
+import type { BaseEnv } from './config.ts'
+import { NotifiedCache, PgListener } from './pg-listener.ts'
 import { EventConsumer, On } from './event-consumer.ts'
 import { accessOf, requireRole } from './roles.ts'
 
@@ -55,6 +61,22 @@ export function apiKeyMigrations(schema: string): Record<string, Migration> {
     '2026_11_21_2300_api_key_user': {
       async up(db: SchemaDb) {
         await sql`alter table ${s}.api_keys add column user_id text`.execute(db)
+      },
+    },
+    '2026_12_06_1900_api_key_notify': {
+      async up(db: SchemaDb) {
+        // Each replica caches key rows (ApiKeyCache) and drops one when its row changes:
+        // NOTIFY is sent at COMMIT to every listener, so a revocation reaches all replicas in
+        // milliseconds once the bus has brought it to this table.
+        await sql`create function ${s}.api_keys_changed() returns trigger language plpgsql as $$
+          begin
+            perform pg_notify(tg_table_schema || '_api_keys',
+              case when tg_op = 'DELETE' then old.key_hash else new.key_hash end);
+            return null;
+          end $$`.execute(db)
+        await sql`create trigger api_keys_changed
+          after insert or delete or update of revoked_at, role, org_id, user_id on ${s}.api_keys
+          for each row execute function ${s}.api_keys_changed()`.execute(db)
       },
     },
   }
@@ -114,6 +136,47 @@ export const apiKeysInlineProjection: InlineProjection = {
   },
 }
 
+/**
+ * This replica's copy of the `api_keys` rows requests present, by key hash, so a request
+ * authenticates without a query. The table's trigger NOTIFYs `<schema>_api_keys` at commit
+ * (a key issued, revoked or changed, as the bus brings it), and the row is dropped from every
+ * replica's copy within milliseconds. While the LISTEN connection is down nothing is kept.
+ */
+@Injectable()
+export class ApiKeyCache implements OnModuleInit, OnApplicationShutdown, ApiKeyRowSource {
+  private readonly listener: PgListener
+  private readonly rows: NotifiedCache<ApiKeyRow | null>
+
+  constructor(
+    @Inject(CONFIG) config: BaseEnv,
+    @Inject(DB) private readonly db: SchemaDb,
+    @Inject(SERVICE_SCHEMA) private readonly schema: string,
+    @Inject(LOGGER) log: Logger,
+  ) {
+    this.listener = new PgListener({
+      connectionString: config.DATABASE_URL,
+      channel: `${schema}_api_keys`,
+      applicationName: 'api-key-cache',
+      log,
+      onNotify: (hash) => this.rows.delete(hash),
+      onReset: () => this.rows.clear(),
+    })
+    this.rows = new NotifiedCache(() => this.listener.listening)
+  }
+
+  async onModuleInit() {
+    await this.listener.start()
+  }
+
+  async onApplicationShutdown() {
+    await this.listener.stop()
+  }
+
+  find(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null {
+    return this.rows.get(hash, () => findApiKey(this.db, this.schema, hash))
+  }
+}
+
 const KEY_FORMAT = /^tsk_live_[A-Za-z0-9_-]{20,100}$/
 
 /**
@@ -126,6 +189,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     @Inject(DB) protected readonly db: SchemaDb,
     @Inject(SERVICE_SCHEMA) protected readonly schema: string,
+    @Optional() @Inject(API_KEY_ROWS) private readonly rows?: ApiKeyRowSource,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -140,9 +204,9 @@ export class ApiKeyGuard implements CanActivate {
     return true
   }
 
-  /** Where the key's row comes from: Postgres here; a subclass may read a cache instead. */
-  protected findKey(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null {
-    return findApiKey(this.db, this.schema, hash)
+  /** Where the key's row comes from: this replica's cache, else Postgres. */
+  private findKey(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null {
+    return this.rows ? this.rows.find(hash) : findApiKey(this.db, this.schema, hash)
   }
 }
 
@@ -163,6 +227,11 @@ export async function authenticateKey(
 function bearerKeyHash(authorization: string | undefined): string | null {
   const key = /^Bearer (.+)$/.exec(authorization ?? '')?.[1]
   return key && KEY_FORMAT.test(key) ? sha256Hex(key) : null
+}
+
+/** What `ApiKeyGuard` reads key rows from (the `API_KEY_ROWS` token). */
+export interface ApiKeyRowSource {
+  find(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null
 }
 
 /** An `api_keys` row, as authentication reads it. */

@@ -6,12 +6,13 @@ export {
   apiKeyActor,
   apiKeyMigrations,
   authenticateKey,
+  ApiKeyCache,
   findApiKey,
   recordApiKey,
   recordApiKeyRevoked,
   sha256Hex,
 } from './api-keys.ts'
-export type { ApiKeyRow, AuthContext } from './api-keys.ts'
+export type { ApiKeyRow, ApiKeyRowSource, AuthContext } from './api-keys.ts'
 export { NoApiKey, ROLES, Roles, accessOf, requireRole } from './roles.ts'
 export type { Role, RouteAccess } from './roles.ts'
 export { assertEveryRouteDeclared, routeTable, undeclaredRoutes } from './route-table.ts'
@@ -36,7 +37,7 @@ export type {
 export { HttpExceptionFilter } from './http-exception.filter.ts'
 export { allMigrations, runService } from './run-service.ts'
 export type { RunningService, ServiceDefinition, ServiceWorker } from './run-service.ts'
-export { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
+export { API_KEY_ROWS, CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 export { newId, newSecret, newTimeOrderedId } from './ids.ts'
 export { QUERY_YEARS, QueryTime, isQueryTime, parseInput } from './validation.ts'
 export {
@@ -52,3 +53,5 @@ export type { PageCursor } from './page-cursor.ts'
 export { runMigrateCli, runRebuildCli } from './cli.ts'
 export { DurableScheduler, jobsSchemaOf } from './durable-scheduler.ts'
 export type { DurableSchedulerOptions, ScheduledHandler } from './durable-scheduler.ts'
+export { NotifiedCache, PgListener } from './pg-listener.ts'
+export type { PgListenerOptions } from './pg-listener.ts'

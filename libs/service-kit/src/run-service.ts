@@ -23,7 +23,7 @@ import {
   registerHttpMetrics,
 } from '@tessera/observability'
 import { projectionMigrations, runProjection } from '@tessera/projections'
-import { ApiKeyGuard, ApiKeyProjection, apiKeyMigrations } from './api-keys.ts'
+import { ApiKeyCache, ApiKeyGuard, ApiKeyProjection, apiKeyMigrations } from './api-keys.ts'
 import { BaseEnv, loadConfig } from './config.ts'
 import { EventLog } from './event-log.ts'
 import type { InlineProjection } from './inline-projection.ts'
@@ -31,7 +31,7 @@ import { toProjection } from './event-consumer.ts'
 import { HttpExceptionFilter } from './http-exception.filter.ts'
 import { clientErrorHandler, frameworkErrors, registerInputRules } from './input-rules.ts'
 import { assertEveryRouteDeclared } from './route-table.ts'
-import { CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
+import { API_KEY_ROWS, CONFIG, DB, EVENT_LOG, LOGGER, NATS, SERVICE_SCHEMA } from './tokens.ts'
 
 export interface ServiceDefinition<E extends z.ZodObject = typeof BaseEnv> {
   /** `guardian`; also its Postgres schema. */
@@ -211,10 +211,23 @@ export function rootModule(def: ServiceDefinition<z.ZodObject>, deps: KitDeps): 
       { provide: SERVICE_SCHEMA, useValue: schema },
       { provide: LOGGER, useValue: log },
       { provide: EVENT_LOG, useValue: eventLog },
+      ApiKeyCache,
+      { provide: API_KEY_ROWS, useExisting: ApiKeyCache },
       ApiKeyGuard,
       ApiKeyProjection,
     ],
-    exports: [DB, NATS, CONFIG, SERVICE_SCHEMA, LOGGER, EVENT_LOG, ApiKeyGuard, ApiKeyProjection],
+    exports: [
+      DB,
+      NATS,
+      CONFIG,
+      SERVICE_SCHEMA,
+      LOGGER,
+      EVENT_LOG,
+      ApiKeyCache,
+      API_KEY_ROWS,
+      ApiKeyGuard,
+      ApiKeyProjection,
+    ],
   }
   @Module({})
   class RootModule {}

@@ -4,7 +4,7 @@ import { ActionsService } from './actions/actions.service.ts'
 import { DecisionLog } from './actions/decision-log.ts'
 import { DecisionRelay } from './actions/decision-relay.ts'
 import { CacheBarrierInterceptor } from './guard-cache/cache-barrier.interceptor.ts'
-import { CachedApiKeyGuard } from './guard-cache/cached-api-key.guard.ts'
+import { guardCacheApiKeyRows } from './guard-cache/api-key-rows.provider.ts'
 import { GuardCache } from './guard-cache/guard-cache.ts'
 import { ApprovalsController } from './approvals/approvals.controller.ts'
 import { ApprovalsService } from './approvals/approvals.service.ts'
@@ -54,7 +54,7 @@ import { TokensService } from './tokens/tokens.service.ts'
     KeysService,
     GuardCache,
     CacheBarrierInterceptor,
-    CachedApiKeyGuard,
+    guardCacheApiKeyRows,
     DecisionLog,
     DecisionRelay,
     ApprovalsService,

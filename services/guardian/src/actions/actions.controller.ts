@@ -14,6 +14,7 @@ import { ActionCheckBody, CheckDecision } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import {
   Auth,
+  ApiKeyGuard,
   type AuthContext,
   DB,
   NotFound,
@@ -24,7 +25,6 @@ import {
   parseInput,
 } from '@tessera/service-kit'
 import { ActionsService } from './actions.service.ts'
-import { CachedApiKeyGuard } from '../guard-cache/cached-api-key.guard.ts'
 import { findCheck, listChecks } from './checks.repository.ts'
 
 const ListQuery = pageQuery(500).extend({
@@ -38,7 +38,7 @@ const ListQuery = pageQuery(500).extend({
 
 /** Pre-flight checks, and the decision log every one of them is written to. */
 @Controller('v1/actions')
-@UseGuards(CachedApiKeyGuard)
+@UseGuards(ApiKeyGuard)
 export class ActionsController {
   constructor(
     @Inject(ActionsService) private readonly actions: ActionsService,

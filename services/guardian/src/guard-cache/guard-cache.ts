@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common'
 import { sql } from 'kysely'
-import pg from 'pg'
 import type { Logger } from 'pino'
 import type { SchemaDb } from '@tessera/event-store'
 import {
@@ -9,6 +8,8 @@ import {
   CONFIG,
   DB,
   LOGGER,
+  NotifiedCache,
+  PgListener,
   SERVICE_SCHEMA,
   findApiKey,
 } from '@tessera/service-kit'
@@ -19,10 +20,6 @@ import { type GuardPolicy, loadGuardPolicy } from '../policies/policies.reposito
 /** A session with the org it belongs to: another org's session is not found. */
 export type CachedSession = SessionFacts & { orgId: string }
 
-/** Past this many entries a map is emptied: a cache, not a copy of the tables. */
-const MAX_ENTRIES = 100_000
-const RECONNECT_MS = 500
-
 /**
  * What action checks read (API keys, agents, sessions, org policies), cached in this replica and
  * dropped row by row when Postgres says the row changed. The tables' triggers NOTIFY on
@@ -32,52 +29,66 @@ const RECONNECT_MS = 500
  */
 @Injectable()
 export class GuardCache implements OnModuleInit, OnApplicationShutdown {
-  private readonly agents = new Map<string, AgentFacts | null>()
-  private readonly sessions = new Map<string, CachedSession | null>()
-  private readonly policies = new Map<string, GuardPolicy>()
-  private readonly apiKeys = new Map<string, ApiKeyRow | null>()
-  /** Bumped by every notification: a load that raced one is used once, not cached. */
-  private epoch = 0
-  private listening = false
-  private client: pg.Client | undefined
-  private stopped = false
-  private reconnect: NodeJS.Timeout | undefined
+  private readonly listener: PgListener
+  private readonly tables: Record<string, NotifiedCache<unknown>>
+  private readonly agents: NotifiedCache<AgentFacts | null>
+  private readonly sessions: NotifiedCache<CachedSession | null>
+  private readonly policies: NotifiedCache<GuardPolicy>
+  private readonly apiKeys: NotifiedCache<ApiKeyRow | null>
   /** Barriers waiting for their own notification to come back (see `sync`). */
   private readonly barriers = new Map<string, () => void>()
 
   constructor(
-    @Inject(CONFIG) private readonly config: GuardianEnv,
+    @Inject(CONFIG) config: GuardianEnv,
     @Inject(DB) private readonly db: SchemaDb,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
-    @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+    @Inject(LOGGER) log: Logger,
+  ) {
+    this.listener = new PgListener({
+      connectionString: config.DATABASE_URL,
+      channel: `${schema}_guard`,
+      applicationName: 'guardian-guard-cache',
+      log,
+      onNotify: (payload) => this.invalidate(payload),
+      onReset: () => this.clear(),
+    })
+    const listening = () => this.listener.listening
+    this.agents = new NotifiedCache(listening)
+    this.sessions = new NotifiedCache(listening)
+    this.policies = new NotifiedCache(listening)
+    this.apiKeys = new NotifiedCache(listening)
+    this.tables = {
+      agents: this.agents,
+      sessions: this.sessions,
+      guard_policies: this.policies,
+      api_keys: this.apiKeys,
+    }
+  }
 
   async onModuleInit() {
-    await this.listen()
+    await this.listener.start()
   }
 
   async onApplicationShutdown() {
-    this.stopped = true
-    clearTimeout(this.reconnect)
-    await this.client?.end().catch(() => undefined)
+    await this.listener.stop()
   }
 
   /** The agent, or null when there is none (in any org: the caller compares orgs). */
   agent(agentId: string): Promise<AgentFacts | null> | AgentFacts | null {
-    return this.cached(this.agents, agentId, () => this.loadAgent(agentId))
+    return this.agents.get(agentId, () => this.loadAgent(agentId))
   }
 
   session(sessionId: string): Promise<CachedSession | null> | CachedSession | null {
-    return this.cached(this.sessions, sessionId, () => this.loadSession(sessionId))
+    return this.sessions.get(sessionId, () => this.loadSession(sessionId))
   }
 
   policy(orgId: string): Promise<GuardPolicy> | GuardPolicy {
-    return this.cached(this.policies, orgId, () => loadGuardPolicy(this.db, this.schema, orgId))
+    return this.policies.get(orgId, () => loadGuardPolicy(this.db, this.schema, orgId))
   }
 
   /** The `api_keys` row of a key hash: checks authenticate without a query. */
   apiKey(hash: string): Promise<ApiKeyRow | null> | ApiKeyRow | null {
-    return this.cached(this.apiKeys, hash, () => findApiKey(this.db, this.schema, hash))
+    return this.apiKeys.get(hash, () => findApiKey(this.db, this.schema, hash))
   }
 
   /**
@@ -88,7 +99,7 @@ export class GuardCache implements OnModuleInit, OnApplicationShutdown {
    * the cache is emptied instead.
    */
   async sync(): Promise<void> {
-    if (!this.listening) return
+    if (!this.listener.listening) return
     const nonce = `sync:${randomUUID()}`
     const back = new Promise<void>((resolve) => this.barriers.set(nonce, resolve))
     let timer: NodeJS.Timeout | undefined
@@ -101,77 +112,20 @@ export class GuardCache implements OnModuleInit, OnApplicationShutdown {
     this.barriers.delete(nonce)
   }
 
-  /** A hit is returned synchronously: the hot path awaits nothing it does not have to. */
-  private cached<T>(map: Map<string, T>, key: string, load: () => Promise<T>): Promise<T> | T {
-    if (this.listening) {
-      const hit = map.get(key)
-      if (hit !== undefined) return hit
-    }
-    const epoch = this.epoch
-    return load().then((value) => {
-      if (this.listening && epoch === this.epoch) {
-        if (map.size >= MAX_ENTRIES) map.clear()
-        map.set(key, value)
-      }
-      return value
-    })
-  }
-
   private invalidate(payload: string) {
     const cut = payload.indexOf(':')
     const table = payload.slice(0, cut)
-    const key = payload.slice(cut + 1)
     if (table === 'sync') {
       this.barriers.get(payload)?.()
       return
     }
-    this.epoch++
-    if (table === 'agents') this.agents.delete(key)
-    else if (table === 'sessions') this.sessions.delete(key)
-    else if (table === 'guard_policies') this.policies.delete(key)
-    else if (table === 'api_keys') this.apiKeys.delete(key)
+    const cache = this.tables[table]
+    if (cache) cache.delete(payload.slice(cut + 1))
     else this.clear()
   }
 
   private clear() {
-    this.epoch++
-    this.agents.clear()
-    this.sessions.clear()
-    this.policies.clear()
-    this.apiKeys.clear()
-  }
-
-  private async listen() {
-    const client = new pg.Client({
-      connectionString: this.config.DATABASE_URL,
-      application_name: 'guardian-guard-cache',
-    })
-    const lost = (err?: Error) => {
-      if (this.client !== client) return
-      this.listening = false
-      this.client = undefined
-      this.clear()
-      void client.end().catch(() => undefined)
-      if (this.stopped) return
-      this.log.warn(
-        { err },
-        'guard cache: LISTEN connection lost; reading Postgres until it is back',
-      )
-      this.reconnect = setTimeout(() => void this.listen(), RECONNECT_MS)
-    }
-    this.client = client
-    client.on('notification', (msg) => this.invalidate(msg.payload ?? ''))
-    client.on('error', lost)
-    client.on('end', () => lost())
-    try {
-      await client.connect()
-      await client.query(`listen ${client.escapeIdentifier(`${this.schema}_guard`)}`)
-      // anything cached before this point may have missed a notification
-      this.clear()
-      this.listening = true
-    } catch (err) {
-      lost(err as Error)
-    }
+    for (const cache of Object.values(this.tables)) cache.clear()
   }
 
   private async loadAgent(agentId: string): Promise<AgentFacts | null> {
