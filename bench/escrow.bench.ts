@@ -6,10 +6,17 @@
  * appended and the event store's raw append rate (`appendToStream`, one event to a new stream)
  * in the same run, with the same concurrency. One JSON document goes to stdout.
  *
- *   npx tsx bench/escrow.bench.ts [--seconds N] [--concurrency N] [--lifecycles N] [--help]
+ * By default escrow runs as its own process (`services/escrow/src/main.ts`, as in production)
+ * on a fresh database, and the CPU of escrow, Postgres, NATS and this load generator is
+ * reported per lifecycle. `--process 0` runs it in this process instead, where every query it
+ * sends is counted (`queriesPerLifecycle`).
+ *
+ *   npx tsx bench/escrow.bench.ts [--seconds N] [--concurrency N] [--lifecycles N]
+ *     [--pairs N] [--process 0|1] [--help]
  */
 import os from 'node:os'
 import { sql } from 'kysely'
+import pg from 'pg'
 import {
   appendToStream,
   createDb,
@@ -18,14 +25,23 @@ import {
   type EventStoreTables,
 } from '@tessera/event-store'
 import { signCompletion } from '@tessera/crypto'
-import { startInProcess, testDatabaseUrl, uniqueTag } from '@tessera/testing'
+import {
+  InProcessService,
+  startInProcess,
+  testDatabaseUrl,
+  testNatsUrl,
+  uniqueTag,
+} from '@tessera/testing'
 // eslint-disable-next-line no-restricted-imports -- a bench drives the service as its tests do
 import { escrow } from '@tessera/escrow-service/src/service.ts'
 // eslint-disable-next-line no-restricted-imports -- a bench drives the service as its tests do
 import { EscrowWorld } from '@tessera/escrow-service/src/testing/escrow-world.ts'
-import { parseOptions, progress, round } from './src/cli.ts'
+import { cleanUp, onCleanUp, parseOptions, progress, round } from './src/cli.ts'
+import { cpuReport, ioReport, snapshot } from './src/cpu-accounting.ts'
 import { drive } from './src/drive.ts'
+import { freshEnvironment } from './src/environment.ts'
 import { countQueries } from './src/query-count.ts'
+import { startService } from './src/service-process.ts'
 
 const p = parseOptions(
   'bench/escrow.bench.ts',
@@ -38,6 +54,16 @@ const p = parseOptions(
       def: 1,
       help: 'buyer/seller agent pairs the pacts are spread over (1: one buyer wallet for all)',
     },
+    process: {
+      env: 'BENCH_PROCESS',
+      def: 1,
+      help: '1: escrow as its own process (CPU per process); 0: in this one (queries counted)',
+    },
+    'cpu-prof': {
+      env: 'BENCH_CPU_PROF',
+      def: 0,
+      help: "1: write the escrow process's CPU profile (its directory is printed)",
+    },
   },
   process.argv.slice(2),
 )
@@ -45,8 +71,37 @@ const p = parseOptions(
 const run = (count: number, work: (i: number) => Promise<void>) =>
   drive({ count, seconds: p.seconds, concurrency: p.concurrency }, work)
 
+/**
+ * Escrow as its own process on a fresh database, seen by the world as an in-process service
+ * is (its schema, pool, bus connection and URL); or in this process.
+ */
+async function startEscrow() {
+  if (!p.process) return { svc: await startInProcess(escrow), pid: process.pid, dbName: null }
+  const env = await freshEnvironment('escrow')
+  progress('starting escrow (services/escrow/src/main.ts) as its own process')
+  const child = await startService({
+    name: 'escrow',
+    root: process.cwd(),
+    main: 'services/escrow/src/main.ts',
+    env: {
+      DATABASE_URL: env.dbUrl,
+      NATS_URL: testNatsUrl(),
+      TESSERA_STREAM_PREFIX: env.prefix,
+      LOG_LEVEL: 'warn',
+    },
+    cpuProf: p['cpu-prof'] > 0,
+  })
+  if (child.profileDir) progress(`escrow's CPU profile goes to ${child.profileDir}`)
+  const db = createDb({ connectionString: env.dbUrl, max: 4 })
+  onCleanUp(() => db.destroy())
+  const remote = { app: undefined as never, url: child.url, stop: () => Promise.resolve() }
+  const svc = new InProcessService([remote], 'escrow', env.prefix, db, env.nc)
+  return { svc, pid: child.child.pid!, dbName: env.dbName, dbUrl: env.dbUrl }
+}
+
 const queries = countQueries()
-const svc = await startInProcess(escrow)
+const started = await startEscrow()
+const { svc } = started
 const baseSchema = `bench_escrow_log_${uniqueTag()}`
 const db = createDb<EventStoreTables>({ connectionString: testDatabaseUrl(), max: p.concurrency })
 try {
@@ -79,6 +134,9 @@ try {
 
   progress(`lifecycles through ${svc.url} for up to ${p.seconds}s`)
   let notReleased = 0
+  const sampler = started.dbName ? new pg.Client({ connectionString: started.dbUrl }) : null
+  await sampler?.connect()
+  const before = sampler && (await snapshot(sampler, started.dbName!))
   queries.start()
   const cpu0 = process.cpuUsage()
   const api = await run(pacts.length, async (i) => {
@@ -112,6 +170,24 @@ try {
   })
   const queriesPerLifecycle = queries.stop(api.count)
   const cpu = process.cpuUsage(cpu0)
+  const after = sampler && (await snapshot(sampler, started.dbName!))
+  await sampler?.end()
+  const whereTheTimeGoes = before &&
+    after && {
+      cpu: cpuReport(before, after, {
+        servicePid: started.pid,
+        serviceKey: 'escrowProcess',
+        dbName: started.dbName!,
+        units: api.count,
+        perUnitKey: 'cpuMicrosecondsPerLifecycle',
+        perUnitWhat: 'CPU time per lifecycle: steadier than lifecycles/s on a shared machine',
+      }),
+      io: ioReport(before, after, api.count, 'walBytesPerLifecycle'),
+      postgresTransactionsPerLifecycle: round(
+        ((after.db['xact_commit'] ?? 0) - (before.db['xact_commit'] ?? 0)) / Math.max(api.count, 1),
+        2,
+      ),
+    }
   // this process: the load generator and the service; steadier than the rate on a shared box
   const processCpuMicrosecondsPerLifecycle = round((cpu.user + cpu.system) / Math.max(api.count, 1))
   const { rows } = await sql<{ n: number }>`select count(*)::int as n
@@ -146,8 +222,9 @@ try {
     notReleased,
     httpCallsPerLifecycle: 3,
     eventsPerLifecycle: round(events / Math.max(api.count, 1), 2),
-    processCpuMicrosecondsPerLifecycle,
-    queriesPerLifecycle,
+    ...(p.process
+      ? { whereTheTimeGoes }
+      : { processCpuMicrosecondsPerLifecycle, queriesPerLifecycle }),
   }
   const baseline = {
     what: 'appendToStream: one event to a new stream, same concurrency',
@@ -171,5 +248,6 @@ try {
 } finally {
   await sql`drop schema if exists ${sql.id(baseSchema)} cascade`.execute(db).catch(() => undefined)
   await db.destroy()
-  await svc.stop()
+  if (p.process) await cleanUp()
+  else await svc.stop()
 }

@@ -20,7 +20,11 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources'
 import { NodeSDK, metrics as sdkMetrics } from '@opentelemetry/sdk-node'
-import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import {
+  AlwaysOffSampler,
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+} from '@opentelemetry/sdk-trace-base'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_NAMESPACE } from '@opentelemetry/semantic-conventions'
 import { isProbePath } from './probe-paths.ts'
@@ -78,6 +82,9 @@ export function startTelemetry(opts: TelemetryOptions): TelemetryHandle {
       }),
     ),
     spanProcessors: [spanProcessorFromEnv()],
+    ...(tracesExported() || process.env['OTEL_TRACES_SAMPLER']
+      ? {}
+      : { sampler: new AlwaysOffSampler() }),
     // An empty list (not undefined) stops the SDK from defaulting to an OTLP log exporter:
     // our logs go to stdout through pino.
     logRecordProcessors: [],
@@ -114,14 +121,22 @@ export function startTelemetry(opts: TelemetryOptions): TelemetryHandle {
   return handle
 }
 
+/** Whether an OTLP endpoint is configured: only then are spans shipped anywhere. */
+function tracesExported(): boolean {
+  return Boolean(
+    process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_ENDPOINT'],
+  )
+}
+
 /**
- * Without an OTLP endpoint we still want real (recording) spans, so trace ids exist for logs
- * and for propagation to other services; they are just not shipped anywhere.
+ * Without an OTLP endpoint spans go nowhere, so they are not recorded either (the sampler
+ * above says so, unless OTEL_TRACES_SAMPLER chooses): a non-recording span still has its trace
+ * and span ids, so logs carry them and `traceparent` still crosses HTTP and the bus, and the
+ * attributes and timings nobody reads cost nothing. Recording them cost escrow a sixth of its
+ * CPU (bench/escrow.bench.ts --cpu-prof 1).
  */
 function spanProcessorFromEnv(): SpanProcessor {
-  const endpoint =
-    process.env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] || process.env['OTEL_EXPORTER_OTLP_ENDPOINT']
-  if (!endpoint) return new NoopSpanProcessor()
+  if (!tracesExported()) return new NoopSpanProcessor()
   // The exporter reads the endpoint (and headers) from the same env vars itself.
   return new BatchSpanProcessor(new OTLPTraceExporter())
 }

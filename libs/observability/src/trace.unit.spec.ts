@@ -6,6 +6,8 @@ import { extractTraceContext, injectTraceContext, withSpan } from './trace.ts'
 
 beforeAll(() => {
   vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', '')
+  // recorded spans, to see what withSpan records (without it nothing is: telemetry.unit.spec)
+  vi.stubEnv('OTEL_TRACES_SAMPLER', 'always_on')
   startTelemetry({ serviceName: 'observability-test' })
 })
 
