@@ -47,7 +47,11 @@ const p = parseOptions(
   'bench/escrow.bench.ts',
   {
     seconds: { env: 'BENCH_SECONDS', def: 10, help: 'time cap of each phase' },
-    concurrency: { env: 'BENCH_CONCURRENCY', def: 16, help: 'lifecycles (appends) in flight' },
+    concurrency: {
+      env: 'BENCH_CONCURRENCY',
+      def: 64,
+      help: 'lifecycles (appends) in flight: agents trading at once (group commit grows with it)',
+    },
     lifecycles: { env: 'BENCH_LIFECYCLES', def: 3000, help: 'pacts prepared (a cap)' },
     pairs: {
       env: 'BENCH_PAIRS',
