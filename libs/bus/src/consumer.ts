@@ -35,6 +35,13 @@ export interface ConsumerSpec {
    * parse, and commit a transaction for, each of guardian's decision batches.
    */
   skip?: (subject: string) => boolean
+  /**
+   * Opt-in: how long a batch may wait to fill up. By default a batch is handed over as soon as
+   * nothing more is buffered, so under a steady trickle batches stay tiny; a consumer whose cost
+   * is per batch sets this to get fewer, fuller ones. A batch still goes at `batchSize`, or when
+   * the fetch ends (about a second).
+   */
+  maxWaitMs?: number
 }
 
 export interface Delivered {
@@ -209,10 +216,18 @@ async function consume<T>(
         const iter = await consumer.fetch({ max_messages: spec.batchSize ?? 100, expires: 1000 })
         current = iter
         const batch: JsMsg[] = []
+        let firstAt = 0
         for await (const m of iter) {
+          if (batch.length === 0) firstAt = Date.now()
           batch.push(m)
-          // Hand over what has arrived once the server has nothing buffered right now.
-          if (iter.getPending() === 0) {
+          // Hand over what has arrived once the server has nothing buffered right now (and, for
+          // a consumer that waits for fuller batches, once the batch is full or waited enough).
+          if (
+            iter.getPending() === 0 &&
+            (spec.maxWaitMs === undefined ||
+              batch.length >= (spec.batchSize ?? 100) ||
+              Date.now() - firstAt >= spec.maxWaitMs)
+          ) {
             await processBatch(batch.splice(0))
           }
         }

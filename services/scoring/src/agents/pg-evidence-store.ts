@@ -9,6 +9,37 @@ import {
   rebuildAll,
 } from '../domain/trust/trust-projection.ts'
 import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
+import { type TelemetryDay, telemetryEvidence } from '../domain/trust/telemetry.ts'
+
+interface TelemetryRow {
+  agent_id: string
+  day: string
+  records: number
+  calls: number
+  errors: number
+  slow: number
+  last_at: string
+}
+const telemetryOf = (r: TelemetryRow): Evidence =>
+  telemetryEvidence({
+    agentId: r.agent_id,
+    day: r.day,
+    records: r.records,
+    calls: r.calls,
+    errors: r.errors,
+    slow: r.slow,
+    lastAt: r.last_at,
+  })
+
+/**
+ * The one lock every writer of profiles takes: without it, two batches (of different contexts,
+ * or telemetry) could each recompute an agent without the other's uncommitted evidence.
+ */
+export async function lockProfiles(tx: SchemaTx, schema: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${schema}`}))`.execute(
+    tx,
+  )
+}
 
 /** The evidence set and the profiles in Postgres, inside the consumer batch's transaction. */
 export class PgEvidenceStore implements EvidenceStore {
@@ -37,6 +68,22 @@ export class PgEvidenceStore implements EvidenceStore {
         on conflict do nothing`.execute(this.tx)
   }
 
+  /** One statement for the batch: each agent-day's counts added to what is stored. */
+  async addTelemetry(days: readonly TelemetryDay[]): Promise<void> {
+    if (days.length === 0) return
+    const col = <T>(f: (d: TelemetryDay) => T) => days.map(f)
+    await sql`insert into ${this.s}.trust_telemetry_days as t (agent_id, day, records, calls,
+        errors, slow, last_at)
+      select * from unnest(${col((d) => d.agentId)}::text[], ${col((d) => d.day)}::text[],
+        ${col((d) => d.records)}::int[], ${col((d) => d.calls)}::int[],
+        ${col((d) => d.errors)}::int[], ${col((d) => d.slow)}::int[], ${col((d) => d.lastAt)}::text[])
+      on conflict (agent_id, day) do update set records = t.records + excluded.records,
+        calls = t.calls + excluded.calls, errors = t.errors + excluded.errors,
+        slow = t.slow + excluded.slow, last_at = greatest(t.last_at, excluded.last_at)`.execute(
+      this.tx,
+    )
+  }
+
   async agentsOf(keys: readonly string[]): Promise<string[]> {
     const { rows } = await sql<{ agent_id: string }>`
       select distinct agent_id from ${this.s}.trust_links where key = any(${[...keys]}::text[])`.execute(
@@ -51,7 +98,9 @@ export class PgEvidenceStore implements EvidenceStore {
       where e.key in (select distinct key from ${this.s}.trust_links where agent_id = any(${[...agents]}::text[]))`.execute(
       this.tx,
     )
-    return rows.map((r) => r.data)
+    const days = await sql<TelemetryRow>`select * from ${this.s}.trust_telemetry_days
+      where agent_id = any(${[...agents]}::text[])`.execute(this.tx)
+    return [...rows.map((r) => r.data), ...days.rows.map(telemetryOf)]
   }
 
   async flaggedCounterparties(agents: readonly string[]): Promise<string[]> {
@@ -109,7 +158,10 @@ export class PgEvidenceStore implements EvidenceStore {
     const { rows } = await sql<{
       data: Evidence
     }>`select data from ${this.s}.trust_evidence`.execute(this.tx)
-    const profiles = rebuildAll(rows.map((r) => r.data))
+    const days = await sql<TelemetryRow>`select * from ${this.s}.trust_telemetry_days`.execute(
+      this.tx,
+    )
+    const profiles = rebuildAll([...rows.map((r) => r.data), ...days.rows.map(telemetryOf)])
     const log = this.log
     this.log = null // published below, once, for the net moves
     for (let i = 0; i < profiles.length; i += 1000) await this.write(profiles.slice(i, i + 1000))

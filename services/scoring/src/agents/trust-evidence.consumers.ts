@@ -5,7 +5,7 @@ import type { SchemaTx } from '@tessera/event-store'
 import { EVENT_LOG, EventConsumer, type EventLog, On, SERVICE_SCHEMA } from '@tessera/service-kit'
 import { type Evidence, linksOf, toEvidence } from '../domain/trust/evidence.ts'
 import { applyEvidence } from '../domain/trust/trust-projection.ts'
-import { PgEvidenceStore } from './pg-evidence-store.ts'
+import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
 
 /**
  * Agent trust profiles, fed by four contexts. Each event only stages its evidence; once per
@@ -54,10 +54,8 @@ abstract class TrustEvidenceConsumer {
     await store.reprofileAll()
   }
 
-  private async lock(tx: SchemaTx): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${this.schema}`}))`.execute(
-      tx,
-    )
+  private lock(tx: SchemaTx): Promise<void> {
+    return lockProfiles(tx, this.schema)
   }
 
   async reset(tx: SchemaTx): Promise<void> {
@@ -158,6 +156,15 @@ export class GuardianTrustEvidence extends TrustEvidenceConsumer {
     return this.stage(tx, e)
   }
   @On('ActionChecked') checked(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ApprovalRequested') elevationRequested(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ApprovalApproved') elevationApproved(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ApprovalDenied') elevationDenied(tx: SchemaTx, e: AnyEnvelope) {
     return this.stage(tx, e)
   }
 }

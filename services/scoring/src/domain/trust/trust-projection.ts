@@ -3,6 +3,7 @@ import { canonicalJson } from '@tessera/crypto'
 import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
 import { type Evidence, type Link, linksOf } from './evidence.ts'
 import { type ComputedProfile, computeProfile } from './trust-model.ts'
+import { type TelemetryDay, mergeDays, telemetryEvidence } from './telemetry.ts'
 
 /**
  * How the trust profiles stay a function of the evidence SET (order- and batch-insensitive):
@@ -13,6 +14,8 @@ import { type ComputedProfile, computeProfile } from './trust-model.ts'
  */
 export interface EvidenceStore {
   add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void>
+  /** Adds telemetry counts to the agents' days (sums: the caller delivers each record once). */
+  addTelemetry(days: readonly TelemetryDay[]): Promise<void>
   /** The agents linked to any of these keys. */
   agentsOf(keys: readonly string[]): Promise<string[]>
   /** Every evidence whose key is linked to one of these agents. */
@@ -42,7 +45,21 @@ export async function applyEvidence(
 ): Promise<string[]> {
   if (evidence.length === 0) return []
   await store.add(evidence, evidence.flatMap(linksOf))
-  const touched = new Set(await store.agentsOf([...new Set(evidence.map((e) => e.key))]))
+  return recompute(store, await store.agentsOf([...new Set(evidence.map((e) => e.key))]))
+}
+
+/** Telemetry days counted in, then the agents they concern recomputed. */
+export async function applyTelemetry(
+  store: EvidenceStore,
+  days: readonly TelemetryDay[],
+): Promise<string[]> {
+  if (days.length === 0) return []
+  await store.addTelemetry(days)
+  return recompute(store, [...new Set(days.map((d) => d.agentId))])
+}
+
+async function recompute(store: EvidenceStore, agents: readonly string[]): Promise<string[]> {
+  const touched = new Set(agents)
   // Grow to the agents that suspicious or flagged trades connect; each agent's evidence is
   // loaded once.
   const loaded = new Map<string, Evidence>()
@@ -157,6 +174,22 @@ export class MemoryEvidenceStore implements EvidenceStore {
   readonly links = new Map<string, Set<string>>()
   readonly agentKeys = new Map<string, Set<string>>()
   readonly profiles = new Map<string, StoredProfile>()
+  readonly telemetry = new Map<string, TelemetryDay>()
+
+  addTelemetry(days: readonly TelemetryDay[]): Promise<void> {
+    for (const d of days) {
+      const k = `${d.agentId}|${d.day}`
+      const before = this.telemetry.get(k)
+      const merged = before ? mergeDays(before, d) : d
+      this.telemetry.set(k, merged)
+      const ev = telemetryEvidence(merged)
+      this.evidence.set(`${ev.id}|${ev.key}`, ev)
+    }
+    return this.add(
+      [],
+      days.map((d) => ({ key: d.agentId, agentId: d.agentId })),
+    )
+  }
 
   add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void> {
     for (const ev of evidence) this.evidence.set(`${ev.id}|${ev.key}`, ev)

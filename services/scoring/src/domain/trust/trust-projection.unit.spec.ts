@@ -2,17 +2,33 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { market } from '../../testing/market.ts'
 import { toEvidence } from './evidence.ts'
-import { MemoryEvidenceStore, applyEvidence, rebuildAll } from './trust-projection.ts'
+import { type TelemetryRecordFacts, foldTelemetry, telemetryEvidence } from './telemetry.ts'
+import {
+  MemoryEvidenceStore,
+  applyEvidence,
+  applyTelemetry,
+  rebuildAll,
+} from './trust-projection.ts'
 
-/** Live: the events in the given order, applied in the given batch sizes. */
-async function live(events: ReturnType<typeof market>['events'], sizes: number[]) {
+/**
+ * Live: the events in the given order, applied in the given batch sizes; telemetry records
+ * (their own consumer) interleaved, `sizes[k] * 10` records after each batch of events.
+ */
+async function live(
+  events: ReturnType<typeof market>['events'],
+  sizes: number[],
+  telemetry: readonly TelemetryRecordFacts[] = [],
+) {
   const store = new MemoryEvidenceStore()
   let i = 0
+  let j = 0
   let k = 0
-  while (i < events.length) {
+  while (i < events.length || j < telemetry.length) {
     const size = sizes[k++ % sizes.length]!
     await applyEvidence(store, events.slice(i, i + size).flatMap(toEvidence))
+    await applyTelemetry(store, foldTelemetry(telemetry.slice(j, j + size * 10)))
     i += size
+    j += size * 10
   }
   return [...store.profiles.values()].sort((a, b) => (a.agentId < b.agentId ? -1 : 1))
 }
@@ -31,14 +47,19 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
             honestAgents: 8,
             honestTrades: 30,
             denials: 5,
+            elevations: 6,
+            telemetry: 400,
             rings: [
               { size: 2, camouflage: 0, tradesPerEdge: 6 },
               { size: 3, camouflage: 3, tradesPerEdge: 11 },
             ],
           })
           const shuffled = shuffle(m.events, shuffleSeed)
-          const rebuilt = rebuildAll(m.events.flatMap(toEvidence))
-          const got = await live(shuffled, sizes)
+          const rebuilt = rebuildAll([
+            ...m.events.flatMap(toEvidence),
+            ...foldTelemetry(m.telemetry).map(telemetryEvidence),
+          ])
+          const got = await live(shuffled, sizes, shuffle(m.telemetry, shuffleSeed + 1))
           expect(got.map((p) => p.profileJson)).toEqual(rebuilt.map((p) => p.profileJson))
           expect(got.map((p) => p.explanationJson)).toEqual(rebuilt.map((p) => p.explanationJson))
         },
@@ -101,3 +122,31 @@ function shuffle<T>(xs: readonly T[], seed: number): T[] {
   }
   return out
 }
+
+describe('the market exercises the new evidence', () => {
+  it('its telemetry and elevations move some profile, so the property above compares them', () => {
+    const spec = { seed: 7, orgs: 3, honestAgents: 8, honestTrades: 30, rings: [] }
+    const plain = market(spec)
+    const busy = market({ ...spec, elevations: 6, telemetry: 400 })
+    const rules = (ps: ReturnType<typeof rebuildAll>) =>
+      new Set(
+        ps.flatMap((p) => [...p.explanationJson.matchAll(/"rule":"(\w+)"/g)].map((x) => x[1])),
+      )
+    const got = rules(
+      rebuildAll([
+        ...busy.events.flatMap(toEvidence),
+        ...foldTelemetry(busy.telemetry).map(telemetryEvidence),
+      ]),
+    )
+    expect(rules(rebuildAll(plain.events.flatMap(toEvidence))).has('telemetry_error_rate')).toBe(
+      false,
+    )
+    for (const r of [
+      'telemetry_error_rate',
+      'telemetry_slow_calls',
+      'elevation_approved',
+      'elevation_denied',
+    ])
+      expect(got.has(r), r).toBe(true)
+  })
+})
