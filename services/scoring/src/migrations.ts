@@ -55,5 +55,11 @@ export function scoringMigrations(schema: string): Record<string, Migration> {
           message_id text primary key)`.execute(db)
       },
     },
+    // Explanations are built on read from the evidence (GET …/explain): no batch writes them.
+    '2026_12_06_1930_explain_on_read': {
+      async up(db: Kysely<any>) {
+        await sql`alter table ${s}.agent_profiles drop column explanation`.execute(db)
+      },
+    },
   }
 }

@@ -53,8 +53,8 @@ async function get<T>(path: string) {
 }
 const profilesTable = async () =>
   (
-    await sql<{ agent_id: string; profile: string; explanation: string }>`
-      select agent_id, profile, explanation from ${sql.id(svc.schema)}.agent_profiles
+    await sql<{ agent_id: string; profile: string }>`
+      select agent_id, profile from ${sql.id(svc.schema)}.agent_profiles
       order by agent_id`.execute(svc.db)
   ).rows
 
@@ -228,6 +228,9 @@ describe('agent trust profiles', () => {
 
   it('a rebuild of every context gives the same bytes, and publishes nothing new', async () => {
     const live = await profilesTable()
+    const explanations = () =>
+      Promise.all(live.map(async (r) => (await get(`${r.agent_id}/explain`)).body))
+    const liveExplanations = await explanations()
     const count = async () =>
       (
         await sql<{ n: number }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
@@ -246,6 +249,7 @@ describe('agent trust profiles', () => {
     }
     const rebuilt = await profilesTable()
     expect(rebuilt).toEqual(live)
+    expect(await explanations()).toEqual(liveExplanations)
     expect(await count()).toBe(published)
   })
 

@@ -116,26 +116,23 @@ export class PgEvidenceStore implements EvidenceStore {
       (p) => JSON.parse(p.profileJson) as { agentId: string; handle: string },
     )
     const col = <T>(f: (p: StoredProfile, i: number) => T) => profiles.map(f)
-    // Columns as arrays (unnest): the profile and explanation texts travel as they are, not
-    // escaped into, and parsed back out of, one jsonb document.
+    // Columns as arrays (unnest): the profile text travels as it is, not escaped into, and
+    // parsed back out of, one jsonb document. The explanation is built on read.
     await sql`insert into ${this.s}.agent_profiles (agent_id, org_id, did, handle, composite_score,
-        bond_tier, flagged_counterparties, model_version, profile, explanation)
+        bond_tier, flagged_counterparties, model_version, profile)
       select x.agent_id, x.org_id, x.did, x.handle, x.composite_score, x.bond_tier,
-        array(select jsonb_array_elements_text(x.flagged::jsonb)), ${MODEL_VERSION}, x.profile,
-        x.explanation
+        array(select jsonb_array_elements_text(x.flagged::jsonb)), ${MODEL_VERSION}, x.profile
       from unnest(${col((p) => p.agentId)}::text[], ${col((p) => p.orgId)}::text[],
         ${col((_, i) => (ids[i]!.agentId.startsWith('did:') ? ids[i]!.agentId : null))}::text[],
         ${col((_, i) => (ids[i]!.handle === '' ? null : ids[i]!.handle.slice(2)))}::text[],
         ${col((p) => p.compositeScore)}::int[], ${col((p) => p.bondTier)}::int[],
         ${col((p) => JSON.stringify(p.flaggedCounterparties))}::text[],
-        ${col((p) => p.profileJson)}::text[], ${col((p) => p.explanationJson)}::text[])
-        as x(agent_id, org_id, did, handle, composite_score, bond_tier, flagged, profile,
-          explanation)
+        ${col((p) => p.profileJson)}::text[])
+        as x(agent_id, org_id, did, handle, composite_score, bond_tier, flagged, profile)
       on conflict (agent_id) do update set org_id = excluded.org_id, did = excluded.did,
         handle = excluded.handle, composite_score = excluded.composite_score,
         bond_tier = excluded.bond_tier, flagged_counterparties = excluded.flagged_counterparties,
-        model_version = excluded.model_version, profile = excluded.profile,
-        explanation = excluded.explanation`.execute(this.tx)
+        model_version = excluded.model_version, profile = excluded.profile`.execute(this.tx)
     if (this.log) await this.publishChanges(profiles)
   }
 

@@ -1,4 +1,4 @@
-import type { AnomalyFlag } from '@tessera/contracts'
+import type { AnomalyFlag, TrustExplanation } from '@tessera/contracts'
 import { canonicalJson } from '@tessera/crypto'
 import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
 import { type Evidence, type Link, linksOf } from './evidence.ts'
@@ -33,7 +33,6 @@ export interface StoredProfile {
   flaggedCounterparties: string[]
   /** canonical JSON: what a rebuild must reproduce byte for byte. */
   profileJson: string
-  explanationJson: string
 }
 
 /** The component of suspicious trades is not followed beyond this many agents. */
@@ -164,8 +163,24 @@ function stored(
       ...new Set([...flagged.values()].map((f) => f.counterpartyAgentId)),
     ].sort(),
     profileJson: canonicalJson(c.profile),
-    explanationJson: canonicalJson(c.explanation),
   }
+}
+
+/**
+ * An agent's explanation, built when it is asked for (`GET …/explain`) from the agent's evidence
+ * and the flags its stored profile carries: the same function that computed the profile, so
+ * every point traces back to the log, and no batch pays for explanations nobody reads.
+ */
+export function explainAgent(
+  agentId: string,
+  evidence: readonly Evidence[],
+  anomalyFlags: readonly AnomalyFlag[],
+): TrustExplanation {
+  // The store may hand an evidence twice (one per key it is linked under): once per id and key.
+  const seen = new Map<string, Evidence>()
+  for (const ev of evidence) if (!seen.has(`${ev.id}|${ev.key}`)) seen.set(`${ev.id}|${ev.key}`, ev)
+  const flagged = new Map(anomalyFlags.map((f) => [f.escrowId, f]))
+  return computeProfile({ agentId, evidence: [...seen.values()], flagged }).explanation
 }
 
 /** The in-memory store: the property test's and the bench's. */
