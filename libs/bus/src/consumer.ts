@@ -39,7 +39,7 @@ export interface ConsumerSpec {
    * Opt-in: how long a batch may wait to fill up. By default a batch is handed over as soon as
    * nothing more is buffered, so under a steady trickle batches stay tiny; a consumer whose cost
    * is per batch sets this to get fewer, fuller ones. A batch still goes at `batchSize`, or when
-   * the fetch ends (about a second).
+   * the fetch ends (about a second); a batch waits at most this long for more.
    */
   maxWaitMs?: number
 }
@@ -220,16 +220,19 @@ async function consume<T>(
         for await (const m of iter) {
           if (batch.length === 0) firstAt = Date.now()
           batch.push(m)
-          // Hand over what has arrived once the server has nothing buffered right now (and, for
-          // a consumer that waits for fuller batches, once the batch is full or waited enough).
-          if (
-            iter.getPending() === 0 &&
-            (spec.maxWaitMs === undefined ||
-              batch.length >= (spec.batchSize ?? 100) ||
-              Date.now() - firstAt >= spec.maxWaitMs)
-          ) {
-            await processBatch(batch.splice(0))
+          // Hand over what has arrived once the client has nothing buffered right now.
+          if (iter.getPending() > 0) continue
+          // A consumer that waits for fuller batches first lets more arrive, up to maxWaitMs
+          // from the batch's first message (what arrives meanwhile is buffered by the client).
+          const wait =
+            spec.maxWaitMs === undefined || batch.length >= (spec.batchSize ?? 100)
+              ? 0
+              : firstAt + spec.maxWaitMs - Date.now()
+          if (wait > 0) {
+            await new Promise((r) => setTimeout(r, wait))
+            if (iter.getPending() > 0) continue
           }
+          await processBatch(batch.splice(0))
         }
         if (batch.length) await processBatch(batch)
       } catch (err) {

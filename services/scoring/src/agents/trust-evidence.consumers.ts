@@ -15,6 +15,8 @@ import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
  */
 /** Each batch recomputes the agents it touches once: big batches amortise that. */
 const TRUST_BATCH = 2000
+/** So a live batch waits up to this long to fill up instead of going at every lull. */
+const TRUST_MAX_WAIT_MS = 100
 
 abstract class TrustEvidenceConsumer {
   private readonly staged = new Map<SchemaTx, Evidence[]>()
@@ -72,6 +74,7 @@ abstract class TrustEvidenceConsumer {
   context: 'escrow',
   rebuildable: true,
   batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
 })
 @Injectable()
 export class EscrowTrustEvidence extends TrustEvidenceConsumer {
@@ -107,7 +110,13 @@ export class EscrowTrustEvidence extends TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-jury', context: 'jury', rebuildable: true, batchSize: TRUST_BATCH })
+@EventConsumer({
+  name: 'trust-jury',
+  context: 'jury',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
+})
 @Injectable()
 export class JuryTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
@@ -118,7 +127,13 @@ export class JuryTrustEvidence extends TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-pacts', context: 'pacts', rebuildable: true, batchSize: TRUST_BATCH })
+@EventConsumer({
+  name: 'trust-pacts',
+  context: 'pacts',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
+})
 @Injectable()
 export class PactsTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
@@ -143,6 +158,7 @@ export class PactsTrustEvidence extends TrustEvidenceConsumer {
   context: 'guardian',
   rebuildable: true,
   batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
 })
 @Injectable()
 export class GuardianTrustEvidence extends TrustEvidenceConsumer {
