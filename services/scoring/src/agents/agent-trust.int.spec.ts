@@ -192,14 +192,15 @@ describe('agent trust profiles', () => {
         ...message.records[0]!,
         eventId: uuidv7(),
         type: 'response',
-        occurredAt: at(30),
-        receivedAt: at(30),
+        occurredAt: '2026-12-01T10:01:30.000Z',
+        receivedAt: '2026-12-01T10:01:30.000Z',
       },
     ]
     await js.publish(telemetryRecordsSubject(svc.prefix), JSON.stringify(last))
     const p = await eventually(async () => {
       const r = await get<TrustProfile>(agent.agentId)
-      return r.body.lastActiveAt === at(30) ? r.body : undefined
+      // activity at minute resolution: the later minute
+      return r.body.lastActiveAt === '2026-12-01T10:01:00.000Z' ? r.body : undefined
     })
     expect(p.scoreBreakdown.reliability).toBe(68)
     expect(p.scoreBreakdown.latency).toBe(68)

@@ -9,7 +9,12 @@ import {
   rebuildAll,
 } from '../domain/trust/trust-projection.ts'
 import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
-import { type TelemetryDay, telemetryEvidence } from '../domain/trust/telemetry.ts'
+import {
+  type TelemetryDay,
+  mergeDays,
+  movesProfile,
+  telemetryEvidence,
+} from '../domain/trust/telemetry.ts'
 
 interface TelemetryRow {
   agent_id: string
@@ -20,16 +25,16 @@ interface TelemetryRow {
   slow: number
   last_at: string
 }
-const telemetryOf = (r: TelemetryRow): Evidence =>
-  telemetryEvidence({
-    agentId: r.agent_id,
-    day: r.day,
-    records: r.records,
-    calls: r.calls,
-    errors: r.errors,
-    slow: r.slow,
-    lastAt: r.last_at,
-  })
+const dayOf = (r: TelemetryRow): TelemetryDay => ({
+  agentId: r.agent_id,
+  day: r.day,
+  records: r.records,
+  calls: r.calls,
+  errors: r.errors,
+  slow: r.slow,
+  lastAt: r.last_at,
+})
+const telemetryOf = (r: TelemetryRow): Evidence => telemetryEvidence(dayOf(r))
 
 /**
  * The one lock every writer of profiles takes: without it, two batches (of different contexts,
@@ -68,10 +73,22 @@ export class PgEvidenceStore implements EvidenceStore {
         on conflict do nothing`.execute(this.tx)
   }
 
-  /** One statement for the batch: each agent-day's counts added to what is stored. */
-  async addTelemetry(days: readonly TelemetryDay[]): Promise<void> {
-    if (days.length === 0) return
+  /**
+   * One statement for the batch: each agent-day's counts added to what is stored; the days
+   * before it (read first, under the profiles' lock) tell which agents' profiles move.
+   */
+  async addTelemetry(days: readonly TelemetryDay[]): Promise<string[]> {
+    if (days.length === 0) return []
     const col = <T>(f: (d: TelemetryDay) => T) => days.map(f)
+    const stored = await sql<TelemetryRow>`select t.* from ${this.s}.trust_telemetry_days t
+      join unnest(${col((d) => d.agentId)}::text[], ${col((d) => d.day)}::text[]) as x(a, d)
+        on t.agent_id = x.a and t.day = x.d`.execute(this.tx)
+    const before = new Map(stored.rows.map((r) => [`${r.agent_id}|${r.day}`, dayOf(r)]))
+    const moved = new Set<string>()
+    for (const d of days) {
+      const was = before.get(`${d.agentId}|${d.day}`)
+      if (movesProfile(was, was ? mergeDays(was, d) : d)) moved.add(d.agentId)
+    }
     await sql`insert into ${this.s}.trust_telemetry_days as t (agent_id, day, records, calls,
         errors, slow, last_at)
       select * from unnest(${col((d) => d.agentId)}::text[], ${col((d) => d.day)}::text[],
@@ -82,6 +99,7 @@ export class PgEvidenceStore implements EvidenceStore {
         slow = t.slow + excluded.slow, last_at = greatest(t.last_at, excluded.last_at)`.execute(
       this.tx,
     )
+    return [...moved]
   }
 
   async agentsOf(keys: readonly string[]): Promise<string[]> {

@@ -361,12 +361,13 @@ export function market(spec: MarketSpec): Market {
       })
     else push('guardian', 'ApprovalDenied', { approvalId, orgId: a.orgId, decidedAt })
   }
-  // Telemetry: tool calls on a few busy days per agent, so some days cross the rules' minimum.
+  // Telemetry: tool calls on a few busy days per agent, so some days cross the rules' minimum;
+  // the last of them after the trades, so telemetry is often an agent's latest evidence.
   const telemetry: TelemetryRecordFacts[] = []
   const busyDays = 3
   for (let i = 0; i < (spec.telemetry ?? 0); i++) {
     const a = honestAgents[Math.floor(r() * honestAgents.length)]!
-    const day = Math.floor(r() * busyDays) * 86_400_000 * 7
+    const day = span - 86_400_000 * 7 + Math.floor(r() * busyDays) * 86_400_000 * 7
     const at = iso(start + day + Math.floor(r() * 86_000_000))
     const failing = r() < 0.15
     telemetry.push({

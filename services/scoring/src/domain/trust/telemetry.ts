@@ -84,12 +84,16 @@ export function mergeDays(a: TelemetryDay, b: TelemetryDay): TelemetryDay {
   }
 }
 
-/** A merged day as evidence: one per agent and day, keyed by the agent. */
+/**
+ * A merged day as evidence: one per agent and day, keyed by the agent, dated to the minute of
+ * its latest record. Activity at minute resolution is what keeps telemetry cheap: a profile
+ * moves only when that minute or a rule of the day changes, not at every record.
+ */
 export function telemetryEvidence(d: TelemetryDay): Evidence {
   return {
     kind: 'telemetry',
     id: `telemetry:${d.day}`,
-    at: d.lastAt,
+    at: minuteOf(d.lastAt),
     key: d.agentId,
     agentId: d.agentId,
     day: d.day,
@@ -98,6 +102,19 @@ export function telemetryEvidence(d: TelemetryDay): Evidence {
     errors: d.errors,
     slow: d.slow,
   }
+}
+
+function minuteOf(at: string): string {
+  return `${at.slice(0, 16)}:00.000Z`
+}
+
+/** Whether merging counts into a day changes what a profile reads of it (its minute, its rules). */
+export function movesProfile(before: TelemetryDay | undefined, after: TelemetryDay): boolean {
+  if (!before) return true
+  return (
+    minuteOf(before.lastAt) !== minuteOf(after.lastAt) ||
+    telemetryRules(before).join() !== telemetryRules(after).join()
+  )
 }
 
 export type TelemetryRule = 'telemetry_error_rate' | 'telemetry_slow_calls'

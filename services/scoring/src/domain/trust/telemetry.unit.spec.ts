@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  type TelemetryDay,
+  movesProfile,
   SLOW_CALL_MS,
   TELEMETRY_MIN_CALLS,
   type TelemetryRecordFacts,
@@ -140,11 +142,11 @@ describe('telemetry in the profile', () => {
     expect(x.dimensions.latency.contributions[0]!.rule).toBe('telemetry_slow_calls')
   })
 
-  it('a healthy day moves no score but is activity: lastActiveAt is its latest record', () => {
+  it('a healthy day moves no score but is activity: lastActiveAt is its latest minute', () => {
     const ev = day(calls(25, (i) => call(A, `2026-12-03T08:00:${String(i).padStart(2, '0')}.000Z`)))
     const { profile: p } = computeProfile({ agentId: A, evidence: ev, flagged: new Map() })
     expect(p.compositeScore).toBe(630)
-    expect(p.lastActiveAt).toBe('2026-12-03T08:00:24.000Z')
+    expect(p.lastActiveAt).toBe('2026-12-03T08:00:00.000Z')
   })
 
   it('a penalty decays like any other: gone 7 days + 2 weeks later', () => {
@@ -155,8 +157,39 @@ describe('telemetry in the profile', () => {
     const score = (extra: ReturnType<typeof day>) =>
       computeProfile({ agentId: A, evidence: [...bad, ...extra], flagged: new Map() }).profile
         .scoreBreakdown.reliability
-    expect(score(later('2026-12-15T10:00:19.000Z'))).toBe(DIMENSION_BASE - 1)
-    expect(score(later('2026-12-22T10:00:18.999Z'))).toBe(DIMENSION_BASE - 1)
-    expect(score(later('2026-12-22T10:00:19.000Z'))).toBe(DIMENSION_BASE)
+    // the failing day is dated 10:00 (its latest record's minute)
+    expect(score(later('2026-12-15T10:00:00.000Z'))).toBe(DIMENSION_BASE - 1)
+    expect(score(later('2026-12-22T09:59:59.999Z'))).toBe(DIMENSION_BASE - 1)
+    expect(score(later('2026-12-22T10:00:00.000Z'))).toBe(DIMENSION_BASE)
+  })
+})
+
+describe('which telemetry moves a profile (the rest only adds counts)', () => {
+  const day = (over: Partial<TelemetryDay> = {}): TelemetryDay => ({
+    agentId: A,
+    day: '2026-12-01',
+    records: 30,
+    calls: 30,
+    errors: 3,
+    slow: 0,
+    lastAt: '2026-12-01T10:00:30.000Z',
+    ...over,
+  })
+
+  it('a new day moves it; more records in the same minute, under the same rules, do not', () => {
+    expect(movesProfile(undefined, day())).toBe(true)
+    expect(
+      movesProfile(day(), day({ records: 40, calls: 40, lastAt: '2026-12-01T10:00:59.999Z' })),
+    ).toBe(false)
+  })
+
+  it('a new minute of activity moves it', () => {
+    expect(movesProfile(day(), day({ lastAt: '2026-12-01T10:01:00.000Z' }))).toBe(true)
+  })
+
+  it('a rule crossing its limit, either way, moves it', () => {
+    expect(movesProfile(day(), day({ errors: 4 }))).toBe(true) // 4/30 > 10%
+    expect(movesProfile(day({ errors: 4 }), day({ errors: 4, calls: 40 }))).toBe(true)
+    expect(movesProfile(day({ calls: 19, errors: 19 }), day({ calls: 20, errors: 19 }))).toBe(true)
   })
 })

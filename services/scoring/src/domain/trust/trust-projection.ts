@@ -3,7 +3,7 @@ import { canonicalJson } from '@tessera/crypto'
 import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
 import { type Evidence, type Link, linksOf } from './evidence.ts'
 import { type ComputedProfile, computeProfile } from './trust-model.ts'
-import { type TelemetryDay, mergeDays, telemetryEvidence } from './telemetry.ts'
+import { type TelemetryDay, mergeDays, movesProfile, telemetryEvidence } from './telemetry.ts'
 
 /**
  * How the trust profiles stay a function of the evidence SET (order- and batch-insensitive):
@@ -14,8 +14,11 @@ import { type TelemetryDay, mergeDays, telemetryEvidence } from './telemetry.ts'
  */
 export interface EvidenceStore {
   add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void>
-  /** Adds telemetry counts to the agents' days (sums: the caller delivers each record once). */
-  addTelemetry(days: readonly TelemetryDay[]): Promise<void>
+  /**
+   * Adds telemetry counts to the agents' days (sums: the caller delivers each record once);
+   * returns the agents for which a day now reads differently (`movesProfile`).
+   */
+  addTelemetry(days: readonly TelemetryDay[]): Promise<string[]>
   /** The agents linked to any of these keys. */
   agentsOf(keys: readonly string[]): Promise<string[]>
   /** Every evidence whose key is linked to one of these agents. */
@@ -53,8 +56,8 @@ export async function applyTelemetry(
   days: readonly TelemetryDay[],
 ): Promise<string[]> {
   if (days.length === 0) return []
-  await store.addTelemetry(days)
-  return recompute(store, [...new Set(days.map((d) => d.agentId))])
+  const moved = await store.addTelemetry(days)
+  return moved.length === 0 ? [] : recompute(store, moved)
 }
 
 async function recompute(store: EvidenceStore, agents: readonly string[]): Promise<string[]> {
@@ -191,19 +194,22 @@ export class MemoryEvidenceStore implements EvidenceStore {
   readonly profiles = new Map<string, StoredProfile>()
   readonly telemetry = new Map<string, TelemetryDay>()
 
-  addTelemetry(days: readonly TelemetryDay[]): Promise<void> {
+  async addTelemetry(days: readonly TelemetryDay[]): Promise<string[]> {
+    const moved = new Set<string>()
     for (const d of days) {
       const k = `${d.agentId}|${d.day}`
       const before = this.telemetry.get(k)
       const merged = before ? mergeDays(before, d) : d
+      if (movesProfile(before, merged)) moved.add(d.agentId)
       this.telemetry.set(k, merged)
       const ev = telemetryEvidence(merged)
       this.evidence.set(`${ev.id}|${ev.key}`, ev)
     }
-    return this.add(
+    await this.add(
       [],
       days.map((d) => ({ key: d.agentId, agentId: d.agentId })),
     )
+    return [...moved]
   }
 
   add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void> {

@@ -16,12 +16,14 @@ import type { TrustProfile } from '@tessera/contracts'
 
 /**
  * Live: the events in the given order, applied in the given batch sizes; telemetry records
- * (their own consumer) interleaved, `sizes[k] * 10` records after each batch of events.
+ * (their own consumer), `sizes[k] * 10` at a time, interleaved with them or after them all
+ * (then only telemetry can move the profiles: what its own recomputation must get right).
  */
 async function live(
   events: ReturnType<typeof market>['events'],
   sizes: number[],
   telemetry: readonly TelemetryRecordFacts[] = [],
+  telemetryLast = false,
 ) {
   const store = new MemoryEvidenceStore()
   let i = 0
@@ -30,8 +32,9 @@ async function live(
   while (i < events.length || j < telemetry.length) {
     const size = sizes[k++ % sizes.length]!
     await applyEvidence(store, events.slice(i, i + size).flatMap(toEvidence))
-    await applyTelemetry(store, foldTelemetry(telemetry.slice(j, j + size * 10)))
     i += size
+    if (telemetryLast && i < events.length) continue
+    await applyTelemetry(store, foldTelemetry(telemetry.slice(j, j + size * 10)))
     j += size * 10
   }
   const profiles = [...store.profiles.values()].sort((a, b) => (a.agentId < b.agentId ? -1 : 1))
@@ -58,7 +61,8 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
         fc.integer({ min: 1, max: 1_000_000 }),
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 0, max: 1_000_000 }),
-        async (seed, sizes, shuffleSeed) => {
+        fc.boolean(),
+        async (seed, sizes, shuffleSeed, telemetryLast) => {
           const m = market({
             seed,
             orgs: 3,
@@ -78,7 +82,8 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
             ...foldTelemetry(m.telemetry).map(telemetryEvidence),
           ]
           const rebuilt = rebuildAll(all)
-          const got = await live(shuffled, sizes, shuffle(m.telemetry, shuffleSeed + 1))
+          const telemetry = shuffle(m.telemetry, shuffleSeed + 1)
+          const got = await live(shuffled, sizes, telemetry, telemetryLast)
           expect(got.map((p) => p.profileJson)).toEqual(rebuilt.map((p) => p.profileJson))
           // Explanations on read, live against one batch of everything.
           const once = new MemoryEvidenceStore()
