@@ -24,7 +24,7 @@ import {
   type TestBus,
   type TestSchema,
 } from '@tessera/testing'
-import { runConsumer, startOutboxRelay, type RelayOptions } from './index.ts'
+import { runConsumer, runRawConsumer, startOutboxRelay, type RelayOptions } from './index.ts'
 
 const actor: Actor = { kind: 'system', id: 'bus-test' }
 const quiet = { info() {}, warn() {}, error() {} }
@@ -190,5 +190,48 @@ describe('dead letters', () => {
     } finally {
       await consumer.stop()
     }
+  })
+})
+
+describe('batching', () => {
+  /** Batch sizes a raw consumer saw for 30 messages published 10 ms apart. */
+  async function trickle(durable: string, maxWaitMs?: number): Promise<number[]> {
+    const js = jetstream(nc)
+    const subject = eventSubject('guardian', `Trickle${durable}`, prefix)
+    const sizes: number[] = []
+    const consumer = await runRawConsumer(
+      nc,
+      {
+        stream: streamName('guardian', prefix),
+        durable,
+        filterSubject: subject,
+        batchSize: 100,
+        prefix,
+        ...(maxWaitMs === undefined ? {} : { maxWaitMs }),
+      },
+      (batch) => {
+        sizes.push(batch.length)
+        return Promise.resolve()
+      },
+      quiet,
+    )
+    try {
+      for (let i = 0; i < 30; i++) {
+        await js.publish(subject, JSON.stringify({ i }))
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      await eventually(() => (sizes.reduce((a, b) => a + b, 0) === 30 ? true : undefined), {
+        what: `30 messages (got ${sizes.join()})`,
+      })
+      return sizes
+    } finally {
+      await consumer.stop()
+    }
+  }
+
+  it('hands a trickle over message by message by default, in fuller batches with maxWaitMs', async () => {
+    expect((await trickle('trickle-default')).length).toBeGreaterThanOrEqual(10)
+    // 30 messages over ~0.3 s (more under load), each batch waiting up to 0.5 s for more.
+    expect((await trickle('trickle-wait', 500)).length).toBeLessThanOrEqual(3)
   })
 })

@@ -35,6 +35,13 @@ export interface ConsumerSpec {
    * parse, and commit a transaction for, each of guardian's decision batches.
    */
   skip?: (subject: string) => boolean
+  /**
+   * Opt-in: how long a batch may wait to fill up. By default a batch is handed over as soon as
+   * nothing more is buffered, so under a steady trickle batches stay tiny; a consumer whose cost
+   * is per batch sets this to get fewer, fuller ones. A batch still goes at `batchSize`, or when
+   * the fetch ends (about a second); a batch waits at most this long for more.
+   */
+  maxWaitMs?: number
 }
 
 export interface Delivered {
@@ -209,12 +216,23 @@ async function consume<T>(
         const iter = await consumer.fetch({ max_messages: spec.batchSize ?? 100, expires: 1000 })
         current = iter
         const batch: JsMsg[] = []
+        let firstAt = 0
         for await (const m of iter) {
+          if (batch.length === 0) firstAt = Date.now()
           batch.push(m)
-          // Hand over what has arrived once the server has nothing buffered right now.
-          if (iter.getPending() === 0) {
-            await processBatch(batch.splice(0))
+          // Hand over what has arrived once the client has nothing buffered right now.
+          if (iter.getPending() > 0) continue
+          // A consumer that waits for fuller batches first lets more arrive, up to maxWaitMs
+          // from the batch's first message (what arrives meanwhile is buffered by the client).
+          const wait =
+            spec.maxWaitMs === undefined || batch.length >= (spec.batchSize ?? 100)
+              ? 0
+              : firstAt + spec.maxWaitMs - Date.now()
+          if (wait > 0) {
+            await new Promise((r) => setTimeout(r, wait))
+            if (iter.getPending() > 0) continue
           }
+          await processBatch(batch.splice(0))
         }
         if (batch.length) await processBatch(batch)
       } catch (err) {

@@ -31,6 +31,7 @@ export function runProjection(opts: ProjectionRunnerOptions): Promise<RunningCon
       maxDeliver: opts.maxDeliver ?? 5,
       prefix: opts.prefix ?? '',
       ...(projection.handles ? { skip: unhandled(projection.handles) } : {}),
+      ...(projection.maxWaitMs === undefined ? {} : { maxWaitMs: projection.maxWaitMs }),
     },
     async (batch) => {
       await applyBatch(

@@ -14,6 +14,8 @@ export interface Projection {
   handles?: ReadonlySet<string>
   /** Live batch size it prefers (default 500): one that recomputes per batch wants big ones. */
   batchSize?: number
+  /** Opt-in: how long a live batch may wait to fill up (the bus's `maxWaitMs`); default none. */
+  maxWaitMs?: number
   /** Folds one event into the rows; runs inside the batch's transaction. */
   apply(tx: SchemaTx, event: AnyEnvelope): Promise<void>
   /**

@@ -16,6 +16,8 @@ interface ConsumerMeta {
   rebuildable: boolean
   /** Live batch size, when not the runner's default. */
   batchSize?: number
+  /** Opt-in: how long a live batch may wait to fill up (the bus's `maxWaitMs`). */
+  maxWaitMs?: number
 }
 
 const CONSUMER = Symbol.for('tessera.event-consumer')
@@ -33,6 +35,7 @@ export function EventConsumer(meta: {
   context: Context
   rebuildable?: boolean
   batchSize?: number
+  maxWaitMs?: number
 }) {
   return (target: abstract new (...args: never[]) => unknown): void => {
     ;(target as Annotated)[CONSUMER] = { rebuildable: false, ...meta }
@@ -67,6 +70,7 @@ export function toProjection(
     name: meta.name,
     rebuildable: meta.rebuildable,
     ...(meta.batchSize === undefined ? {} : { batchSize: meta.batchSize }),
+    ...(meta.maxWaitMs === undefined ? {} : { maxWaitMs: meta.maxWaitMs }),
     // One consumer per context: nats-server 2.9 allows a single filter subject per consumer.
     source: {
       stream: streamName(meta.context, prefix),

@@ -42,5 +42,24 @@ export function scoringMigrations(schema: string): Record<string, Migration> {
         await sql`create table ${s}.trust_rebuilding (context text primary key)`.execute(db)
       },
     },
+    // Ingest telemetry per agent and UTC day (never per call): sums, so batches merge in any
+    // order; and the bus messages already counted (one row per message of up to 100 records),
+    // so a redelivered message adds nothing. Not reset by a rebuild: telemetry is not in the log.
+    '2026_12_06_1900_trust_telemetry': {
+      async up(db: Kysely<any>) {
+        await sql`create table ${s}.trust_telemetry_days (
+          agent_id text not null, day text not null, records int not null, calls int not null,
+          errors int not null, slow int not null, last_at text not null,
+          primary key (agent_id, day))`.execute(db)
+        await sql`create table ${s}.trust_telemetry_messages (
+          message_id text primary key)`.execute(db)
+      },
+    },
+    // Explanations are built on read from the evidence (GET …/explain): no batch writes them.
+    '2026_12_06_1930_explain_on_read': {
+      async up(db: Kysely<any>) {
+        await sql`alter table ${s}.agent_profiles drop column explanation`.execute(db)
+      },
+    },
   }
 }

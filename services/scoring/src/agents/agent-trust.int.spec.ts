@@ -1,8 +1,15 @@
+import { randomUUID } from 'node:crypto'
+import { v7 as uuidv7 } from 'uuid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { jetstream } from '@nats-io/jetstream'
 import { publishEnvelopes } from '@tessera/bus'
-import type { Envelope, TrustExplanation, TrustProfile } from '@tessera/contracts'
+import {
+  type Envelope,
+  type TrustExplanation,
+  type TrustProfile,
+  telemetryRecordsSubject,
+} from '@tessera/contracts'
 import { rebuildProjection } from '@tessera/projections'
 import { toProjection } from '@tessera/service-kit'
 import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
@@ -18,6 +25,7 @@ const m = market({
   honestAgents: 6,
   honestTrades: 40,
   denials: 3,
+  elevations: 4,
   rings: [{ size: 2, camouflage: 0, tradesPerEdge: 12 }],
 })
 
@@ -45,8 +53,8 @@ async function get<T>(path: string) {
 }
 const profilesTable = async () =>
   (
-    await sql<{ agent_id: string; profile: string; explanation: string }>`
-      select agent_id, profile, explanation from ${sql.id(svc.schema)}.agent_profiles
+    await sql<{ agent_id: string; profile: string }>`
+      select agent_id, profile from ${sql.id(svc.schema)}.agent_profiles
       order by agent_id`.execute(svc.db)
   ).rows
 
@@ -80,7 +88,7 @@ describe('agent trust profiles', () => {
       { what: 'the new trade in the profile', intervalMs: 10 },
     )
     expect(Date.now() - started).toBeLessThan(1000)
-    expect(p.modelVersion).toMatch(/^v1/)
+    expect(p.modelVersion).toMatch(/^v2/)
   })
 
   it('resolves an agent id, its handle and A-handle; anything else is a 404', async () => {
@@ -145,8 +153,85 @@ describe('agent trust profiles', () => {
     expect(rows[0]!.n).toBeGreaterThan(0)
   })
 
+  it('telemetry on the bus moves the profile once per message, and shows in /explain', async () => {
+    // A new agent with nothing but its registration: the neutral profile.
+    const fresh = market({ seed: 44, orgs: 1, honestAgents: 1, honestTrades: 0, rings: [] })
+    const agent = fresh.agents[0]!
+    await publish(fresh.events)
+    const before = await eventually(async () => {
+      const r = await get<TrustProfile>(agent.agentId)
+      return r.status === 200 ? r.body : undefined
+    })
+    expect(before.compositeScore).toBe(630)
+    // 25 tool calls on one day: 5 failed (20% > 10%), 4 slow (16% > 10%).
+    const at = (i: number) => `2026-12-01T10:00:${String(i).padStart(2, '0')}.000Z`
+    const message = {
+      groupId: randomUUID(),
+      part: 0,
+      records: Array.from({ length: 25 }, (_, i) => ({
+        eventId: uuidv7(),
+        orgId: agent.orgId,
+        agentId: agent.agentId,
+        protocol: 'telemetry',
+        type: 'tool_call',
+        sessionId: null,
+        pactId: null,
+        occurredAt: at(i),
+        receivedAt: at(i),
+        data: { outcome: i < 5 ? 'error' : 'success', latencyMs: i >= 21 ? 15_000 : 200 },
+      })),
+    }
+    const js = jetstream(svc.nc)
+    // The same message twice, past JetStream's dedupe (another msg id): counted once.
+    await js.publish(telemetryRecordsSubject(svc.prefix), JSON.stringify(message), { msgID: 'a' })
+    await js.publish(telemetryRecordsSubject(svc.prefix), JSON.stringify(message), { msgID: 'b' })
+    // Then another message: once it shows, the duplicate before it was handled too.
+    const last = { ...message, groupId: randomUUID() }
+    last.records = [
+      {
+        ...message.records[0]!,
+        eventId: uuidv7(),
+        type: 'response',
+        occurredAt: '2026-12-01T10:01:30.000Z',
+        receivedAt: '2026-12-01T10:01:30.000Z',
+      },
+    ]
+    await js.publish(telemetryRecordsSubject(svc.prefix), JSON.stringify(last))
+    const p = await eventually(async () => {
+      const r = await get<TrustProfile>(agent.agentId)
+      // activity at minute resolution: the later minute
+      return r.body.lastActiveAt === '2026-12-01T10:01:00.000Z' ? r.body : undefined
+    })
+    expect(p.scoreBreakdown.reliability).toBe(68)
+    expect(p.scoreBreakdown.latency).toBe(68)
+    expect(p.compositeScore).toBe(624)
+    const x = (await get<TrustExplanation>(`${agent.agentId}/explain`)).body
+    expect(x.dimensions.reliability.contributions).toEqual([
+      expect.objectContaining({ eventId: 'telemetry:2026-12-01', rule: 'telemetry_error_rate' }),
+    ])
+    expect(x.dimensions.latency.contributions[0]!.rule).toBe('telemetry_slow_calls')
+    const { rows } = await sql<{ records: number; calls: number; errors: number; slow: number }>`
+      select records, calls, errors, slow from ${sql.id(svc.schema)}.trust_telemetry_days
+      where agent_id = ${agent.agentId}`.execute(svc.db)
+    expect(rows).toEqual([{ records: 26, calls: 25, errors: 5, slow: 4 }])
+  })
+
+  it('guardian elevations on the bus show in the explanation', async () => {
+    const decided = m.events.filter((e) => e.type === 'ApprovalDenied')[0]!
+    const req = m.events.find(
+      (e) => e.type === 'ApprovalRequested' && e.data['approvalId'] === decided.data['approvalId'],
+    )!
+    const x = (await get<TrustExplanation>(`${req.data['agentId'] as string}/explain`)).body
+    expect(x.dimensions.safety.contributions).toContainEqual(
+      expect.objectContaining({ eventId: decided.eventId, rule: 'elevation_denied', points: -3 }),
+    )
+  })
+
   it('a rebuild of every context gives the same bytes, and publishes nothing new', async () => {
     const live = await profilesTable()
+    const explanations = () =>
+      Promise.all(live.map(async (r) => (await get(`${r.agent_id}/explain`)).body))
+    const liveExplanations = await explanations()
     const count = async () =>
       (
         await sql<{ n: number }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
@@ -165,6 +250,7 @@ describe('agent trust profiles', () => {
     }
     const rebuilt = await profilesTable()
     expect(rebuilt).toEqual(live)
+    expect(await explanations()).toEqual(liveExplanations)
     expect(await count()).toBe(published)
   })
 

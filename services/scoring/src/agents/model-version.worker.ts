@@ -9,7 +9,7 @@ import {
   type ServiceWorker,
 } from '@tessera/service-kit'
 import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
-import { PgEvidenceStore } from './pg-evidence-store.ts'
+import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
 
 /**
  * On start, a profile of another model version means the model changed: every profile is
@@ -31,9 +31,7 @@ export class ModelVersionReprofiler implements ServiceWorker {
   /** How many profiles were recomputed (0 when every one is of this version). */
   reprofileIfStale(): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${this.schema}`}))`.execute(
-        tx,
-      )
+      await lockProfiles(tx, this.schema)
       const { rows } = await sql`select 1 from ${sql.id(this.schema)}.agent_profiles
         where model_version <> ${MODEL_VERSION} limit 1`.execute(tx)
       if (rows.length === 0) return 0

@@ -9,6 +9,42 @@ import {
   rebuildAll,
 } from '../domain/trust/trust-projection.ts'
 import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
+import {
+  type TelemetryDay,
+  mergeDays,
+  movesProfile,
+  telemetryEvidence,
+} from '../domain/trust/telemetry.ts'
+
+interface TelemetryRow {
+  agent_id: string
+  day: string
+  records: number
+  calls: number
+  errors: number
+  slow: number
+  last_at: string
+}
+const dayOf = (r: TelemetryRow): TelemetryDay => ({
+  agentId: r.agent_id,
+  day: r.day,
+  records: r.records,
+  calls: r.calls,
+  errors: r.errors,
+  slow: r.slow,
+  lastAt: r.last_at,
+})
+const telemetryOf = (r: TelemetryRow): Evidence => telemetryEvidence(dayOf(r))
+
+/**
+ * The one lock every writer of profiles takes: without it, two batches (of different contexts,
+ * or telemetry) could each recompute an agent without the other's uncommitted evidence.
+ */
+export async function lockProfiles(tx: SchemaTx, schema: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${schema}`}))`.execute(
+    tx,
+  )
+}
 
 /** The evidence set and the profiles in Postgres, inside the consumer batch's transaction. */
 export class PgEvidenceStore implements EvidenceStore {
@@ -37,6 +73,35 @@ export class PgEvidenceStore implements EvidenceStore {
         on conflict do nothing`.execute(this.tx)
   }
 
+  /**
+   * One statement for the batch: each agent-day's counts added to what is stored; the days
+   * before it (read first, under the profiles' lock) tell which agents' profiles move.
+   */
+  async addTelemetry(days: readonly TelemetryDay[]): Promise<string[]> {
+    if (days.length === 0) return []
+    const col = <T>(f: (d: TelemetryDay) => T) => days.map(f)
+    const stored = await sql<TelemetryRow>`select t.* from ${this.s}.trust_telemetry_days t
+      join unnest(${col((d) => d.agentId)}::text[], ${col((d) => d.day)}::text[]) as x(a, d)
+        on t.agent_id = x.a and t.day = x.d`.execute(this.tx)
+    const before = new Map(stored.rows.map((r) => [`${r.agent_id}|${r.day}`, dayOf(r)]))
+    const moved = new Set<string>()
+    for (const d of days) {
+      const was = before.get(`${d.agentId}|${d.day}`)
+      if (movesProfile(was, was ? mergeDays(was, d) : d)) moved.add(d.agentId)
+    }
+    await sql`insert into ${this.s}.trust_telemetry_days as t (agent_id, day, records, calls,
+        errors, slow, last_at)
+      select * from unnest(${col((d) => d.agentId)}::text[], ${col((d) => d.day)}::text[],
+        ${col((d) => d.records)}::int[], ${col((d) => d.calls)}::int[],
+        ${col((d) => d.errors)}::int[], ${col((d) => d.slow)}::int[], ${col((d) => d.lastAt)}::text[])
+      on conflict (agent_id, day) do update set records = t.records + excluded.records,
+        calls = t.calls + excluded.calls, errors = t.errors + excluded.errors,
+        slow = t.slow + excluded.slow, last_at = greatest(t.last_at, excluded.last_at)`.execute(
+      this.tx,
+    )
+    return [...moved]
+  }
+
   async agentsOf(keys: readonly string[]): Promise<string[]> {
     const { rows } = await sql<{ agent_id: string }>`
       select distinct agent_id from ${this.s}.trust_links where key = any(${[...keys]}::text[])`.execute(
@@ -51,7 +116,9 @@ export class PgEvidenceStore implements EvidenceStore {
       where e.key in (select distinct key from ${this.s}.trust_links where agent_id = any(${[...agents]}::text[]))`.execute(
       this.tx,
     )
-    return rows.map((r) => r.data)
+    const days = await sql<TelemetryRow>`select * from ${this.s}.trust_telemetry_days
+      where agent_id = any(${[...agents]}::text[])`.execute(this.tx)
+    return [...rows.map((r) => r.data), ...days.rows.map(telemetryOf)]
   }
 
   async flaggedCounterparties(agents: readonly string[]): Promise<string[]> {
@@ -67,26 +134,23 @@ export class PgEvidenceStore implements EvidenceStore {
       (p) => JSON.parse(p.profileJson) as { agentId: string; handle: string },
     )
     const col = <T>(f: (p: StoredProfile, i: number) => T) => profiles.map(f)
-    // Columns as arrays (unnest): the profile and explanation texts travel as they are, not
-    // escaped into, and parsed back out of, one jsonb document.
+    // Columns as arrays (unnest): the profile text travels as it is, not escaped into, and
+    // parsed back out of, one jsonb document. The explanation is built on read.
     await sql`insert into ${this.s}.agent_profiles (agent_id, org_id, did, handle, composite_score,
-        bond_tier, flagged_counterparties, model_version, profile, explanation)
+        bond_tier, flagged_counterparties, model_version, profile)
       select x.agent_id, x.org_id, x.did, x.handle, x.composite_score, x.bond_tier,
-        array(select jsonb_array_elements_text(x.flagged::jsonb)), ${MODEL_VERSION}, x.profile,
-        x.explanation
+        array(select jsonb_array_elements_text(x.flagged::jsonb)), ${MODEL_VERSION}, x.profile
       from unnest(${col((p) => p.agentId)}::text[], ${col((p) => p.orgId)}::text[],
         ${col((_, i) => (ids[i]!.agentId.startsWith('did:') ? ids[i]!.agentId : null))}::text[],
         ${col((_, i) => (ids[i]!.handle === '' ? null : ids[i]!.handle.slice(2)))}::text[],
         ${col((p) => p.compositeScore)}::int[], ${col((p) => p.bondTier)}::int[],
         ${col((p) => JSON.stringify(p.flaggedCounterparties))}::text[],
-        ${col((p) => p.profileJson)}::text[], ${col((p) => p.explanationJson)}::text[])
-        as x(agent_id, org_id, did, handle, composite_score, bond_tier, flagged, profile,
-          explanation)
+        ${col((p) => p.profileJson)}::text[])
+        as x(agent_id, org_id, did, handle, composite_score, bond_tier, flagged, profile)
       on conflict (agent_id) do update set org_id = excluded.org_id, did = excluded.did,
         handle = excluded.handle, composite_score = excluded.composite_score,
         bond_tier = excluded.bond_tier, flagged_counterparties = excluded.flagged_counterparties,
-        model_version = excluded.model_version, profile = excluded.profile,
-        explanation = excluded.explanation`.execute(this.tx)
+        model_version = excluded.model_version, profile = excluded.profile`.execute(this.tx)
     if (this.log) await this.publishChanges(profiles)
   }
 
@@ -109,7 +173,10 @@ export class PgEvidenceStore implements EvidenceStore {
     const { rows } = await sql<{
       data: Evidence
     }>`select data from ${this.s}.trust_evidence`.execute(this.tx)
-    const profiles = rebuildAll(rows.map((r) => r.data))
+    const days = await sql<TelemetryRow>`select * from ${this.s}.trust_telemetry_days`.execute(
+      this.tx,
+    )
+    const profiles = rebuildAll([...rows.map((r) => r.data), ...days.rows.map(telemetryOf)])
     const log = this.log
     this.log = null // published below, once, for the net moves
     for (let i = 0; i < profiles.length; i += 1000) await this.write(profiles.slice(i, i + 1000))

@@ -5,7 +5,7 @@ import type { SchemaTx } from '@tessera/event-store'
 import { EVENT_LOG, EventConsumer, type EventLog, On, SERVICE_SCHEMA } from '@tessera/service-kit'
 import { type Evidence, linksOf, toEvidence } from '../domain/trust/evidence.ts'
 import { applyEvidence } from '../domain/trust/trust-projection.ts'
-import { PgEvidenceStore } from './pg-evidence-store.ts'
+import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
 
 /**
  * Agent trust profiles, fed by four contexts. Each event only stages its evidence; once per
@@ -15,6 +15,8 @@ import { PgEvidenceStore } from './pg-evidence-store.ts'
  */
 /** Each batch recomputes the agents it touches once: big batches amortise that. */
 const TRUST_BATCH = 2000
+/** So a live batch waits up to this long to fill up instead of going at every lull. */
+const TRUST_MAX_WAIT_MS = 100
 
 abstract class TrustEvidenceConsumer {
   private readonly staged = new Map<SchemaTx, Evidence[]>()
@@ -54,10 +56,8 @@ abstract class TrustEvidenceConsumer {
     await store.reprofileAll()
   }
 
-  private async lock(tx: SchemaTx): Promise<void> {
-    await sql`select pg_advisory_xact_lock(hashtext(${`tessera.trust-profiles:${this.schema}`}))`.execute(
-      tx,
-    )
+  private lock(tx: SchemaTx): Promise<void> {
+    return lockProfiles(tx, this.schema)
   }
 
   async reset(tx: SchemaTx): Promise<void> {
@@ -74,6 +74,7 @@ abstract class TrustEvidenceConsumer {
   context: 'escrow',
   rebuildable: true,
   batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
 })
 @Injectable()
 export class EscrowTrustEvidence extends TrustEvidenceConsumer {
@@ -109,7 +110,13 @@ export class EscrowTrustEvidence extends TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-jury', context: 'jury', rebuildable: true, batchSize: TRUST_BATCH })
+@EventConsumer({
+  name: 'trust-jury',
+  context: 'jury',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
+})
 @Injectable()
 export class JuryTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
@@ -120,7 +127,13 @@ export class JuryTrustEvidence extends TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({ name: 'trust-pacts', context: 'pacts', rebuildable: true, batchSize: TRUST_BATCH })
+@EventConsumer({
+  name: 'trust-pacts',
+  context: 'pacts',
+  rebuildable: true,
+  batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
+})
 @Injectable()
 export class PactsTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
@@ -145,6 +158,7 @@ export class PactsTrustEvidence extends TrustEvidenceConsumer {
   context: 'guardian',
   rebuildable: true,
   batchSize: TRUST_BATCH,
+  maxWaitMs: TRUST_MAX_WAIT_MS,
 })
 @Injectable()
 export class GuardianTrustEvidence extends TrustEvidenceConsumer {
@@ -158,6 +172,15 @@ export class GuardianTrustEvidence extends TrustEvidenceConsumer {
     return this.stage(tx, e)
   }
   @On('ActionChecked') checked(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ApprovalRequested') elevationRequested(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ApprovalApproved') elevationApproved(tx: SchemaTx, e: AnyEnvelope) {
+    return this.stage(tx, e)
+  }
+  @On('ApprovalDenied') elevationDenied(tx: SchemaTx, e: AnyEnvelope) {
     return this.stage(tx, e)
   }
 }

@@ -6,14 +6,17 @@ import {
   type TrustExplanation,
   type TrustProfile,
 } from '@tessera/contracts'
-import type { SchemaDb } from '@tessera/event-store'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
 import { CONFIG, DB, NoApiKey, NotFound, SERVICE_SCHEMA, parseInput } from '@tessera/service-kit'
 import { evaluatePolicy } from '../domain/trust/policy.ts'
+import { explainAgent } from '../domain/trust/trust-projection.ts'
+import { PgEvidenceStore } from './pg-evidence-store.ts'
 
 /**
  * An agent's trust profile, its explanation and a policy check. Public by design: any
  * counterparty may ask how far to trust an agent before trading with it (the reference's
- * layer 2). Each call is one indexed row read; evaluate adds a loop over the profile's pacts.
+ * layer 2). A profile is one indexed row read; evaluate adds a loop over the profile's pacts;
+ * explain reads the agent's evidence too and computes the explanation from it.
  */
 @Controller('api/v1/trust')
 @NoApiKey('public by design: any counterparty may ask how far to trust an agent, and why')
@@ -25,29 +28,35 @@ export class AgentTrustController {
   ) {}
 
   @Get(':id')
-  async profile(@Param('id') id: string): Promise<TrustProfile> {
-    return (await this.load(id, 'profile')).profile
+  profile(@Param('id') id: string): Promise<TrustProfile> {
+    return this.load(this.db, id)
   }
 
+  /** Built on read from the agent's evidence, in one snapshot with its stored profile. */
   @Get(':id/explain')
-  async explain(@Param('id') id: string): Promise<TrustExplanation> {
-    return (await this.load(id, 'explanation')).explanation
+  explain(@Param('id') id: string): Promise<TrustExplanation> {
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (tx) => {
+        const profile = await this.load(tx, id)
+        const store = new PgEvidenceStore(tx, this.schema, 'read', null)
+        const evidence = await store.evidenceOf([profile.tesseraAgentId])
+        return explainAgent(profile.tesseraAgentId, evidence, profile.anomalyFlags)
+      })
   }
 
   @Post(':id/evaluate')
   @HttpCode(200)
   async evaluate(@Param('id') id: string, @Body() body: unknown): Promise<TrustEvaluation> {
     const { policy } = parseInput(EvaluateTrustBody, body)
-    const { profile } = await this.load(id, 'profile')
+    const profile = await this.load(this.db, id)
     const r = evaluatePolicy(profile, policy, new Date(), this.config.SCORING_HIGH_VALUE_MICRO)
     return { ...r, modelVersion: profile.modelVersion }
   }
 
   /** `agt_…`, `A-1234abcd` (or its 8 hex digits) or `did:key:…`; anything else is a 404. */
-  private async load(
-    id: string,
-    want: 'profile' | 'explanation',
-  ): Promise<{ profile: TrustProfile; explanation: TrustExplanation }> {
+  private async load(db: SchemaDb | SchemaTx, id: string): Promise<TrustProfile> {
     const s = sql.id(this.schema)
     const handle = /^(A-)?([0-9a-f]{8})$/.exec(id)
     const [column, value] = handle
@@ -58,27 +67,15 @@ export class AgentTrustController {
           ? [sql`did`, id]
           : [null, id]
     if (column === null) throw NotFound('agent', id.slice(0, 200))
-    const { rows } = await sql<{
-      profile: string | null
-      explanation: string | null
-      under_review: boolean
-    }>`
-      select case when ${want === 'profile'} then p.profile end as profile,
-        case when ${want === 'explanation'} then p.explanation end as explanation, exists (
+    const { rows } = await sql<{ profile: string; under_review: boolean }>`
+      select p.profile, exists (
           select 1 from ${s}.agent_profiles o
           where o.org_id = p.org_id and o.org_id <> '' and cardinality(o.flagged_counterparties) > 0
         ) as under_review
       from ${s}.agent_profiles p where p.${column} = ${value}
-      order by p.agent_id limit 1`.execute(this.db)
+      order by p.agent_id limit 1`.execute(db)
     const row = rows[0]
     if (!row) throw NotFound('agent', id)
-    const profile = (row.profile === null ? null : JSON.parse(row.profile)) as TrustProfile
-    const explanation = (
-      row.explanation === null ? null : JSON.parse(row.explanation)
-    ) as TrustExplanation
-    return {
-      profile: profile === null ? profile : { ...profile, orgUnderReview: row.under_review },
-      explanation,
-    }
+    return { ...(JSON.parse(row.profile) as TrustProfile), orgUnderReview: row.under_review }
   }
 }

@@ -1,3 +1,5 @@
+import type { TelemetryRecordFacts } from '../domain/trust/telemetry.ts'
+
 /**
  * A generated market of honest and colluding traffic, as bus events that pass the contracts:
  * the property test, the anomaly measurement, the integration test and the bench share it.
@@ -25,6 +27,10 @@ export interface MarketSpec {
   rings: RingSpec[]
   /** Guard denials spread over honest agents. */
   denials?: number
+  /** Elevations (an approval requested, then approved or denied) over honest agents. */
+  elevations?: number
+  /** Ingest telemetry records (tool calls, some failing or slow) over honest agents. */
+  telemetry?: number
   start?: string
   days?: number
 }
@@ -35,6 +41,8 @@ export interface Market {
   colluding: Set<string>
   colludingByCamouflage: Map<number, Set<string>>
   honest: Set<string>
+  /** Ingest records, as they travel on `telemetry.records.batch` (not in the event log). */
+  telemetry: TelemetryRecordFacts[]
 }
 
 export function rng(seed: number): () => number {
@@ -324,5 +332,54 @@ export function market(spec: MarketSpec): Market {
       ],
     })
   }
-  return { events, agents, colluding, colludingByCamouflage, honest }
+  // Elevations: a request, then a human's decision a few minutes later.
+  for (let i = 0; i < (spec.elevations ?? 0); i++) {
+    const a = honestAgents[Math.floor(r() * honestAgents.length)]!
+    const approvalId = `apr_${id26()}`
+    const requestedAt = start + Math.floor(r() * span)
+    push('guardian', 'ApprovalRequested', {
+      approvalId,
+      orgId: a.orgId,
+      agentId: a.agentId,
+      action: 'tool_call',
+      actionName: 'transfer_funds',
+      actionEffect: 'mutating',
+      checkId: `chk_${id26()}`,
+      rule: 'effect.mutating',
+      reason: 'needs a human',
+      requestedAt: iso(requestedAt),
+      expiresAt: iso(requestedAt + 3_600_000),
+    })
+    const decidedAt = iso(requestedAt + 60_000 + Math.floor(r() * 600_000))
+    if (r() < 0.5)
+      push('guardian', 'ApprovalApproved', {
+        approvalId,
+        orgId: a.orgId,
+        decidedBy: 'ops@example.com',
+        decidedAt,
+        usableUntil: iso(requestedAt + 3_600_000),
+      })
+    else push('guardian', 'ApprovalDenied', { approvalId, orgId: a.orgId, decidedAt })
+  }
+  // Telemetry: tool calls on a few busy days per agent, so some days cross the rules' minimum;
+  // the last of them after the trades, so telemetry is often an agent's latest evidence.
+  const telemetry: TelemetryRecordFacts[] = []
+  const busyDays = 3
+  for (let i = 0; i < (spec.telemetry ?? 0); i++) {
+    const a = honestAgents[Math.floor(r() * honestAgents.length)]!
+    const day = span - 86_400_000 * 7 + Math.floor(r() * busyDays) * 86_400_000 * 7
+    const at = iso(start + day + Math.floor(r() * 86_000_000))
+    const failing = r() < 0.15
+    telemetry.push({
+      agentId: a.agentId,
+      type: r() < 0.9 ? 'tool_call' : 'response',
+      occurredAt: at,
+      receivedAt: at,
+      data: {
+        outcome: failing ? 'error' : 'success',
+        latencyMs: r() < 0.15 ? 12_000 : Math.floor(r() * 2_000),
+      },
+    })
+  }
+  return { events, agents, colluding, colludingByCamouflage, honest, telemetry }
 }

@@ -2,6 +2,9 @@ import {
   ActionCheckedBatch,
   AgentRegistered,
   AgentRevoked,
+  ApprovalApproved,
+  ApprovalDenied,
+  ApprovalRequested,
   BondPosted,
   BondSlashed,
   CompletionSubmitted,
@@ -17,6 +20,7 @@ import {
   PactRegistered,
   VerdictReached,
 } from '@tessera/contracts'
+import type { TelemetryDay } from './telemetry.ts'
 
 /**
  * Evidence: the few fields of an event the trust model reads, under one `key` (the escrow, the
@@ -40,6 +44,10 @@ export type Evidence = Base &
         decision: 'allow' | 'deny' | 'elevation_required'
         rule: string
       }
+    | { kind: 'approval'; approvalId: string; agentId: string; rule: string }
+    | { kind: 'approval_decided'; approvalId: string; approved: boolean }
+    /** One agent's ingest telemetry of one UTC day; `at` is its latest record. */
+    | ({ kind: 'telemetry' } & Omit<TelemetryDay, 'lastAt'>)
     | { kind: 'pact'; pactId: string; capability: string; buyer: string; seller: string }
     | { kind: 'binding'; agentId: string; pactId: string; rule: string }
     | { kind: 'failure'; agentId: string; pactId: string }
@@ -77,7 +85,14 @@ export interface Link {
 
 /** The event types scoring reads, per context. */
 export const SCORED_EVENTS = {
-  guardian: ['AgentRegistered', 'AgentRevoked', 'ActionChecked'],
+  guardian: [
+    'AgentRegistered',
+    'AgentRevoked',
+    'ActionChecked',
+    'ApprovalRequested',
+    'ApprovalApproved',
+    'ApprovalDenied',
+  ],
   pacts: ['PactAccepted', 'PactRegistered', 'ParamBindingViolated', 'ExecutionFailureReported'],
   escrow: [
     'EscrowCreated',
@@ -147,6 +162,27 @@ function rawEvidence(e: { type: string; data: unknown; eventId: string }): Evide
           decision: c.decision,
           rule: c.rule,
         }))
+    }
+    case 'ApprovalRequested': {
+      const d = ApprovalRequested.parse(e.data)
+      return [
+        {
+          kind: 'approval',
+          id,
+          at: d.requestedAt,
+          key: d.approvalId,
+          approvalId: d.approvalId,
+          agentId: d.agentId,
+          rule: d.rule,
+        },
+      ]
+    }
+    case 'ApprovalApproved':
+    case 'ApprovalDenied': {
+      const approved = e.type === 'ApprovalApproved'
+      const d = approved ? ApprovalApproved.parse(e.data) : ApprovalDenied.parse(e.data)
+      const key = d.approvalId
+      return [{ kind: 'approval_decided', id, at: d.decidedAt, key, approvalId: key, approved }]
     }
     case 'PactAccepted':
     case 'PactRegistered': {
@@ -312,6 +348,8 @@ export function linksOf(ev: Evidence): Link[] {
     case 'agent':
     case 'revoked':
     case 'check':
+    case 'approval':
+    case 'telemetry':
     case 'binding':
     case 'failure':
     case 'bond':

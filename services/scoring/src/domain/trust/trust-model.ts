@@ -10,6 +10,7 @@ import type {
 } from '@tessera/contracts'
 import { TRUST_DIMENSIONS } from '@tessera/contracts'
 import { type Evidence, byTimeThenId } from './evidence.ts'
+import { telemetryRules } from './telemetry.ts'
 
 /**
  * The trust model, pure (docs/trust-model.md). A profile is a function of the agent's evidence
@@ -17,7 +18,7 @@ import { type Evidence, byTimeThenId } from './evidence.ts'
  * rebuild writes the same bytes. Any change to a rule here bumps the version, and
  * `npm run rebuild -- scoring trust-profiles-*` recomputes every profile.
  */
-export const MODEL_VERSION = 'v1-2026-12-06'
+export const MODEL_VERSION = 'v2-2026-12-06'
 /** The org score's model (a neutral start), unchanged by the agent model. */
 export const ORG_MODEL_VERSION = 'v0-baseline'
 
@@ -89,7 +90,10 @@ export const RULES = {
   lost_dispute_majority: { reliability: -5, costEfficiency: -3 },
   param_binding_violated: { security: -10, scopeHonesty: -3 },
   guard_denied: { safety: -2 },
-  elevation_required: { safety: -0 },
+  elevation_approved: { security: 1 },
+  elevation_denied: { safety: -3 },
+  telemetry_error_rate: { reliability: -2 },
+  telemetry_slow_calls: { latency: -2 },
   execution_failure_self_reported: { selfAudit: 2, reliability: -2 },
   bond_slashed: { reliability: -10 },
   agent_revoked: { security: -50, safety: -20 },
@@ -191,6 +195,8 @@ export function computeProfile(input: AgentEvidence): ComputedProfile {
   const pactsSold = new Map<string, Extract<Evidence, { kind: 'pact' }>>()
   const trades = new Map<string, Trade>()
   const loose: Evidence[] = []
+  const elevations = new Set<string>()
+  const decisions: Extract<Evidence, { kind: 'approval_decided' }>[] = []
 
   for (const ev of all) {
     switch (ev.kind) {
@@ -204,6 +210,15 @@ export function computeProfile(input: AgentEvidence): ComputedProfile {
         break
       case 'check':
         if (ev.decision === 'deny') apply(ev, 'guard_denied')
+        break
+      case 'approval':
+        if (ev.agentId === me) elevations.add(ev.approvalId)
+        break
+      case 'approval_decided':
+        decisions.push(ev)
+        break
+      case 'telemetry':
+        for (const rule of telemetryRules(ev)) apply(ev, rule)
         break
       case 'binding':
         apply(ev, 'param_binding_violated')
@@ -229,6 +244,10 @@ export function computeProfile(input: AgentEvidence): ComputedProfile {
         loose.push(ev)
     }
   }
+  // An elevation counts once decided, and once its request names this agent: the first decision.
+  for (const d of decisions)
+    if (elevations.delete(d.approvalId))
+      apply(d, d.approved ? 'elevation_approved' : 'elevation_denied')
   for (const ev of loose) {
     if (!('escrowId' in ev)) continue
     const t = trades.get(ev.escrowId)

@@ -246,3 +246,57 @@ describe('trust model', () => {
     expect(flagged.explanation.excluded[0]!.reason).toMatch(/flagged trade/)
   })
 })
+
+describe('elevations (guardian approvals)', () => {
+  const requested = (approvalId: string, agentId: string, day: number): Evidence => ({
+    kind: 'approval',
+    id: id(),
+    at: at(day),
+    key: approvalId,
+    approvalId,
+    agentId,
+    rule: 'effect.financial',
+  })
+  const decided = (approvalId: string, approved: boolean, day: number): Evidence => ({
+    kind: 'approval_decided',
+    id: id(),
+    at: at(day),
+    key: approvalId,
+    approvalId,
+    approved,
+  })
+
+  it('an approved elevation adds security 1, a denied one costs safety 3, each explained', () => {
+    const ok = [requested('apr_1', SELLER, 0), decided('apr_1', true, 1)]
+    const no = [requested('apr_2', SELLER, 0), decided('apr_2', false, 1)]
+    const a = profile(ok)
+    expect(a.profile.scoreBreakdown.security).toBe(DIMENSION_BASE + 1)
+    expect(a.explanation.dimensions.security.contributions).toEqual([
+      expect.objectContaining({ eventId: ok[1]!.id, rule: 'elevation_approved', points: 1 }),
+    ])
+    const d = profile(no)
+    expect(d.profile.scoreBreakdown.safety).toBe(DIMENSION_BASE - 3)
+    expect(d.explanation.dimensions.safety.contributions).toEqual([
+      expect.objectContaining({ eventId: no[1]!.id, rule: 'elevation_denied', points: -3 }),
+    ])
+  })
+
+  it("counts nothing while undecided, for another agent's request, or a second decision", () => {
+    expect(profile([requested('apr_3', SELLER, 0)]).profile.compositeScore).toBe(630)
+    expect(
+      profile([requested('apr_4', BUYER, 0), decided('apr_4', false, 1)]).profile.scoreBreakdown
+        .safety,
+    ).toBe(DIMENSION_BASE)
+    const twice = [
+      requested('apr_5', SELLER, 0),
+      decided('apr_5', false, 1),
+      decided('apr_5', false, 2),
+    ]
+    expect(profile(twice).profile.scoreBreakdown.safety).toBe(DIMENSION_BASE - 3)
+  })
+
+  it('an approval is positive evidence: it stops counting after 90 days', () => {
+    const ev = [requested('apr_6', SELLER, 0), decided('apr_6', true, 1), escrow('esc_z', 92)]
+    expect(profile(ev).profile.scoreBreakdown.security).toBe(DIMENSION_BASE)
+  })
+})

@@ -1,8 +1,9 @@
-import type { AnomalyFlag } from '@tessera/contracts'
+import type { AnomalyFlag, TrustExplanation } from '@tessera/contracts'
 import { canonicalJson } from '@tessera/crypto'
 import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
 import { type Evidence, type Link, linksOf } from './evidence.ts'
 import { type ComputedProfile, computeProfile } from './trust-model.ts'
+import { type TelemetryDay, mergeDays, movesProfile, telemetryEvidence } from './telemetry.ts'
 
 /**
  * How the trust profiles stay a function of the evidence SET (order- and batch-insensitive):
@@ -13,6 +14,11 @@ import { type ComputedProfile, computeProfile } from './trust-model.ts'
  */
 export interface EvidenceStore {
   add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void>
+  /**
+   * Adds telemetry counts to the agents' days (sums: the caller delivers each record once);
+   * returns the agents for which a day now reads differently (`movesProfile`).
+   */
+  addTelemetry(days: readonly TelemetryDay[]): Promise<string[]>
   /** The agents linked to any of these keys. */
   agentsOf(keys: readonly string[]): Promise<string[]>
   /** Every evidence whose key is linked to one of these agents. */
@@ -30,7 +36,6 @@ export interface StoredProfile {
   flaggedCounterparties: string[]
   /** canonical JSON: what a rebuild must reproduce byte for byte. */
   profileJson: string
-  explanationJson: string
 }
 
 /** The component of suspicious trades is not followed beyond this many agents. */
@@ -42,7 +47,21 @@ export async function applyEvidence(
 ): Promise<string[]> {
   if (evidence.length === 0) return []
   await store.add(evidence, evidence.flatMap(linksOf))
-  const touched = new Set(await store.agentsOf([...new Set(evidence.map((e) => e.key))]))
+  return recompute(store, await store.agentsOf([...new Set(evidence.map((e) => e.key))]))
+}
+
+/** Telemetry days counted in, then the agents they concern recomputed. */
+export async function applyTelemetry(
+  store: EvidenceStore,
+  days: readonly TelemetryDay[],
+): Promise<string[]> {
+  if (days.length === 0) return []
+  const moved = await store.addTelemetry(days)
+  return moved.length === 0 ? [] : recompute(store, moved)
+}
+
+async function recompute(store: EvidenceStore, agents: readonly string[]): Promise<string[]> {
+  const touched = new Set(agents)
   // Grow to the agents that suspicious or flagged trades connect; each agent's evidence is
   // loaded once.
   const loaded = new Map<string, Evidence>()
@@ -147,8 +166,24 @@ function stored(
       ...new Set([...flagged.values()].map((f) => f.counterpartyAgentId)),
     ].sort(),
     profileJson: canonicalJson(c.profile),
-    explanationJson: canonicalJson(c.explanation),
   }
+}
+
+/**
+ * An agent's explanation, built when it is asked for (`GET …/explain`) from the agent's evidence
+ * and the flags its stored profile carries: the same function that computed the profile, so
+ * every point traces back to the log, and no batch pays for explanations nobody reads.
+ */
+export function explainAgent(
+  agentId: string,
+  evidence: readonly Evidence[],
+  anomalyFlags: readonly AnomalyFlag[],
+): TrustExplanation {
+  // The store may hand an evidence twice (one per key it is linked under): once per id and key.
+  const seen = new Map<string, Evidence>()
+  for (const ev of evidence) if (!seen.has(`${ev.id}|${ev.key}`)) seen.set(`${ev.id}|${ev.key}`, ev)
+  const flagged = new Map(anomalyFlags.map((f) => [f.escrowId, f]))
+  return computeProfile({ agentId, evidence: [...seen.values()], flagged }).explanation
 }
 
 /** The in-memory store: the property test's and the bench's. */
@@ -157,6 +192,25 @@ export class MemoryEvidenceStore implements EvidenceStore {
   readonly links = new Map<string, Set<string>>()
   readonly agentKeys = new Map<string, Set<string>>()
   readonly profiles = new Map<string, StoredProfile>()
+  readonly telemetry = new Map<string, TelemetryDay>()
+
+  async addTelemetry(days: readonly TelemetryDay[]): Promise<string[]> {
+    const moved = new Set<string>()
+    for (const d of days) {
+      const k = `${d.agentId}|${d.day}`
+      const before = this.telemetry.get(k)
+      const merged = before ? mergeDays(before, d) : d
+      if (movesProfile(before, merged)) moved.add(d.agentId)
+      this.telemetry.set(k, merged)
+      const ev = telemetryEvidence(merged)
+      this.evidence.set(`${ev.id}|${ev.key}`, ev)
+    }
+    await this.add(
+      [],
+      days.map((d) => ({ key: d.agentId, agentId: d.agentId })),
+    )
+    return [...moved]
+  }
 
   add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void> {
     for (const ev of evidence) this.evidence.set(`${ev.id}|${ev.key}`, ev)

@@ -2,19 +2,56 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { market } from '../../testing/market.ts'
 import { toEvidence } from './evidence.ts'
-import { MemoryEvidenceStore, applyEvidence, rebuildAll } from './trust-projection.ts'
+import { type TelemetryRecordFacts, foldTelemetry, telemetryEvidence } from './telemetry.ts'
+import {
+  MemoryEvidenceStore,
+  type StoredProfile,
+  applyEvidence,
+  applyTelemetry,
+  explainAgent,
+  rebuildAll,
+} from './trust-projection.ts'
+import { canonicalJson } from '@tessera/crypto'
+import type { TrustProfile } from '@tessera/contracts'
 
-/** Live: the events in the given order, applied in the given batch sizes. */
-async function live(events: ReturnType<typeof market>['events'], sizes: number[]) {
+/**
+ * Live: the events in the given order, applied in the given batch sizes; telemetry records
+ * (their own consumer), `sizes[k] * 10` at a time, interleaved with them or after them all
+ * (then only telemetry can move the profiles: what its own recomputation must get right).
+ */
+async function live(
+  events: ReturnType<typeof market>['events'],
+  sizes: number[],
+  telemetry: readonly TelemetryRecordFacts[] = [],
+  telemetryLast = false,
+) {
   const store = new MemoryEvidenceStore()
   let i = 0
+  let j = 0
   let k = 0
-  while (i < events.length) {
+  while (i < events.length || j < telemetry.length) {
     const size = sizes[k++ % sizes.length]!
     await applyEvidence(store, events.slice(i, i + size).flatMap(toEvidence))
     i += size
+    if (telemetryLast && i < events.length) continue
+    await applyTelemetry(store, foldTelemetry(telemetry.slice(j, j + size * 10)))
+    j += size * 10
   }
-  return [...store.profiles.values()].sort((a, b) => (a.agentId < b.agentId ? -1 : 1))
+  const profiles = [...store.profiles.values()].sort((a, b) => (a.agentId < b.agentId ? -1 : 1))
+  return Object.assign(profiles, { explanations: await explanations(store, profiles) })
+}
+
+/** Each agent's explanation as `GET …/explain` builds it: from the store and the stored flags. */
+async function explanations(store: MemoryEvidenceStore, profiles: readonly StoredProfile[]) {
+  const out: string[] = []
+  for (const p of profiles) {
+    const profile = JSON.parse(p.profileJson) as TrustProfile
+    const x = explainAgent(p.agentId, await store.evidenceOf([p.agentId]), profile.anomalyFlags)
+    // The explanation is of this very profile.
+    expect(x.compositeScore).toBe(profile.compositeScore)
+    out.push(canonicalJson(x))
+  }
+  return out
 }
 
 describe('trust profiles: live equals rebuild, byte for byte', () => {
@@ -24,23 +61,34 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
         fc.integer({ min: 1, max: 1_000_000 }),
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 0, max: 1_000_000 }),
-        async (seed, sizes, shuffleSeed) => {
+        fc.boolean(),
+        async (seed, sizes, shuffleSeed, telemetryLast) => {
           const m = market({
             seed,
             orgs: 3,
             honestAgents: 8,
             honestTrades: 30,
             denials: 5,
+            elevations: 6,
+            telemetry: 400,
             rings: [
               { size: 2, camouflage: 0, tradesPerEdge: 6 },
               { size: 3, camouflage: 3, tradesPerEdge: 11 },
             ],
           })
           const shuffled = shuffle(m.events, shuffleSeed)
-          const rebuilt = rebuildAll(m.events.flatMap(toEvidence))
-          const got = await live(shuffled, sizes)
+          const all = [
+            ...m.events.flatMap(toEvidence),
+            ...foldTelemetry(m.telemetry).map(telemetryEvidence),
+          ]
+          const rebuilt = rebuildAll(all)
+          const telemetry = shuffle(m.telemetry, shuffleSeed + 1)
+          const got = await live(shuffled, sizes, telemetry, telemetryLast)
           expect(got.map((p) => p.profileJson)).toEqual(rebuilt.map((p) => p.profileJson))
-          expect(got.map((p) => p.explanationJson)).toEqual(rebuilt.map((p) => p.explanationJson))
+          // Explanations on read, live against one batch of everything.
+          const once = new MemoryEvidenceStore()
+          await applyEvidence(once, all)
+          expect(got.explanations).toEqual(await explanations(once, rebuilt))
         },
       ),
       { numRuns: 15 },
@@ -101,3 +149,29 @@ function shuffle<T>(xs: readonly T[], seed: number): T[] {
   }
   return out
 }
+
+describe('the market exercises the new evidence', () => {
+  it('its telemetry and elevations move some profile, so the property above compares them', async () => {
+    const spec = { seed: 7, orgs: 3, honestAgents: 8, honestTrades: 30, rings: [] }
+    const plain = market(spec)
+    const busy = market({ ...spec, elevations: 6, telemetry: 400 })
+    const rules = async (evidence: ReturnType<typeof toEvidence>) => {
+      const store = new MemoryEvidenceStore()
+      await applyEvidence(store, evidence)
+      const xs = await explanations(store, [...store.profiles.values()])
+      return new Set(xs.flatMap((x) => [...x.matchAll(/"rule":"(\w+)"/g)].map((r) => r[1])))
+    }
+    const got = await rules([
+      ...busy.events.flatMap(toEvidence),
+      ...foldTelemetry(busy.telemetry).map(telemetryEvidence),
+    ])
+    expect((await rules(plain.events.flatMap(toEvidence))).has('telemetry_error_rate')).toBe(false)
+    for (const r of [
+      'telemetry_error_rate',
+      'telemetry_slow_calls',
+      'elevation_approved',
+      'elevation_denied',
+    ])
+      expect(got.has(r), r).toBe(true)
+  })
+})
