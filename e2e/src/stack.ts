@@ -19,8 +19,16 @@ export interface RunningStack {
   stop(): Promise<void>
 }
 
+export interface StackOptions {
+  /** Extra environment per process (shorter windows and polls, a scripted jury panel). */
+  env?: Partial<Record<ServiceName | 'gateway', Record<string, string>>>
+}
+
 /** Boots the six services and the gateway as separate processes, and waits until all are ready. */
-export async function startStack(infra: E2eInfra): Promise<RunningStack> {
+export async function startStack(
+  infra: E2eInfra,
+  options: StackOptions = {},
+): Promise<RunningStack> {
   const ports = await Promise.all([...SERVICES, 'gateway'].map(() => freePort()))
   const urls = Object.fromEntries(
     SERVICES.map((s, i) => [s, `http://127.0.0.1:${ports[i]}`]),
@@ -47,8 +55,11 @@ export async function startStack(infra: E2eInfra): Promise<RunningStack> {
     child.stderr.on('data', (b: Buffer) => out.push(b.toString()))
     procs.set(name, { child, out })
   }
-  SERVICES.forEach((s, i) => launch(s, `services/${s}/src/main.ts`, { PORT: String(ports[i]) }))
+  SERVICES.forEach((s, i) =>
+    launch(s, `services/${s}/src/main.ts`, { ...options.env?.[s], PORT: String(ports[i]) }),
+  )
   launch('gateway', 'services/gateway/src/main.ts', {
+    ...options.env?.gateway,
     PORT: String(ports[SERVICES.length]),
     ...Object.fromEntries(SERVICES.map((s) => [`${s.toUpperCase()}_URL`, urls[s]])),
   })
@@ -102,7 +113,9 @@ async function waitReady(
   exitCode: () => number | null,
   log: () => string,
 ) {
-  const deadline = Date.now() + 120_000
+  // a loaded machine may need longer to boot eight processes: TESSERA_E2E_READY_SECONDS
+  const seconds = Number(process.env['TESSERA_E2E_READY_SECONDS'] ?? 120)
+  const deadline = Date.now() + seconds * 1000
   for (;;) {
     if (exitCode() !== null)
       throw new Error(`${name} exited with ${exitCode()}:\n${log().slice(-3000)}`)
@@ -112,7 +125,7 @@ async function waitReady(
     )
     if (ok) return
     if (Date.now() > deadline)
-      throw new Error(`${name} not ready after 120 s:\n${log().slice(-3000)}`)
+      throw new Error(`${name} not ready after ${seconds} s:\n${log().slice(-3000)}`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }

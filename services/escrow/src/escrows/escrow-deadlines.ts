@@ -21,7 +21,10 @@ const QUEUE = 'escrow-deadline'
 /** A held round-1 verdict, settled at its `settleAt` unless appealed (`SettleDueVerdict`). */
 const VERDICT_QUEUE = 'escrow-verdict-due'
 
-type Env = BaseEnv & { ESCROW_SCHEDULER_POLL_SECONDS?: number }
+type Env = BaseEnv & {
+  ESCROW_SCHEDULER_POLL_SECONDS?: number
+  ESCROW_DEADLINE_GRACE_SECONDS?: number
+}
 
 /**
  * Escrow deadlines on the durable scheduler (pg-boss). Each event that sets a time the escrow
@@ -33,6 +36,7 @@ type Env = BaseEnv & { ESCROW_SCHEDULER_POLL_SECONDS?: number }
 @Injectable()
 export class EscrowDeadlines implements ServiceWorker {
   private readonly scheduler: DurableScheduler
+  private readonly graceMs: number
 
   constructor(
     @Inject(CONFIG) config: Env,
@@ -41,6 +45,9 @@ export class EscrowDeadlines implements ServiceWorker {
     @Inject(DB) private readonly db: SchemaDb,
     @Inject(EscrowCommands) private readonly commands: EscrowCommands,
   ) {
+    this.graceMs =
+      (config.ESCROW_DEADLINE_GRACE_SECONDS ??
+        EscrowLifecycleEnv.ESCROW_DEADLINE_GRACE_SECONDS.parse(undefined)) * 1000
     this.scheduler = new DurableScheduler({
       connectionString: config.DATABASE_URL,
       serviceSchema: schema,
@@ -94,6 +101,7 @@ export class EscrowDeadlines implements ServiceWorker {
             type: 'ExpireEscrow',
             now: new Date(),
             sellerLastSeenAt: seller ? await sellerLastSeen(tx, this.schema, seller) : null,
+            graceMs: this.graceMs,
           },
           { actor: { kind: 'system', id: 'escrow-deadlines' } },
           (stored) => this.schedule(tx, stored),

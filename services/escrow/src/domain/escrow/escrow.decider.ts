@@ -21,7 +21,10 @@ import {
 
 export const escrowStreamId = (escrowId: string) => `escrow-${escrowId}`
 
-/** A seller seen alive within the window gets the deadline moved once, by this much. */
+/**
+ * A seller seen alive within the window gets the deadline moved once, by this much by default
+ * (`ESCROW_DEADLINE_GRACE_SECONDS`; `ExpireEscrow.graceMs`).
+ */
 export const GRACE_MS = 48 * 3600_000
 /** Either party may dispute until this long after the completion was submitted. */
 export const DISPUTE_WINDOW_MS = 72 * 3600_000
@@ -79,6 +82,8 @@ export type EscrowCommand =
       now: Date
       /** The seller's latest telemetry record, if any (`agent_last_seen`). */
       sellerLastSeenAt: Date | null
+      /** How far a grace moves the deadline: {@link GRACE_MS} unless configured. */
+      graceMs: number
     }
   | {
       type: 'OpenDispute'
@@ -327,7 +332,7 @@ function disputeOpened(
 /**
  * The deadline job. Nothing once the escrow moved on or before the deadline in force (a stale
  * or early job). Without a completion: the seller seen alive within [createdAt, deadline] and
- * no grace yet → the deadline moves once by 48 h; otherwise DeadlineMissed and a refund. With a
+ * no grace yet → the deadline moves once by `graceMs` (48 h); otherwise DeadlineMissed and a refund. With a
  * failed completion: a refund once its 72 h dispute window closed with no dispute.
  */
 function expire(c: Cmd<'ExpireEscrow'>, state: EscrowState): EscrowEvent[] {
@@ -365,7 +370,7 @@ function expire(c: Cmd<'ExpireEscrow'>, state: EscrowState): EscrowEvent[] {
           pactId: created.pactId,
           sellerAgentId: created.seller.agentId,
           previousDeadlineUtc: state.deadlineUtc!,
-          deadlineUtc: new Date(deadline + GRACE_MS).toISOString(),
+          deadlineUtc: new Date(deadline + c.graceMs).toISOString(),
           sellerLastSeenAt: c.sellerLastSeenAt!.toISOString(),
           extendedAt: at,
         },

@@ -83,10 +83,15 @@ function refuses(given: EscrowEvent[], command: EscrowCommand, code: string) {
   expect((thrown as EscrowRefused).code).toBe(code)
 }
 
-const expire = (now: number, sellerLastSeenAt: Date | null = null): EscrowCommand => ({
+const expire = (
+  now: number,
+  sellerLastSeenAt: Date | null = null,
+  graceMs = GRACE_MS,
+): EscrowCommand => ({
   type: 'ExpireEscrow',
   now: at(now),
   sellerLastSeenAt,
+  graceMs,
 })
 
 const verdict = (releasePercentage: number, id = disputeId): VerdictReached => ({
@@ -243,6 +248,20 @@ describe('deadline', () => {
       .when(expire(deadline + 1000, seen))
       .then([])
     const final = decide(expire(deadline + GRACE_MS, at(deadline + GRACE_MS - 1)), fold(afterGrace))
+    expect(final.map((e) => e.type)).toEqual(['DeadlineMissed', 'EscrowRefunded'])
+    expect(final[0]!.data).toMatchObject({ graceApplied: true })
+  })
+
+  it('moves the deadline by the configured grace, once', () => {
+    const seen = at(deadline - 60_000)
+    const extended = decide(expire(deadline, seen, 8_000), fold(created))
+    expect(extended[0]!.data).toMatchObject({ deadlineUtc: at(deadline + 8_000).toISOString() })
+    const afterGrace = [...created, ...extended]
+    spec(escrowDecider)
+      .given(afterGrace)
+      .when(expire(deadline + 7_999, seen, 8_000))
+      .then([])
+    const final = decide(expire(deadline + 8_000, seen, 8_000), fold(afterGrace))
     expect(final.map((e) => e.type)).toEqual(['DeadlineMissed', 'EscrowRefunded'])
     expect(final[0]!.data).toMatchObject({ graceApplied: true })
   })
