@@ -279,8 +279,9 @@ export class BuyerAgent {
       arbiter: agreed.terms.escrowArbiter,
       deadlineUtc: agreed.terms.deadlineUtc,
     }
-    const escrow = await retryWhile('PACT_NOT_FOUND_YET', () =>
-      this.options.client.escrow.create(request),
+    const escrow = await retryWhile(
+      (err) => err.code === 'PACT_NOT_FOUND_YET',
+      () => this.options.client.escrow.create(request),
     )
     this.progress(
       3,

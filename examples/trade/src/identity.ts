@@ -5,7 +5,7 @@ import {
   publicKeyOfDidKey,
 } from '@tessera/crypto'
 import type { TesseraClient } from '@tessera/sdk'
-import { retryWhile } from './retry.ts'
+import { notYetKnown, retryWhile } from './retry.ts'
 
 /** An agent as it trades: its Tessera ids and the Ed25519 key only it holds. */
 export interface TradingAgent {
@@ -84,7 +84,7 @@ export async function agentFromEnv(
     return { agent: await loadTradingAgent(client, id, decodeSecretKey(secret)), created: false }
   }
   const agent = await registerTradingAgent(client, create)
-  await retryWhile('NOT_FOUND', () =>
+  await retryWhile(notYetKnown, () =>
     client.accounts.credit(`acct_${agent.agentId}`, {
       amount: String(create.creditMicro),
       reference: `example ${create.name}`,

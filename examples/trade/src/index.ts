@@ -13,6 +13,8 @@ export {
 } from './identity.ts'
 export { EXAMPLE_BUYER_POLICY, provisionTrade, textReportOrder } from './provision.ts'
 export { waitForProfile, waitForRoomEntry } from './observe.ts'
+export { notYetKnown, retryWhile } from './retry.ts'
+export { apiKey as apiKeyFromEnv, tesseraUrl as tesseraUrlFromEnv } from './env.ts'
 export { TEXT_REPORT_CONDITIONS, auditTextReport, textReport } from './text-report.job.ts'
 export { PACT_NEGOTIATION, TEXT_REPORT, parseSellerRequest } from './trade-messages.ts'
 

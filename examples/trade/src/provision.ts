@@ -1,6 +1,6 @@
 import type { TesseraClient, TrustProfile } from '@tessera/sdk'
 import { waitForProfile } from './observe.ts'
-import { retryWhile } from './retry.ts'
+import { notYetKnown, retryWhile } from './retry.ts'
 import { type TradingAgent, registerTradingAgent } from './identity.ts'
 import type { BuyerPolicy, TradeOrder } from './buyer.ts'
 import { TEXT_REPORT_CONDITIONS } from './text-report.job.ts'
@@ -67,13 +67,13 @@ export async function provisionTrade(
   const buyerAdmin = options.buyerAdmin ?? options.buyerClient
   const sellerAdmin = options.sellerAdmin ?? options.sellerClient
   // escrow opens a new agent's wallet when guardian's AgentRegistered reaches it
-  await retryWhile('NOT_FOUND', () =>
+  await retryWhile(notYetKnown, () =>
     buyerAdmin.accounts.credit(`acct_${buyer.agentId}`, {
       amountUsdc: options.fundUsdc,
       reference: 'example trade: buyer funds',
     }),
   )
-  await retryWhile('NOT_FOUND', () =>
+  await retryWhile(notYetKnown, () =>
     sellerAdmin.accounts.credit(`acct_${seller.agentId}`, {
       amountUsdc: options.bondUsdc,
       reference: 'example trade: seller bond',
