@@ -67,6 +67,8 @@ function depConstraints({ tests }) {
     // black-box suites: anything, but services only through their package entry point
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
     { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['*'] },
+    // examples use Tessera as its users do: the SDK and the pure libs, never a service
+    { sourceTag: 'type:example', onlyDependOnLibsWithTags: ['type:contracts', 'type:lib'] },
   ]
 }
 

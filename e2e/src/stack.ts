@@ -114,7 +114,7 @@ async function waitReady(
   log: () => string,
 ) {
   // a loaded machine may need longer to boot eight processes: TESSERA_E2E_READY_SECONDS
-  const seconds = Number(process.env['TESSERA_E2E_READY_SECONDS'] ?? 120)
+  const seconds = Number(process.env['TESSERA_E2E_READY_SECONDS'] || 120)
   const deadline = Date.now() + seconds * 1000
   for (;;) {
     if (exitCode() !== null)
