@@ -41,8 +41,12 @@ export interface Delivery {
   metrics: NonNullable<SubmitCompletionRequest['executionMetrics']>
 }
 
-/** Codes that mean "the bus has not carried it there yet": the caller retries, as a client would. */
-const NOT_YET = new Set(['PACT_NOT_FOUND_YET', 'PACT_UNKNOWN_AGENT', 'NOT_FOUND'])
+/**
+ * Codes that mean "the bus has not carried it there yet": the caller retries, as a client would.
+ * AUTH_FAILED too: a key guardian has just issued works in the other services once its
+ * ApiKeyIssued has reached them (docs/how-a-service-is-built.md).
+ */
+const NOT_YET = new Set(['PACT_NOT_FOUND_YET', 'PACT_UNKNOWN_AGENT', 'NOT_FOUND', 'AUTH_FAILED'])
 
 /** Retries `fn` while it fails with a not-yet code, for up to `timeoutMs`. */
 export async function whenKnown<T>(fn: () => Promise<T>, what: string, timeoutMs = 30_000) {
