@@ -143,10 +143,8 @@ describe('the trade, end to end through the gateway', () => {
     const sellerBefore = await profileWhen(seller, () => true, "the seller's first profile")
 
     const terms = w.terms(buyer, seller)
-    const proposed = await whenKnown(
-      () =>
-        buyers.client.pacts.propose({ terms, signature: signPact(terms, buyer.keys.secretKey) }),
-      'the parties at pacts',
+    const proposed = await whenKnown(() =>
+      buyers.client.pacts.propose({ terms, signature: signPact(terms, buyer.keys.secretKey) }),
     )
     expect(proposed).toMatchObject({ status: 'proposed', pactHash: pactHash(terms) })
     const active = await sellers.client.pacts.accept({
@@ -225,10 +223,8 @@ describe('the trade, end to end through the gateway', () => {
     const seller = await w.agent(sellers, 'seller-2')
     await w.fund(buyer, '20')
     const terms = w.terms(buyer, seller, { payment: { amount: '12000000', currency: 'USDC' } })
-    const proposed = await whenKnown(
-      () =>
-        buyers.client.pacts.propose({ terms, signature: signPact(terms, buyer.keys.secretKey) }),
-      'the parties at pacts',
+    const proposed = await whenKnown(() =>
+      buyers.client.pacts.propose({ terms, signature: signPact(terms, buyer.keys.secretKey) }),
     )
     const amended: PactTerms = { ...terms, payment: { amount: '10500000', currency: 'USDC' } }
     const countered = await sellers.client.pacts.counter({
@@ -384,14 +380,12 @@ describe('the trade, end to end through the gateway', () => {
     const pact = await w.register(buyer, seller, terms)
     // the buyer locks against terms the seller never signed (no accuracy condition)
     const swapped: PactTerms = { ...terms, conditions: [] }
-    const refused = await whenKnown(
-      () =>
-        buyers.client.escrow.create({
-          pactId: pact.pactId,
-          amount: terms.payment.amount,
-          conditionHash: pactHash(swapped),
-        }),
-      'the pact at escrow',
+    const refused = await whenKnown(() =>
+      buyers.client.escrow.create({
+        pactId: pact.pactId,
+        amount: terms.payment.amount,
+        conditionHash: pactHash(swapped),
+      }),
     ).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(TesseraError)
     expect(refused).toMatchObject({ code: 'CONDITION_HASH_MISMATCH', status: 409 })

@@ -7,12 +7,12 @@ import {
   type RegisteredPact,
   type SubmitCompletionRequest,
   TesseraClient,
-  TesseraError,
   pactHash,
   signCompletion,
   signPact,
 } from '@tessera/sdk'
 import { type Ed25519KeyPair, didKeyOf, generateEd25519KeyPair } from '@tessera/crypto'
+import { retryWhile } from '@tessera/example-trade'
 import { eventually } from '@tessera/testing'
 import type { E2eInfra } from './infra.ts'
 import { BOOTSTRAP_TOKEN, type RunningStack } from './stack.ts'
@@ -49,18 +49,8 @@ export interface Delivery {
 const NOT_YET = new Set(['PACT_NOT_FOUND_YET', 'PACT_UNKNOWN_AGENT', 'NOT_FOUND', 'AUTH_FAILED'])
 
 /** Retries `fn` while it fails with a not-yet code, for up to `timeoutMs`. */
-export async function whenKnown<T>(fn: () => Promise<T>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await fn()
-    } catch (err) {
-      const transient = err instanceof TesseraError && NOT_YET.has(err.code)
-      if (!transient || Date.now() > deadline) throw err
-      await new Promise((r) => setTimeout(r, 200))
-    }
-  }
-}
+export const whenKnown = <T>(fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> =>
+  retryWhile((err) => NOT_YET.has(err.code), fn, timeoutMs)
 
 /**
  * Orgs, agents, pacts and escrows against a running stack, through the gateway with
@@ -100,7 +90,7 @@ export class TradeWorld {
       capabilities: ['data:analysis'],
       publicKey: did,
     })
-    await whenKnown(() => org.client.accounts.getAgentWallet(agent.id), `${name}'s wallet`)
+    await whenKnown(() => org.client.accounts.getAgentWallet(agent.id))
     return { org, agent, id: agent.id, did, keys }
   }
 
@@ -148,33 +138,29 @@ export class TradeWorld {
 
   /** Negotiated peer to peer, registered with both signatures by the seller's runtime. */
   register(buyer: TradeAgent, seller: TradeAgent, terms: PactTerms): Promise<RegisteredPact> {
-    return whenKnown(
-      () =>
-        seller.org.client.pacts.register({
-          pactHash: pactHash(terms),
-          buyerDid: buyer.did,
-          sellerDid: seller.did,
-          buyerSignature: signPact(terms, buyer.keys.secretKey),
-          sellerSignature: signPact(terms, seller.keys.secretKey),
-          terms,
-        }),
-      'the parties at pacts',
+    return whenKnown(() =>
+      seller.org.client.pacts.register({
+        pactHash: pactHash(terms),
+        buyerDid: buyer.did,
+        sellerDid: seller.did,
+        buyerSignature: signPact(terms, buyer.keys.secretKey),
+        sellerSignature: signPact(terms, seller.keys.secretKey),
+        terms,
+      }),
     )
   }
 
   /** The buyer locks the pact's payment once escrow heard of the pact. */
   lock(buyer: TradeAgent, seller: TradeAgent, pactId: string, terms: PactTerms): Promise<Escrow> {
-    return whenKnown(
-      () =>
-        buyer.org.client.escrow.create({
-          buyerAgentId: buyer.did,
-          sellerAgentId: seller.did,
-          pactId,
-          amount: terms.payment.amount,
-          conditionHash: pactHash(terms),
-          deadlineUtc: terms.deadlineUtc,
-        }),
-      'the pact at escrow',
+    return whenKnown(() =>
+      buyer.org.client.escrow.create({
+        buyerAgentId: buyer.did,
+        sellerAgentId: seller.did,
+        pactId,
+        amount: terms.payment.amount,
+        conditionHash: pactHash(terms),
+        deadlineUtc: terms.deadlineUtc,
+      }),
     )
   }
 

@@ -32,17 +32,6 @@ const toPactFacts = (r: PactRow): PactFacts => ({
   conditions: r.conditions,
 })
 
-/** The active pact as PACTS announced it; null when it has not arrived (or never will). */
-export async function findPactFacts(
-  db: Db,
-  schema: string,
-  pactId: string,
-): Promise<PactFacts | null> {
-  const { rows } = await sql<PactRow>`select ${PACT_COLUMNS}
-    from ${sql.id(schema)}.escrow_pacts where pact_id = ${pactId}`.execute(db)
-  return rows[0] ? toPactFacts(rows[0]) : null
-}
-
 /**
  * What creates need, in one round trip: each pact's facts (null when it has not arrived) and
  * the escrow it already has, if any; keyed by pact id.
@@ -76,12 +65,6 @@ export async function sellerOfEscrow(db: Db, schema: string, escrowId: string) {
   const { rows } = await sql<{ seller_agent_id: string }>`select seller_agent_id
     from ${sql.id(schema)}.escrows where escrow_id = ${escrowId}`.execute(db)
   return rows[0]?.seller_agent_id ?? null
-}
-
-export async function isRevoked(db: Db, schema: string, agentId: string): Promise<boolean> {
-  const { rows } = await sql`select 1 from ${sql.id(schema)}.revoked_agents
-    where agent_id = ${agentId}`.execute(db)
-  return rows.length > 0
 }
 
 interface EscrowRow {
