@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { v7 as uuidv7 } from 'uuid'
 import type { EscrowCreated, Envelope } from '@tessera/contracts'
 import { type AppendContext, ConcurrencyError, type SchemaTx } from '@tessera/event-store'
 import { ApiError, EVENT_LOG, type EventLog, SERVICE_SCHEMA } from '@tessera/service-kit'
@@ -29,8 +28,8 @@ export type EscrowJobOutcome = Envelope[] | ApiError
 
 /**
  * Runs escrow commands in the caller's transaction: folds each stream, decides, appends at the
- * version it read (with ids chosen beforehand), runs `then` (scheduling), and posts what each
- * new event stands for in the ledger, stamped with that event's id. A command the decider
+ * version it read, runs `then` (scheduling), and posts what each new event stands for in the
+ * ledger, stamped with that event's id. A command the decider
  * refuses is left out and answered with its refusal. A ledger refusal or a concurrent writer
  * throws, which rolls all of it back, so money moves if and only if its event is in the log.
  * Several commands share one read, one append, one schedule insert and one ledger write: the
@@ -66,10 +65,10 @@ export class EscrowCommands {
     then?: (stored: Envelope[]) => Promise<void>,
   ): Promise<EscrowJobOutcome[]> {
     // Two commands for one escrow must see each other's events: they are run one at a time.
-    const streams = new Set(jobs.map((j) => j.escrowId))
-    if (streams.size < jobs.length) {
-      const twice = jobs.find((j, i) => jobs.findIndex((k) => k.escrowId === j.escrowId) < i)!
-      throw new ConcurrencyError(escrowStreamId(twice.escrowId), 'any', undefined)
+    const seen = new Set<string>()
+    for (const { escrowId } of jobs) {
+      if (seen.has(escrowId)) throw new ConcurrencyError(escrowStreamId(escrowId), 'any', undefined)
+      seen.add(escrowId)
     }
     // A create's escrow id was drawn just now: its stream is new, and `no_stream` below says so.
     const histories = await this.log.readMany(
@@ -81,7 +80,6 @@ export class EscrowCommands {
       job: EscrowJob
       at: number
       events: EscrowEvent[]
-      ids: string[]
       version: number
       created: EscrowCreated
     }[] = []
@@ -104,22 +102,18 @@ export class EscrowCommands {
         job,
         at: outcomes.length - 1,
         events,
-        ids: events.map(() => uuidv7()),
         version: history.at(-1)?.metadata.streamVersion ?? 0,
         created: (state.created ?? events[0]!.data) as EscrowCreated,
       })
     }
     if (decided.length === 0) return outcomes
     const stored = await this.log.appendMany(
-      decided.map((d) => {
-        let next = 0
-        return {
-          streamId: escrowStreamId(d.job.escrowId),
-          expected: d.version,
-          events: d.events,
-          ctx: { ...d.job.ctx, newId: () => d.ids[next++]! },
-        }
-      }),
+      decided.map((d) => ({
+        streamId: escrowStreamId(d.job.escrowId),
+        expected: d.version,
+        events: d.events,
+        ctx: d.job.ctx,
+      })),
       tx,
     )
     decided.forEach((d, i) => (outcomes[d.at] = stored[i]!))
@@ -134,11 +128,11 @@ export class EscrowCommands {
       new Date(),
     )
     // Last: the postings lock their accounts (the buyer's wallet, platform_fees) until the commit.
-    const postings = decided.flatMap((d) =>
-      d.events.flatMap((event, i) =>
+    const postings = decided.flatMap((d, i) =>
+      d.events.flatMap((event, k) =>
         postingsFor(event, d.created).map((posting) => ({
           posting,
-          eventId: d.ids[i]!,
+          eventId: stored[i]![k]!.metadata.eventId,
           type: event.type,
         })),
       ),
