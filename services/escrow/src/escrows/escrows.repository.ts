@@ -41,6 +41,7 @@ export async function pactsForCreate(
   schema: string,
   pactIds: readonly string[],
 ): Promise<Map<string, { pact: PactFacts | null; existing: string | null }>> {
+  if (pactIds.length === 0) return new Map()
   const s = sql.id(schema)
   const { rows } = await sql<PactRow & { id: string; existing: string | null }>`
     select ids.id, p.*, (select escrow_id from ${s}.escrows where pact_id = ids.id) as existing
@@ -148,6 +149,7 @@ export async function completionFacts(
   schema: string,
   keys: readonly EscrowKey[],
 ): Promise<(CompletionFacts | null)[]> {
+  if (keys.length === 0) return []
   const s = sql.id(schema)
   const { rows } = await sql<EscrowRow & { pact: PactRow | null; seller_revoked: boolean }>`
     select ${ESCROW_COLUMNS},

@@ -151,19 +151,18 @@ export class EscrowsService {
           const command = commands[i]!
           return command instanceof ApiError
             ? []
-            : [{ at: i, job: { escrowId: p.escrowId, command, ctx: apiKeyActor(p.auth) } }]
+            : [{ escrowId: p.escrowId, command, ctx: apiKeyActor(p.auth) }]
         })
-        const outcomes = await this.commands.runMany(
-          tx,
-          jobs.map((j) => j.job),
-          (stored) => this.deadlines.schedule(tx, stored),
+        const outcomes = await this.commands.runMany(tx, jobs, (stored) =>
+          this.deadlines.schedule(tx, stored),
         )
-        const answers: (ApiError | null)[] = commands.map((c) => (c instanceof ApiError ? c : null))
-        jobs.forEach((j, k) => {
-          const outcome = outcomes[k]!
-          if (outcome instanceof ApiError) answers[j.at] = outcome
+        // each item's refusal, before the decider (its facts) or by it; null when it was written
+        let next = 0
+        return commands.map((c) => {
+          if (c instanceof ApiError) return c
+          const outcome = outcomes[next++]
+          return outcome instanceof ApiError ? outcome : null
         })
-        return answers
       })
     const answers = items.length === 1 ? await this.alone(write) : await write()
     const views = await findEscrows(
