@@ -21,6 +21,8 @@ export { BaseEnv, ConfigError, loadConfig, serviceEnv } from './config.ts'
 export { ApiError, AuthDenied, AuthFailed, NotFound, ValidationFailed } from './errors.ts'
 export { EventConsumer, On, toProjection } from './event-consumer.ts'
 export type { EventHandler } from './event-consumer.ts'
+export { TelemetryRecordsConsumer } from './telemetry-records-consumer.ts'
+export type { TelemetryRecordsConsumerOptions } from './telemetry-records-consumer.ts'
 export { EventLog, causedBy } from './event-log.ts'
 export {
   applyInline,

@@ -1,30 +1,13 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common'
-import type { NatsConnection } from '@nats-io/transport-node'
-import type { Logger } from 'pino'
-import {
-  type TelemetryRecord,
-  TelemetryRecordsMessage,
-  streamName,
-  telemetryRecordsSubject,
-} from '@tessera/contracts'
-import { type RawDelivered, type RunningConsumer, runRawConsumer } from '@tessera/bus'
+import { Inject, Injectable } from '@nestjs/common'
+import type { TelemetryRecord, TelemetryRecordsMessage } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 import {
-  CONFIG,
   DB,
   EVENT_LOG,
   type EventLog,
-  LOGGER,
-  NATS,
   SERVICE_SCHEMA,
+  TelemetryRecordsConsumer,
 } from '@tessera/service-kit'
-import type { z } from 'zod'
-import type { BaseEnv } from '@tessera/service-kit'
 import {
   type ActivePactBindings,
   type BindingOutcome,
@@ -56,9 +39,7 @@ interface Violation {
  * event id, in the append's transaction) and appends nothing.
  */
 @Injectable()
-export class TelemetryBindingConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private consumer?: RunningConsumer
-  private readonly prefix: string
+export class TelemetryBindingConsumer extends TelemetryRecordsConsumer {
   /** Active pacts are immutable: a compiled pact is kept until the cache fills. */
   private readonly pacts = new Map<string, ActivePactBindings>()
   private readonly sessions = new Map<string, string>()
@@ -66,34 +47,16 @@ export class TelemetryBindingConsumer implements OnApplicationBootstrap, BeforeA
   readonly stats = { toolCalls: 0, evaluated: 0, violations: 0 }
 
   constructor(
-    @Inject(NATS) private readonly nc: NatsConnection,
-    @Inject(CONFIG) config: z.infer<typeof BaseEnv>,
-    @Inject(LOGGER) private readonly log: Logger,
     @Inject(DB) private readonly db: SchemaDb,
     @Inject(SERVICE_SCHEMA) private readonly schema: string,
     @Inject(EVENT_LOG) private readonly events: EventLog,
   ) {
-    this.prefix = config.TESSERA_STREAM_PREFIX
-  }
-
-  async onApplicationBootstrap() {
-    const spec = {
-      stream: streamName('telemetry', this.prefix),
-      durable: 'pacts-param-binding',
-      filterSubject: telemetryRecordsSubject(this.prefix),
-      batchSize: 200,
-      prefix: this.prefix,
-    }
-    this.consumer = await runRawConsumer(this.nc, spec, (batch) => this.handle(batch), this.log)
-  }
-
-  async beforeApplicationShutdown() {
-    await this.consumer?.stop()
+    super({ durable: 'pacts-param-binding', batchSize: 200 })
   }
 
   /** One batch of bus messages: reads first, then one transaction for what must be written. */
-  private async handle(batch: RawDelivered[]) {
-    const records = batch.flatMap((m) => readRecords(m.data))
+  protected async handle(messages: TelemetryRecordsMessage[]) {
+    const records = messages.flatMap((m) => m.records)
     const starts = records.filter((r) => r.type === 'session_start' && r.pactId !== null)
     const calls = records.filter((r) => r.type === 'tool_call')
     this.stats.toolCalls += calls.length
@@ -197,11 +160,6 @@ export class TelemetryBindingConsumer implements OnApplicationBootstrap, BeforeA
     if (map.size >= MAX_CACHED) map.clear()
     map.set(key, value)
   }
-}
-
-/** The records of one bus message; a message that is not one is dead-lettered by the bus. */
-function readRecords(data: Uint8Array): TelemetryRecord[] {
-  return TelemetryRecordsMessage.parse(JSON.parse(new TextDecoder().decode(data))).records
 }
 
 /** The call as the check reads it; null for a record without a tool name or an object of params. */
