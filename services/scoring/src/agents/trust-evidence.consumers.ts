@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { AnyEnvelope } from '@tessera/contracts'
 import type { SchemaTx } from '@tessera/event-store'
 import { EVENT_LOG, EventConsumer, type EventLog, On, SERVICE_SCHEMA } from '@tessera/service-kit'
-import { type Evidence, linksOf, toEvidence } from '../domain/trust/evidence.ts'
+import { type Evidence, SCORED_EVENTS, linksOf, toEvidence } from '../domain/trust/evidence.ts'
 import { applyEvidence } from '../domain/trust/trust-projection.ts'
 import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
 
@@ -69,119 +69,52 @@ abstract class TrustEvidenceConsumer {
   }
 }
 
-@EventConsumer({
-  name: 'trust-escrow',
-  context: 'escrow',
-  rebuildable: true,
-  batchSize: TRUST_BATCH,
-  maxWaitMs: TRUST_MAX_WAIT_MS,
-})
+/**
+ * A trust consumer of one context: it stages every event type scoring reads there
+ * (SCORED_EVENTS), so the handled types and the scored types cannot drift apart.
+ */
+function TrustConsumer(context: keyof typeof SCORED_EVENTS) {
+  return (target: abstract new (...args: never[]) => unknown): void => {
+    EventConsumer({
+      name: `trust-${context}`,
+      context,
+      rebuildable: true,
+      batchSize: TRUST_BATCH,
+      maxWaitMs: TRUST_MAX_WAIT_MS,
+    })(target)
+    for (const type of SCORED_EVENTS[context]) On(type)(target.prototype as object, 'stage')
+  }
+}
+
+@TrustConsumer('escrow')
 @Injectable()
 export class EscrowTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
     super(schema, log, 'escrow')
   }
-  @On('EscrowCreated') escrowCreated(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('CompletionSubmitted') completion(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('EscrowReleased') released(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('DeadlineMissed') missed(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('EscrowRefunded') refunded(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('DisputeOpened') dispute(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('EscrowSettled') settled(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('BondPosted') bondPosted(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('BondSlashed') bondSlashed(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
 }
 
-@EventConsumer({
-  name: 'trust-jury',
-  context: 'jury',
-  rebuildable: true,
-  batchSize: TRUST_BATCH,
-  maxWaitMs: TRUST_MAX_WAIT_MS,
-})
+@TrustConsumer('jury')
 @Injectable()
 export class JuryTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
     super(schema, log, 'jury')
   }
-  @On('VerdictReached') verdict(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
 }
 
-@EventConsumer({
-  name: 'trust-pacts',
-  context: 'pacts',
-  rebuildable: true,
-  batchSize: TRUST_BATCH,
-  maxWaitMs: TRUST_MAX_WAIT_MS,
-})
+@TrustConsumer('pacts')
 @Injectable()
 export class PactsTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
     super(schema, log, 'pacts')
   }
-  @On('PactAccepted') accepted(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('PactRegistered') registered(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('ParamBindingViolated') violated(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('ExecutionFailureReported') failed(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
 }
 
-@EventConsumer({
-  name: 'trust-guardian',
-  context: 'guardian',
-  rebuildable: true,
-  batchSize: TRUST_BATCH,
-  maxWaitMs: TRUST_MAX_WAIT_MS,
-})
+@TrustConsumer('guardian')
 @Injectable()
 export class GuardianTrustEvidence extends TrustEvidenceConsumer {
   constructor(@Inject(SERVICE_SCHEMA) schema: string, @Inject(EVENT_LOG) log: EventLog) {
     super(schema, log, 'guardian')
-  }
-  @On('AgentRegistered') registered(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('AgentRevoked') revoked(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('ActionChecked') checked(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('ApprovalRequested') elevationRequested(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('ApprovalApproved') elevationApproved(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
-  }
-  @On('ApprovalDenied') elevationDenied(tx: SchemaTx, e: AnyEnvelope) {
-    return this.stage(tx, e)
   }
 }
 
