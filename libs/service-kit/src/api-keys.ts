@@ -66,8 +66,8 @@ export function apiKeyMigrations(schema: string): Record<string, Migration> {
     '2026_12_06_1900_api_key_notify': {
       async up(db: SchemaDb) {
         // Each replica caches key rows (ApiKeyCache) and drops one when its row changes:
-        // NOTIFY is sent at COMMIT to every listener, so a revocation reaches all replicas in
-        // milliseconds once the bus has brought it to this table.
+        // NOTIFY is sent at COMMIT to every listener, so a revocation reaches all replicas as
+        // soon as the bus has brought it to this table.
         await sql`create function ${s}.api_keys_changed() returns trigger language plpgsql as $$
           begin
             perform pg_notify(tg_table_schema || '_api_keys',
@@ -140,7 +140,7 @@ export const apiKeysInlineProjection: InlineProjection = {
  * This replica's copy of the `api_keys` rows requests present, by key hash, so a request
  * authenticates without a query. The table's trigger NOTIFYs `<schema>_api_keys` at commit
  * (a key issued, revoked or changed, as the bus brings it), and the row is dropped from every
- * replica's copy within milliseconds. While the LISTEN connection is down nothing is kept.
+ * replica's copy as that commit lands. While the LISTEN connection is down nothing is kept.
  */
 @Injectable()
 export class ApiKeyCache implements OnModuleInit, OnApplicationShutdown, ApiKeyRowSource {
