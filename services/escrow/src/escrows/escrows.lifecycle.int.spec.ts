@@ -221,7 +221,8 @@ describe('bad input: a 4xx with a stable code, and no money moves', () => {
   })
 
   it('refuses a release or a dispute after a refund, and a second dispute', async () => {
-    const soon = new Date(Date.now() + 1500).toISOString()
+    // far enough ahead that publishing the pact and locking cannot overrun it on a loaded box
+    const soon = new Date(Date.now() + 4000).toISOString()
     const { pact, escrow: e } = await locked({ deadlineUtc: soon })
     await eventually(
       async () =>
@@ -269,7 +270,7 @@ describe('bad input: a 4xx with a stable code, and no money moves', () => {
 describe('refund at the deadline', () => {
   it('voids the lock once: the buyer has its money back, DeadlineMissed is in the log', async () => {
     const start = await wallet(w.buyer.agentId)
-    const soon = new Date(Date.now() + 1500).toISOString()
+    const soon = new Date(Date.now() + 4000).toISOString()
     const { escrow: e } = await locked({ deadlineUtc: soon })
     const refunded = await eventually(
       async () => {
@@ -290,7 +291,7 @@ describe('refund at the deadline', () => {
 
 describe('grace: the seller seen alive on TELEMETRY', () => {
   it('moves the deadline once by 48 h instead of refunding', async () => {
-    const { escrow: e } = await locked({ deadlineUtc: new Date(Date.now() + 2000).toISOString() })
+    const { escrow: e } = await locked({ deadlineUtc: new Date(Date.now() + 4000).toISOString() })
     const now = new Date().toISOString()
     const message = {
       groupId: randomUUID(),
