@@ -94,7 +94,10 @@ export async function ensureConsumer(nc: NatsConnection, spec: ConsumerSpec): Pr
     ack_wait: nanos(spec.ackWaitMs ?? 30_000),
     // +1: the last delivery is the one on which we dead-letter; the server never drops it.
     max_deliver: (spec.maxDeliver ?? 5) + 1,
-    max_ack_pending: 1000,
+    // The server stops delivering at this many unacked messages, and a batch is acked only once
+    // it committed: below twice the batch size, a batch could never fill, nor the next one
+    // be fetched while it commits.
+    max_ack_pending: Math.max(1000, 2 * (spec.batchSize ?? 100)),
   }
   const existing = await jsm.consumers.info(spec.stream, spec.durable).catch(() => null)
   if (!existing) {

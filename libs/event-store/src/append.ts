@@ -91,9 +91,10 @@ export interface StreamAppend {
  * context: the write of a group commit, where one round trip serves many commands. All or
  * nothing: when any stream moved past its expected version nothing is kept (the caller's
  * transaction is rolled back) and a {@link ConcurrencyError} names the first such stream.
- * Only inside a transaction, since a partial insert must not commit; `'any'` is not allowed
- * (a retry of one stream would need the others re-decided), nor one stream twice. Answers
- * each append's envelopes.
+ * Only inside a transaction, since a partial insert must not commit; not one stream twice.
+ * `'any'` appends after whatever the stream holds, with no retry (as `appendToStream` in a
+ * transaction): a writer racing for the same stream makes it a {@link ConcurrencyError}.
+ * Answers each append's envelopes.
  */
 export async function appendToStreams(
   tx: Db,
@@ -102,7 +103,8 @@ export async function appendToStreams(
 ): Promise<Envelope[][]> {
   const rows: {
     streamId: string
-    expected: number
+    /** null: 'any' */
+    expected: number | null
     id: string
     event: NewEvent
     meta: StoredMeta
@@ -110,7 +112,6 @@ export async function appendToStreams(
   if (!tx.isTransaction) throw new Error('appendToStreams: only inside a transaction')
   const streams = new Set<string>()
   for (const a of appends) {
-    if (a.expected === 'any') throw new Error('appendToStreams: expected version "any"')
     if (streams.has(a.streamId)) throw new Error(`appendToStreams: ${a.streamId} twice`)
     streams.add(a.streamId)
     const ids = newIds(a.events, a.ctx)
@@ -118,7 +119,7 @@ export async function appendToStreams(
     a.events.forEach((event, i) =>
       rows.push({
         streamId: a.streamId,
-        expected: expectedNumber(a.expected)!,
+        expected: expectedNumber(a.expected),
         id: ids[i]!,
         event,
         meta,
@@ -152,7 +153,7 @@ export async function appendToStreams(
         cur.v + row_number() over (partition by i.stream_id order by i.idx),
         i.event_id, i.type, i.data, i.metadata
       from input i join cur on cur.stream_id = i.stream_id
-      where cur.v = i.expected
+      where i.expected is null or cur.v = i.expected
       order by i.idx
       returning position, stream_version, event_id`.execute(tx))
   } catch (err) {
@@ -161,7 +162,7 @@ export async function appendToStreams(
   }
   const byId = new Map(inserted.map((r) => [r.event_id, r]))
   const missing = rows.find((r) => !byId.has(r.id))
-  if (missing) throw new ConcurrencyError(missing.streamId, missing.expected, undefined)
+  if (missing) throw new ConcurrencyError(missing.streamId, missing.expected ?? 'any', undefined)
   let next = 0
   return appends.map((a) =>
     a.events.map(() => {

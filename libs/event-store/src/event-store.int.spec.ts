@@ -183,6 +183,54 @@ describe('appendToStreams', () => {
     expect(streams.get('multi-d')).toEqual([])
   })
 
+  it("appends 'any' after whatever each stream holds, new or not, beside checked ones", async () => {
+    await appendToStream(t.db, t.schema, 'multi-f', 'no_stream', [{ type: 'F1', data: {} }], {
+      actor,
+    })
+    const out = await t.db
+      .transaction()
+      .execute((tx) =>
+        appendToStreams(tx, t.schema, [
+          {
+            streamId: 'multi-f',
+            expected: 'any',
+            events: [{ type: 'F2', data: {} }],
+            ctx: { actor },
+          },
+          {
+            streamId: 'multi-g',
+            expected: 'any',
+            events: [{ type: 'G1', data: {} }],
+            ctx: { actor },
+          },
+          { streamId: 'multi-h', expected: 3, events: [{ type: 'H1', data: {} }], ctx: { actor } },
+        ]),
+      )
+      .catch((e: unknown) => e)
+    // a checked stream that is not at its version still refuses the whole call, 'any' ones too
+    expect(out).toMatchObject({ name: ConcurrencyError.name, streamId: 'multi-h' })
+    const ok = await t.db.transaction().execute((tx) =>
+      appendToStreams(tx, t.schema, [
+        {
+          streamId: 'multi-f',
+          expected: 'any',
+          events: [{ type: 'F2', data: {} }],
+          ctx: { actor },
+        },
+        {
+          streamId: 'multi-g',
+          expected: 'any',
+          events: [{ type: 'G1', data: {} }],
+          ctx: { actor },
+        },
+      ]),
+    )
+    expect(ok.map((es) => es.map((e) => [e.type, e.metadata.streamVersion]))).toEqual([
+      [['F2', 2]],
+      [['G1', 1]],
+    ])
+  })
+
   it('refuses one stream twice in a call', async () => {
     const twice = t.db.transaction().execute((tx) =>
       appendToStreams(tx, t.schema, [

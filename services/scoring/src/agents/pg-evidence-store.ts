@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { ScoreChanged } from '@tessera/contracts'
-import type { SchemaTx } from '@tessera/event-store'
+import type { SchemaTx, StreamAppend } from '@tessera/event-store'
 import type { EventLog } from '@tessera/service-kit'
 import type { Evidence, Link } from '../domain/trust/evidence.ts'
 import {
@@ -212,6 +212,7 @@ export class PgEvidenceStore implements EvidenceStore {
       where agent_id = any(${profiles.map((p) => p.agentId)}::text[]) for update`.execute(this.tx)
     const last = new Map(rows.map((r) => [r.agent_id, r]))
     const moved: (typeof profiles)[number][] = []
+    const appends: StreamAppend[] = []
     for (const p of profiles) {
       const before = last.get(p.agentId)
       if (before && before.composite_score === p.compositeScore && before.bond_tier === p.bondTier)
@@ -232,15 +233,17 @@ export class PgEvidenceStore implements EvidenceStore {
         bondTier: p.bondTier,
         previousBondTier: before?.bond_tier ?? null,
       }
-      await this.log!.append(
-        `score-agent-${p.agentId}`,
-        'any',
-        [{ type: 'ScoreChanged', data }],
-        { actor: { kind: 'system', id: 'scoring' } },
-        this.tx,
-      )
+      appends.push({
+        streamId: `score-agent-${p.agentId}`,
+        expected: 'any',
+        events: [{ type: 'ScoreChanged', data }],
+        ctx: { actor: { kind: 'system', id: 'scoring' } },
+      })
       moved.push(p)
     }
+    // One statement for the batch's events (a batch can move hundreds of agents). 'any' is safe:
+    // every writer of these streams holds the profiles' lock.
+    if (appends.length > 0) await this.log!.appendMany(appends, this.tx)
     if (moved.length === 0) return
     // What was just published, in one statement for the whole batch.
     await sql`insert into ${this.s}.published_agent_scores (agent_id, composite_score, bond_tier)
