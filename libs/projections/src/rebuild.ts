@@ -33,7 +33,8 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
   const { projection, schema } = opts
   const s = sql.id(assertSchemaName(schema))
   const js = jetstream(opts.nc)
-  const batchSize = opts.batchSize ?? 1000
+  // A projection that prefers big live batches (its cost is per batch) gets them here too.
+  const batchSize = opts.batchSize ?? Math.max(1000, projection.batchSize ?? 0)
   return opts.db.connection().execute(async (conn) => {
     // Session lock on this one connection; its transactions below re-enter it.
     await sql`select pg_advisory_lock(hashtext(${lockKey(schema, projection)}))`.execute(conn)
@@ -54,7 +55,9 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
       })
       const started = Date.now()
       let applied = 0
-      let total = 0
+      // What the source holds now: the rebuild's target (it also applies what arrives meanwhile,
+      // until it has caught up).
+      const total = (await consumer.info()).num_pending
       const report = (done: boolean) => {
         const secs = Math.max(0.001, (Date.now() - started) / 1000)
         const p = {
@@ -67,26 +70,22 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
         opts.onProgress?.(p)
         return p
       }
-      for (;;) {
-        const batch: Positioned[] = []
-        let pending = 0
-        const iter = await consumer.fetch({ max_messages: batchSize, expires: 2000 })
+      if (total > 0) {
+        // One continuous pull: the client keeps fetching (up to a batch ahead) while a batch is
+        // applied, so reading the bus and writing Postgres overlap instead of taking turns.
+        const iter = await consumer.consume({ max_messages: batchSize })
+        let batch: Positioned[] = []
         for await (const m of iter) {
-          pending = m.info.pending
-          if (total === 0) total = pending + 1
           batch.push({ envelope: AnyEnvelope.parse(m.json()), sourcePosition: m.seq })
-          // Caught up: do not sit out the fetch's expiry waiting for messages that are not there.
-          if (pending === 0) {
-            iter.stop()
-            break
-          }
-        }
-        if (batch.length > 0) {
+          const caughtUp = m.info.pending === 0
+          if (batch.length < batchSize && !caughtUp) continue
           await applyBatch(conn, schema, projection, batch)
           applied += batch.length
+          batch = []
           report(false)
+          if (caughtUp) break
         }
-        if (batch.length === 0 || pending === 0) break
+        await iter.close()
       }
       const after = projection.afterRebuild?.bind(projection)
       if (after) await conn.transaction().execute((tx) => after(tx))

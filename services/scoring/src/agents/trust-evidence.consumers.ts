@@ -19,7 +19,7 @@ import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
  * fact 1,000) the lag at 10k events/s was 17 s at p99; at 10,000, with a batch's ScoreChanged
  * appended in one statement, 1.8 s (docs/trust-model.md).
  */
-const TRUST_BATCH = 10_000
+export const TRUST_BATCH = 10_000
 /** So a live batch waits up to this long to fill up instead of going at every lull. */
 const TRUST_MAX_WAIT_MS = 100
 
