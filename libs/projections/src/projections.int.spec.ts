@@ -149,6 +149,34 @@ describe('rebuild', () => {
       await live.stop()
     }
   })
+  it('stops at a batch that fails: the error reaches the caller, the batches before it stay', async () => {
+    // the stream holds the events of the test above: 2,000
+    const { rows: before } = await sql<{ n: string }>`select count(*) as n
+      from ${sql.id(t.schema)}.projection_inbox where projection = 'balances'`.execute(t.db)
+    expect(Number(before[0]!.n)).toBeGreaterThan(1000)
+    let seen = 0
+    const failing: Projection = {
+      ...balances(),
+      async apply(tx, e) {
+        // the 7th batch of 300 fails, while the 8th is already being read
+        if (++seen === 6 * 300 + 5) throw new Error('poison at event 1805')
+        await balances().apply(tx, e)
+      },
+    }
+    const attempt = rebuildProjection({
+      nc,
+      db: t.db,
+      schema: t.schema,
+      projection: failing,
+      batchSize: 300,
+    })
+    await expect(attempt).rejects.toThrow('poison at event 1805')
+    const status = await projectionStatus(t.db, t.schema, 'balances')
+    expect(status?.applied).toBe(6 * 300)
+    const { rows: inbox } = await sql<{ n: string }>`select count(*) as n
+      from ${sql.id(t.schema)}.projection_inbox where projection = 'balances'`.execute(t.db)
+    expect(Number(inbox[0]!.n)).toBe(6 * 300)
+  })
 })
 
 describe('a projection that says which events it handles', () => {
