@@ -26,8 +26,12 @@ export interface StreamDeclaration {
 const SECOND = 1_000_000_000
 const DAY = 86_400 * SECOND
 
-/** Per-context retention: the Postgres log is the record, so streams only need a replay window. */
-const RETENTION: Record<Context, number> = {
+/**
+ * Per-context retention in nanoseconds (0: kept for ever): the Postgres log is the record, so
+ * streams only need a replay window. A consumer that remembers what it has seen need not
+ * remember longer than this: older messages can no longer be delivered.
+ */
+export const RETENTION: Readonly<Record<Context, number>> = {
   telemetry: 7 * DAY,
   guardian: 0,
   pacts: 0,

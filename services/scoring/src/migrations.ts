@@ -61,5 +61,15 @@ export function scoringMigrations(schema: string): Record<string, Migration> {
         await sql`alter table ${s}.agent_profiles drop column explanation`.execute(db)
       },
     },
+    // A telemetry message can be redelivered only while TELEMETRY keeps it (7 days): its id is
+    // kept a day longer, then pruned (TelemetryTrustConsumer), so the table stops growing.
+    '2026_12_06_2200_telemetry_messages_seen_at': {
+      async up(db: Kysely<any>) {
+        await sql`alter table ${s}.trust_telemetry_messages
+          add column seen_at timestamptz not null default now()`.execute(db)
+        await sql`create index trust_telemetry_messages_seen_at
+          on ${s}.trust_telemetry_messages (seen_at)`.execute(db)
+      },
+    },
   }
 }

@@ -17,6 +17,7 @@ import { scoring } from '../service.ts'
 import { type BusEvent, market } from '../testing/market.ts'
 import { trustEvidenceConsumers } from './trust-evidence.consumers.ts'
 import { ModelVersionReprofiler } from './model-version.worker.ts'
+import { SEEN_RETENTION_SECONDS, pruneSeen } from './telemetry-trust.consumer.ts'
 
 let svc: InProcessService
 const m = market({
@@ -59,7 +60,7 @@ const profilesTable = async () =>
   ).rows
 
 describe('agent trust profiles', () => {
-  it('reflects a settled pact within a second of its events on the bus', async () => {
+  it('reflects a settled pact soon after its events are on the bus (goal 1 s, bound 5 s)', async () => {
     await publish(m.events)
     const seller = m.agents[1]!
     await eventually(
@@ -87,7 +88,9 @@ describe('agent trust profiles', () => {
       },
       { what: 'the new trade in the profile', intervalMs: 10 },
     )
-    expect(Date.now() - started).toBeLessThan(1000)
+    // The goal is 1 s (bench/scoring.bench.ts measures the lag's p99). The bound here is generous,
+    // as the issue asks: a full CI run on 2 shared cores must not fail on load alone.
+    expect(Date.now() - started).toBeLessThan(5_000)
     expect(p.modelVersion).toMatch(/^v2/)
   })
 
@@ -214,6 +217,31 @@ describe('agent trust profiles', () => {
       select records, calls, errors, slow from ${sql.id(svc.schema)}.trust_telemetry_days
       where agent_id = ${agent.agentId}`.execute(svc.db)
     expect(rows).toEqual([{ records: 26, calls: 25, errors: 5, slow: 4 }])
+  })
+
+  it('forgets a telemetry message id once the bus can no longer redeliver it, a bounded number at a time', async () => {
+    const s = sql.id(svc.schema)
+    const ids = Array.from({ length: 5 }, () => `old-${randomUUID()}.0`)
+    // three past the retention, two just inside it, beside the ids the test above recorded
+    await sql`insert into ${s}.trust_telemetry_messages (message_id, seen_at)
+      select id, now() - make_interval(secs => ${SEEN_RETENTION_SECONDS} + case when i <= 3 then 60 else -60 end)
+      from unnest(${ids}::text[]) with ordinality as x(id, i)`.execute(svc.db)
+    const { rows: before } = await sql<{ n: number }>`select count(*)::int as n
+      from ${s}.trust_telemetry_messages`.execute(svc.db)
+    const pruned = await svc.db
+      .transaction()
+      .execute(async (tx) => [
+        await pruneSeen(tx, svc.schema, 2),
+        await pruneSeen(tx, svc.schema, 2),
+        await pruneSeen(tx, svc.schema, 2),
+      ])
+    expect(pruned).toEqual([2, 1, 0])
+    const { rows } = await sql<{ message_id: string }>`select message_id
+      from ${s}.trust_telemetry_messages where message_id = any(${ids}::text[])`.execute(svc.db)
+    expect(rows.map((r) => r.message_id).sort()).toEqual(ids.slice(3).sort())
+    const { rows: after } = await sql<{ n: number }>`select count(*)::int as n
+      from ${s}.trust_telemetry_messages`.execute(svc.db)
+    expect(after[0]!.n).toBe(before[0]!.n - 3)
   })
 
   it('guardian elevations on the bus show in the explanation', async () => {

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common'
 import { sql } from 'kysely'
 import type { TelemetryRecordsMessage } from '@tessera/contracts'
-import type { SchemaDb } from '@tessera/event-store'
+import type { SchemaDb, SchemaTx } from '@tessera/event-store'
+import { RETENTION } from '@tessera/infra-nats'
 import {
   DB,
   EVENT_LOG,
@@ -14,10 +15,31 @@ import { type TelemetryRecordFacts, foldTelemetry } from '../domain/trust/teleme
 import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
 
 /**
+ * How long a message id is remembered: TELEMETRY's retention, past which the bus cannot deliver
+ * the message again, and a day more. A replay of TELEMETRY (a model change that needs new
+ * counts) starts from emptied `trust_telemetry_days` and `trust_telemetry_messages`.
+ */
+export const SEEN_RETENTION_SECONDS = RETENTION.telemetry / 1e9 + 86_400
+
+/**
+ * Forgets ids older than {@link SEEN_RETENTION_SECONDS}, at most `limit` of them: twice a batch's
+ * messages, so pruning keeps pace with intake and no batch pays for a backlog at once.
+ */
+export async function pruneSeen(tx: SchemaTx, schema: string, limit: number): Promise<number> {
+  const s = sql.id(schema)
+  const { numAffectedRows } = await sql`delete from ${s}.trust_telemetry_messages
+    where message_id in (select message_id from ${s}.trust_telemetry_messages
+      where seen_at < now() - make_interval(secs => ${SEEN_RETENTION_SECONDS})
+      order by seen_at limit ${limit})`.execute(tx)
+  return Number(numAffectedRows ?? 0)
+}
+
+/**
  * Ingest telemetry into the trust model: each batch of bus messages is folded into per-agent,
  * per-day counts (telemetry.ts), added in one statement, and the agents it concerns recomputed,
  * all in one transaction. A message is counted once: its id (`<groupId>.<part>`) is recorded in
- * the same transaction, one row per message of up to 100 records, never one per tool call.
+ * the same transaction, one row per message of up to 100 records, never one per tool call, and
+ * forgotten once the bus can no longer redeliver it.
  */
 @Injectable()
 export class TelemetryTrustConsumer extends TelemetryRecordsConsumer {
@@ -44,6 +66,7 @@ export class TelemetryTrustConsumer extends TelemetryRecordsConsumer {
         select * from unnest(${[...byId.keys()]}::text[])
         on conflict do nothing returning message_id`.execute(tx)
       const fresh = rows.flatMap((r) => byId.get(r.message_id) ?? [])
+      await pruneSeen(tx, this.schema, 2 * byId.size)
       const store = new PgEvidenceStore(tx, this.schema, 'telemetry', this.events)
       await applyTelemetry(store, foldTelemetry(fresh))
     })
