@@ -18,7 +18,7 @@ import { telemetryRules } from './telemetry.ts'
  * rebuild writes the same bytes. Any change to a rule here bumps the version, and
  * `npm run rebuild -- scoring trust-profiles-*` recomputes every profile.
  */
-export const MODEL_VERSION = 'v2-2026-12-06'
+export const MODEL_VERSION = 'v3-2026-12-06'
 /** The org score's model (a neutral start), unchanged by the agent model. */
 export const ORG_MODEL_VERSION = 'v0-baseline'
 
@@ -90,7 +90,10 @@ export const RULES = {
   lost_dispute_majority: { reliability: -5, costEfficiency: -3 },
   param_binding_violated: { security: -10, scopeHonesty: -3 },
   guard_denied: { safety: -2 },
-  elevation_approved: { security: 1 },
+  // Listed in the explanation, worth nothing: the approver is a human of the agent's own org, so
+  // an approval is self-vouching, and at +1 each an org could farm +30 security by approving
+  // trivial requests (v2 did). Self-reported evidence only ever costs points, as telemetry.
+  elevation_approved: { security: 0 },
   elevation_denied: { safety: -3 },
   telemetry_error_rate: { reliability: -2 },
   telemetry_slow_calls: { latency: -2 },

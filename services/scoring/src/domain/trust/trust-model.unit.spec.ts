@@ -266,13 +266,13 @@ describe('elevations (guardian approvals)', () => {
     approved,
   })
 
-  it('an approved elevation adds security 1, a denied one costs safety 3, each explained', () => {
+  it('an approved elevation is explained but scores nothing, a denied one costs safety 3', () => {
     const ok = [requested('apr_1', SELLER, 0), decided('apr_1', true, 1)]
     const no = [requested('apr_2', SELLER, 0), decided('apr_2', false, 1)]
     const a = profile(ok)
-    expect(a.profile.scoreBreakdown.security).toBe(DIMENSION_BASE + 1)
+    expect(a.profile.scoreBreakdown.security).toBe(DIMENSION_BASE)
     expect(a.explanation.dimensions.security.contributions).toEqual([
-      expect.objectContaining({ eventId: ok[1]!.id, rule: 'elevation_approved', points: 1 }),
+      expect.objectContaining({ eventId: ok[1]!.id, rule: 'elevation_approved', points: 0 }),
     ])
     const d = profile(no)
     expect(d.profile.scoreBreakdown.safety).toBe(DIMENSION_BASE - 3)
@@ -295,8 +295,14 @@ describe('elevations (guardian approvals)', () => {
     expect(profile(twice).profile.scoreBreakdown.safety).toBe(DIMENSION_BASE - 3)
   })
 
-  it('an approval is positive evidence: it stops counting after 90 days', () => {
-    const ev = [requested('apr_6', SELLER, 0), decided('apr_6', true, 1), escrow('esc_z', 92)]
-    expect(profile(ev).profile.scoreBreakdown.security).toBe(DIMENSION_BASE)
+  it('cannot be farmed: an org approving 50 requests of its own agent moves no score', () => {
+    const ev = Array.from({ length: 50 }, (_, i) => [
+      requested(`apr_f${i}`, SELLER, i),
+      decided(`apr_f${i}`, true, i),
+    ]).flat()
+    const p = profile(ev)
+    expect(p.profile.scoreBreakdown.security).toBe(DIMENSION_BASE)
+    expect(p.profile.compositeScore).toBe(630)
+    expect(p.explanation.dimensions.security.contributions).toHaveLength(50)
   })
 })
