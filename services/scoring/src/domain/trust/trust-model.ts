@@ -176,17 +176,19 @@ export function computeProfile(input: AgentEvidence): ComputedProfile {
   const excluded: { eventId: string; reason: string }[] = []
   const apply = (ev: Evidence, rule: RuleName) => {
     const points = RULES[rule] as Partial<Record<TrustDimension, number>>
+    // parsed once per evidence, not once per dimension (the hot path of every recompute)
+    const age = ageOf(ev.at)
     for (const dim of TRUST_DIMENSIONS) {
       const p = points[dim]
       if (p === undefined) continue
-      if (p > 0 && !in90(ev.at)) continue
+      if (p > 0 && age > WINDOW_DAYS * DAY_MS) continue
       contributions[dim].push({
         eventId: ev.id,
         eventType: ev.kind,
         occurredAt: ev.at,
         rule,
         points: p,
-        weight: decayed(p, ageOf(ev.at)),
+        weight: decayed(p, age),
       })
     }
   }
