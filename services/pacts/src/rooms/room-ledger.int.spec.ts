@@ -139,6 +139,35 @@ describe('a pact’s room', () => {
     })
   })
 
+  it("signs a checkpoint at the escrow's settlement, so a settled trade is covered whole", async () => {
+    // five entries, signed at 3 (every 3)
+    const { pactId } = await activePact()
+    const js = jetstream(svc.nc)
+    const escrowEvent = (type: string, data: Record<string, unknown>) => ({
+      type,
+      data: { pactId, ...data },
+      metadata: metadataFor(`escrow-${pactId}`),
+    })
+    // entry 6, signed by the count; then the release, entry 7: only the settlement signs there
+    await publishEnvelopes(js, 'escrow', [escrowEvent('TestEscrowLocked', {})], svc.prefix)
+    expect(await checkpointsOf(pactId, 2)).toEqual([3, 6])
+    const released = escrowEvent('EscrowReleased', {
+      escrowId: newId('esc'),
+      amount: '10000000',
+      sellerAmount: '9950000',
+      fee: '50000',
+      releasedAt: new Date().toISOString(),
+    })
+    await publishEnvelopes(js, 'escrow', [released], svc.prefix)
+    expect(await checkpointsOf(pactId, 3)).toEqual([3, 6, 7])
+    expect(await client(keyB).rooms.verify(pactId)).toMatchObject({
+      valid: true,
+      entryCount: 7,
+      signedEntries: 7,
+      unsignedTail: 0,
+    })
+  })
+
   it('names the entry changed in the database', async () => {
     const { pactId } = await activePact()
     const s = sql.id(svc.schema)

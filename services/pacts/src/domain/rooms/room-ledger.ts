@@ -38,6 +38,10 @@ export const ROOM_ENTRY_TYPES: readonly string[] = EVENT_REGISTRY.filter(
 export const ROOM_CLOSING_EVENTS: ReadonlySet<string> = new Set([
   'pacts/PactRejected',
   'pacts/PactExpired',
+  // the trade's settlement: a pact has at most one escrow, and each of these ends it
+  'escrow/EscrowReleased',
+  'escrow/EscrowRefunded',
+  'escrow/EscrowSettled',
 ])
 
 /**
