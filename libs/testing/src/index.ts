@@ -2,6 +2,7 @@ export { freshBus } from './bus.ts'
 export type { TestBus } from './bus.ts'
 export { spec } from './decider-spec.ts'
 export { metadataFor } from './fixtures.ts'
+export { killGroupOnExit } from './child-process.ts'
 export { TRANSFER_BINDINGS } from './param-bindings.ts'
 export {
   eventually,

@@ -7,6 +7,7 @@ import { runService } from '@tessera/service-kit'
 import {
   type InProcessService,
   eventually,
+  killGroupOnExit,
   startInProcess,
   testDatabaseUrl,
   testNatsUrl,
@@ -24,9 +25,8 @@ const ESCROWS = 24
 let svc: InProcessService
 let child: ChildProcess | undefined
 
-process.once('exit', () => {
-  if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
-})
+// Should the test process die outright, the child must not outlive it.
+killGroupOnExit(() => child)
 afterAll(() => svc?.stop())
 
 function startChild(): ChildProcess {

@@ -13,6 +13,7 @@ import { newId } from '@tessera/service-kit'
 import {
   eventually,
   freshStreamPrefix,
+  killGroupOnExit,
   metadataFor,
   testDatabaseUrl,
   testNatsUrl,
@@ -42,10 +43,8 @@ let port: number
 let child: ChildProcess | undefined
 const output: string[] = []
 
-// Should the test process die outright, its ingest must not outlive it.
-process.once('exit', () => {
-  if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
-})
+// Should the test process die outright, the child must not outlive it.
+killGroupOnExit(() => child)
 
 beforeAll(async () => {
   admin = new pg.Client({ connectionString: testDatabaseUrl() })
