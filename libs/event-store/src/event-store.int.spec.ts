@@ -16,7 +16,9 @@ import {
   readStream,
   readStreams,
   type EventStoreTables,
+  type ExpectedVersion,
   type LogCheckpoint,
+  type StreamAppend,
 } from './index.ts'
 
 const actor: Actor = { kind: 'system', id: 'test' }
@@ -187,44 +189,21 @@ describe('appendToStreams', () => {
     await appendToStream(t.db, t.schema, 'multi-f', 'no_stream', [{ type: 'F1', data: {} }], {
       actor,
     })
+    /** One event of `type` on `streamId` at `expected`. */
+    const one = (streamId: string, expected: ExpectedVersion, type: string): StreamAppend => ({
+      streamId,
+      expected,
+      events: [{ type, data: {} }],
+      ctx: { actor },
+    })
+    const anys = [one('multi-f', 'any', 'F2'), one('multi-g', 'any', 'G1')]
     const out = await t.db
       .transaction()
-      .execute((tx) =>
-        appendToStreams(tx, t.schema, [
-          {
-            streamId: 'multi-f',
-            expected: 'any',
-            events: [{ type: 'F2', data: {} }],
-            ctx: { actor },
-          },
-          {
-            streamId: 'multi-g',
-            expected: 'any',
-            events: [{ type: 'G1', data: {} }],
-            ctx: { actor },
-          },
-          { streamId: 'multi-h', expected: 3, events: [{ type: 'H1', data: {} }], ctx: { actor } },
-        ]),
-      )
+      .execute((tx) => appendToStreams(tx, t.schema, [...anys, one('multi-h', 3, 'H1')]))
       .catch((e: unknown) => e)
     // a checked stream that is not at its version still refuses the whole call, 'any' ones too
     expect(out).toMatchObject({ name: ConcurrencyError.name, streamId: 'multi-h' })
-    const ok = await t.db.transaction().execute((tx) =>
-      appendToStreams(tx, t.schema, [
-        {
-          streamId: 'multi-f',
-          expected: 'any',
-          events: [{ type: 'F2', data: {} }],
-          ctx: { actor },
-        },
-        {
-          streamId: 'multi-g',
-          expected: 'any',
-          events: [{ type: 'G1', data: {} }],
-          ctx: { actor },
-        },
-      ]),
-    )
+    const ok = await t.db.transaction().execute((tx) => appendToStreams(tx, t.schema, anys))
     expect(ok.map((es) => es.map((e) => [e.type, e.metadata.streamVersion]))).toEqual([
       [['F2', 2]],
       [['G1', 1]],
