@@ -24,7 +24,13 @@ import {
   type TestBus,
   type TestSchema,
 } from '@tessera/testing'
-import { runConsumer, runRawConsumer, startOutboxRelay, type RelayOptions } from './index.ts'
+import {
+  type RelayOptions,
+  type RunningConsumer,
+  runConsumer,
+  runRawConsumer,
+  startOutboxRelay,
+} from './index.ts'
 
 const actor: Actor = { kind: 'system', id: 'bus-test' }
 const quiet = { info() {}, warn() {}, error() {} }
@@ -189,6 +195,53 @@ describe('dead letters', () => {
       expect(dl.json<{ data: { n: number } }>().data.n).toBe(2)
     } finally {
       await consumer.stop()
+    }
+  })
+})
+
+describe('a slow batch', () => {
+  it('is not redelivered to another replica while it is handled for longer than ack_wait', async () => {
+    const subject = eventSubject('guardian', 'Slow', prefix)
+    const deliveries: number[] = []
+    // two replicas on one durable: while one handles the batch, the other keeps pulling, and
+    // gets whatever the server redelivers
+    const replica = () =>
+      runConsumer(
+        nc,
+        {
+          stream: streamName('guardian', prefix),
+          durable: 'slow-test',
+          filterSubject: subject,
+          ackWaitMs: 1_000,
+          maxDeliver: 2,
+          batchSize: 10,
+          prefix,
+        },
+        async (batch) => {
+          deliveries.push(...batch.map((d) => d.deliveryCount))
+          // three times ack_wait: without the in-progress heartbeat the server redelivers the
+          // batch to the other replica meanwhile, and the second redelivery dead-letters it
+          await new Promise((r) => setTimeout(r, 3_000))
+        },
+        quiet,
+      )
+    const replicas: RunningConsumer[] = []
+    try {
+      // published first, so the first replica's first fetch takes all three as one batch
+      const js = jetstream(nc)
+      for (const n of [1, 2, 3])
+        await js.publish(
+          subject,
+          JSON.stringify({ type: 'Slow', data: { n }, metadata: metadataFor(`slow-${n}`) }),
+        )
+      replicas.push(await replica())
+      await eventually(() => (deliveries.length >= 3 ? true : undefined), { what: 'the batch' })
+      replicas.push(await replica())
+      // past the batch's end and another ack_wait
+      await new Promise((r) => setTimeout(r, 4_500))
+      expect(deliveries).toEqual([1, 1, 1])
+    } finally {
+      for (const r of replicas) await r.stop()
     }
   })
 })

@@ -196,6 +196,15 @@ async function consume<T>(
       good.push({ m, d: decoded.value })
     }
     if (good.length === 0) return
+    // A batch handled for longer than ack_wait (scoring's batches of 10,000 at a large history)
+    // would be redelivered meanwhile, to another replica too, and after maxDeliver such rounds
+    // dead-lettered for being slow: tell the server it is in progress, a third of ack_wait apart.
+    // Messages still in the client's buffer behind it are not covered: a redelivery of those is
+    // handled twice (every handler dedupes), so keep a batch's handling well under ack_wait.
+    const ackWait = spec.ackWaitMs ?? 30_000
+    const inProgress = setInterval(() => {
+      for (const g of good) g.m.working()
+    }, ackWait / 3)
     try {
       await traced(spec, good[0]!.m, () => handle(good.map((g) => g.d)))
       for (const g of good) g.m.ack()
@@ -210,6 +219,8 @@ async function consume<T>(
           await failOne(g.m, one)
         }
       }
+    } finally {
+      clearInterval(inProgress)
     }
   }
 
