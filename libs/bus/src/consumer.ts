@@ -202,20 +202,29 @@ async function consume<T>(
     // Messages still in the client's buffer behind it are not covered: a redelivery of those is
     // handled twice (every handler dedupes), so keep a batch's handling well under ack_wait.
     const ackWait = spec.ackWaitMs ?? 30_000
+    // Only for the messages from `settled` on: a progress signal after an ack is noise, and
+    // after a nak it would undo the nak's backoff.
+    let settled = 0
     const inProgress = setInterval(() => {
-      for (const g of good) g.m.working()
+      for (let i = settled; i < good.length; i++) good[i]!.m.working()
     }, ackWait / 3)
     try {
       await traced(spec, good[0]!.m, () => handle(good.map((g) => g.d)))
+      settled = good.length
       for (const g of good) g.m.ack()
     } catch (err) {
-      if (good.length === 1) return failOne(good[0]!.m, err)
+      if (good.length === 1) {
+        settled = 1
+        return failOne(good[0]!.m, err)
+      }
       // Isolate the poison: the others commit on their own.
       for (const g of good) {
         try {
           await traced(spec, g.m, () => handle([g.d]))
+          settled++
           g.m.ack()
         } catch (one) {
+          settled++
           await failOne(g.m, one)
         }
       }
