@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { jetstreamManager } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { eventSubject, streamName, type Actor } from '@tessera/contracts'
 import {
   appendToStream,
@@ -14,6 +14,7 @@ import {
   eventually,
   freshBus,
   freshSchema,
+  metadataFor,
   testDatabaseUrl,
   type TestBus,
   type TestSchema,
@@ -176,6 +177,48 @@ describe('rebuild', () => {
     const { rows: inbox } = await sql<{ n: string }>`select count(*) as n
       from ${sql.id(t.schema)}.projection_inbox where projection = 'balances'`.execute(t.db)
     expect(Number(inbox[0]!.n)).toBe(6 * 300)
+  })
+
+  it('fails, and does not end as caught up, when its source loses messages under it', async () => {
+    // its own stream, so the purge touches nothing else
+    const stream = `${prefix}PURGED`
+    const jsm = await jetstreamManager(nc)
+    await jsm.streams.add({ name: stream, subjects: [`${prefix.toLowerCase()}purged.>`] })
+    const js = jetstream(nc)
+    for (let i = 0; i < 50; i++)
+      await js.publish(
+        `${prefix.toLowerCase()}purged.e`,
+        JSON.stringify({
+          type: 'Credited',
+          data: { account: 'purged', amount: 1 },
+          metadata: metadataFor(`purged-${i}`),
+        }),
+      )
+    let purged = false
+    const projection: Projection = {
+      ...balances(),
+      name: 'purged-source',
+      source: { stream, filterSubject: `${prefix.toLowerCase()}purged.>` },
+      async apply(tx, e) {
+        if (!purged) {
+          purged = true
+          await jsm.streams.purge(stream)
+        }
+        await balances().apply(tx, e)
+      },
+    }
+    const attempt = rebuildProjection({
+      nc,
+      db: t.db,
+      schema: t.schema,
+      projection,
+      batchSize: 10,
+      stallMs: 1_000,
+    })
+    await expect(attempt).rejects.toThrow(
+      /stopped before its last message .*no message for 1000 ms/,
+    )
+    await jsm.streams.delete(stream)
   })
 })
 

@@ -22,6 +22,12 @@ export interface RebuildOptions {
   projection: Projection
   batchSize?: number
   onProgress?: (p: RebuildProgress) => void
+  /**
+   * How long the replay waits for the next message before it gives up (default 10 s): only
+   * when the source lost messages under it (a purge), since its last message says it is the
+   * last. A replay that stops short fails; it never ends as if it had caught up.
+   */
+  stallMs?: number
 }
 
 /**
@@ -75,26 +81,53 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
         // written while the next one is read and parsed: the bus, this process and Postgres
         // work at once instead of taking turns. Batches still commit one at a time, in order.
         const iter = await consumer.consume({ max_messages: batchSize })
+        // Runs only while the loop waits for a message, never while it writes a batch.
+        let stalled: NodeJS.Timeout | undefined
+        let stalledOut = false
+        let reachedEnd = false
+        const waitForNext = () => {
+          stalled = setTimeout(() => {
+            stalledOut = true
+            iter.stop()
+          }, opts.stallMs ?? 10_000)
+        }
         let writing: Promise<void> = Promise.resolve()
+        const write = async (full: Positioned[]) => {
+          await writing
+          writing = applyBatch(conn, schema, projection, full).then(() => {
+            applied += full.length
+            report(false)
+          })
+          // its failure surfaces at the next await, not as an unhandled rejection meanwhile
+          writing.catch(() => undefined)
+        }
         try {
           let batch: Positioned[] = []
+          waitForNext()
           for await (const m of iter) {
+            clearTimeout(stalled)
             batch.push({ envelope: AnyEnvelope.parse(m.json()), sourcePosition: m.seq })
-            const caughtUp = m.info.pending === 0
-            if (batch.length < batchSize && !caughtUp) continue
-            const full = batch
-            batch = []
-            await writing
-            writing = applyBatch(conn, schema, projection, full).then(() => {
-              applied += full.length
-              report(false)
-            })
-            // its failure surfaces at the next await, not as an unhandled rejection meanwhile
-            writing.catch(() => undefined)
-            if (caughtUp) break
+            reachedEnd = m.info.pending === 0
+            if (batch.length >= batchSize || reachedEnd) {
+              await write(batch)
+              batch = []
+            }
+            if (reachedEnd) break
+            waitForNext()
           }
+          if (batch.length > 0) await write(batch)
           await writing
+          if (!reachedEnd)
+            throw new Error(
+              `${projection.name}: the replay of ${projection.source.stream} stopped before ` +
+                `its last message (${applied} of ${total} applied)` +
+                (stalledOut
+                  ? `: no message for ${opts.stallMs ?? 10_000} ms, so the source lost messages under it`
+                  : '') +
+                '; run the rebuild again',
+            )
         } finally {
+          clearTimeout(stalled)
           await iter.close()
         }
       }
