@@ -31,6 +31,7 @@ import {
   runRawConsumer,
   startOutboxRelay,
 } from './index.ts'
+import { ensureConsumer } from './consumer.ts'
 
 const actor: Actor = { kind: 'system', id: 'bus-test' }
 const quiet = { info() {}, warn() {}, error() {} }
@@ -243,6 +244,26 @@ describe('a slow batch', () => {
     } finally {
       for (const r of replicas) await r.stop()
     }
+  })
+})
+
+describe('a durable consumer', () => {
+  it('lets twice its batch go unacked (at least 1,000), also when it already existed', async () => {
+    const jsm = await jetstreamManager(nc)
+    const stream = streamName('guardian', prefix)
+    const spec = (batchSize: number) => ({
+      stream,
+      durable: 'ack-pending-test',
+      filterSubject: eventSubject('guardian', 'AckPending', prefix),
+      batchSize,
+      prefix,
+    })
+    const pending = async () => (await jsm.consumers.info(stream, 'ack-pending-test')).config
+    await ensureConsumer(nc, spec(10))
+    expect((await pending()).max_ack_pending).toBe(1_000)
+    // a batch of 5,000 could never fill below 5,000 unacked, nor the next one be fetched
+    await ensureConsumer(nc, spec(5_000))
+    expect((await pending()).max_ack_pending).toBe(10_000)
   })
 })
 
