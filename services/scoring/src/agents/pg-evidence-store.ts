@@ -53,7 +53,8 @@ export class PgEvidenceStore implements EvidenceStore {
     private readonly tx: SchemaTx,
     schema: string,
     private readonly context: string,
-    private log: EventLog | null,
+    /** null: a store that only reads (the explanation); writing through it is refused. */
+    private readonly log: EventLog | null,
   ) {
     this.s = sql.id(schema)
   }
@@ -128,11 +129,14 @@ export class PgEvidenceStore implements EvidenceStore {
     return rows.map((r) => r.c)
   }
 
+  /** The profiles written, then ScoreChanged for those whose score or tier moved. */
   async write(profiles: readonly StoredProfile[]): Promise<void> {
+    await this.upsert(profiles)
+    await this.publishChanges(profiles)
+  }
+
+  private async upsert(profiles: readonly StoredProfile[]): Promise<void> {
     if (profiles.length === 0) return
-    const ids = profiles.map(
-      (p) => JSON.parse(p.profileJson) as { agentId: string; handle: string },
-    )
     const col = <T>(f: (p: StoredProfile, i: number) => T) => profiles.map(f)
     // Columns as arrays (unnest): the profile text travels as it is, not escaped into, and
     // parsed back out of, one jsonb document. The explanation is built on read.
@@ -141,8 +145,7 @@ export class PgEvidenceStore implements EvidenceStore {
       select x.agent_id, x.org_id, x.did, x.handle, x.composite_score, x.bond_tier,
         array(select jsonb_array_elements_text(x.flagged::jsonb)), ${MODEL_VERSION}, x.profile
       from unnest(${col((p) => p.agentId)}::text[], ${col((p) => p.orgId)}::text[],
-        ${col((_, i) => (ids[i]!.agentId.startsWith('did:') ? ids[i]!.agentId : null))}::text[],
-        ${col((_, i) => (ids[i]!.handle === '' ? null : ids[i]!.handle.slice(2)))}::text[],
+        ${col((p) => p.did)}::text[], ${col((p) => p.handle)}::text[],
         ${col((p) => p.compositeScore)}::int[], ${col((p) => p.bondTier)}::int[],
         ${col((p) => JSON.stringify(p.flaggedCounterparties))}::text[],
         ${col((p) => p.profileJson)}::text[])
@@ -151,7 +154,6 @@ export class PgEvidenceStore implements EvidenceStore {
         handle = excluded.handle, composite_score = excluded.composite_score,
         bond_tier = excluded.bond_tier, flagged_counterparties = excluded.flagged_counterparties,
         model_version = excluded.model_version, profile = excluded.profile`.execute(this.tx)
-    if (this.log) await this.publishChanges(profiles)
   }
 
   async rebuilding(context: string): Promise<boolean> {
@@ -177,10 +179,8 @@ export class PgEvidenceStore implements EvidenceStore {
       this.tx,
     )
     const profiles = rebuildAll([...rows.map((r) => r.data), ...days.rows.map(telemetryOf)])
-    const log = this.log
-    this.log = null // published below, once, for the net moves
-    for (let i = 0; i < profiles.length; i += 1000) await this.write(profiles.slice(i, i + 1000))
-    this.log = log
+    // published below, once, for the net moves
+    for (let i = 0; i < profiles.length; i += 1000) await this.upsert(profiles.slice(i, i + 1000))
     await sql`delete from ${this.s}.agent_profiles
       where agent_id <> all(${profiles.map((p) => p.agentId)}::text[])`.execute(this.tx)
     const moved = await sql<{ agent_id: string; composite_score: number; bond_tier: number }>`
@@ -189,14 +189,13 @@ export class PgEvidenceStore implements EvidenceStore {
       where x.agent_id is null or x.composite_score <> p.composite_score
         or x.bond_tier <> p.bond_tier
       order by p.agent_id`.execute(this.tx)
-    if (this.log)
-      await this.publishChanges(
-        moved.rows.map((r) => ({
-          agentId: r.agent_id,
-          compositeScore: r.composite_score,
-          bondTier: r.bond_tier,
-        })),
-      )
+    await this.publishChanges(
+      moved.rows.map((r) => ({
+        agentId: r.agent_id,
+        compositeScore: r.composite_score,
+        bondTier: r.bond_tier,
+      })),
+    )
     return profiles.length
   }
 
@@ -205,6 +204,8 @@ export class PgEvidenceStore implements EvidenceStore {
     profiles: readonly Pick<StoredProfile, 'agentId' | 'compositeScore' | 'bondTier'>[],
   ): Promise<void> {
     if (profiles.length === 0) return
+    const log = this.log
+    if (!log) throw new Error('PgEvidenceStore: a read-only store publishes no ScoreChanged')
     const rebuilding = await sql`select 1 from ${this.s}.trust_rebuilding limit 1`.execute(this.tx)
     if (rebuilding.rows.length > 0) return
     const { rows } = await sql<{ agent_id: string; composite_score: number; bond_tier: number }>`
@@ -243,7 +244,7 @@ export class PgEvidenceStore implements EvidenceStore {
     }
     // One statement for the batch's events (a batch can move hundreds of agents). 'any' is safe:
     // every writer of these streams holds the profiles' lock.
-    if (appends.length > 0) await this.log!.appendMany(appends, this.tx)
+    if (appends.length > 0) await log.appendMany(appends, this.tx)
     if (moved.length === 0) return
     // What was just published, in one statement for the whole batch.
     await sql`insert into ${this.s}.published_agent_scores (agent_id, composite_score, bond_tier)

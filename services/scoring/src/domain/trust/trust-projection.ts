@@ -34,6 +34,10 @@ export interface StoredProfile {
   compositeScore: number
   bondTier: number
   flaggedCounterparties: string[]
+  /** The profile's `did:key`, if the agent has one: a lookup column. */
+  did: string | null
+  /** The profile's handle without its `A-`, if any: a lookup column. */
+  handle: string | null
   /** canonical JSON: what a rebuild must reproduce byte for byte. */
   profileJson: string
 }
@@ -165,6 +169,8 @@ function stored(
     flaggedCounterparties: [
       ...new Set([...flagged.values()].map((f) => f.counterpartyAgentId)),
     ].sort(),
+    did: c.profile.agentId.startsWith('did:') ? c.profile.agentId : null,
+    handle: c.profile.handle === '' ? null : c.profile.handle.slice(2),
     profileJson: canonicalJson(c.profile),
   }
 }
