@@ -35,7 +35,8 @@ export interface Positioned {
 
 /**
  * Applies a batch in one transaction: inbox rows, projection rows and checkpoint commit
- * together, so a crash between apply and ack replays into a no-op. Returns how many were new.
+ * together, so a crash between apply and ack replays into a no-op. Returns how many were new
+ * (an idempotent projection keeps no inbox: every event it is given counts, redeliveries too).
  */
 export async function applyBatch(
   db: SchemaDb | SchemaTx,
@@ -47,28 +48,38 @@ export async function applyBatch(
   const s = sql.id(assertSchemaName(schema))
   const run = async (tx: SchemaTx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${lockKey(schema, projection)}))`.execute(tx)
-    const ids = batch.map((b) => b.envelope.metadata.eventId)
-    const { rows } = await sql<{ event_id: string }>`
-      insert into ${s}.projection_inbox (projection, event_id)
-      select ${projection.name}, unnest(${ids}::uuid[])
-      on conflict do nothing
-      returning event_id`.execute(tx)
-    const fresh = new Set(rows.map((r) => r.event_id))
-    for (const b of batch) {
-      if (fresh.delete(b.envelope.metadata.eventId)) await projection.apply(tx, b.envelope)
-    }
-    if (rows.length > 0) await projection.afterBatch?.(tx)
-    const top = Math.max(...batch.map((b) => b.sourcePosition))
+    const fresh = projection.idempotent ? batch : await unseen(tx, s, projection, batch)
+    for (const b of fresh) await projection.apply(tx, b.envelope)
+    if (fresh.length > 0) await projection.afterBatch?.(tx)
+    let top = 0
+    for (const b of batch) top = Math.max(top, b.sourcePosition)
     await sql`
       insert into ${s}.projection_checkpoints (projection, source_position, applied)
-      values (${projection.name}, ${top}, ${rows.length})
+      values (${projection.name}, ${top}, ${fresh.length})
       on conflict (projection) do update set
         source_position = greatest(${s}.projection_checkpoints.source_position, excluded.source_position),
         applied = ${s}.projection_checkpoints.applied + excluded.applied,
         updated_at = now()`.execute(tx)
-    return rows.length
+    return fresh.length
   }
   return db.isTransaction ? run(db as SchemaTx) : db.transaction().execute(run)
+}
+
+/** The batch's events not in the projection's inbox yet, which are now recorded there. */
+async function unseen(
+  tx: SchemaTx,
+  s: ReturnType<typeof sql.id>,
+  projection: Projection,
+  batch: readonly Positioned[],
+): Promise<Positioned[]> {
+  const ids = batch.map((b) => b.envelope.metadata.eventId)
+  const { rows } = await sql<{ event_id: string }>`
+    insert into ${s}.projection_inbox (projection, event_id)
+    select ${projection.name}, unnest(${ids}::uuid[])
+    on conflict do nothing
+    returning event_id`.execute(tx)
+  const fresh = new Set(rows.map((r) => r.event_id))
+  return batch.filter((b) => fresh.delete(b.envelope.metadata.eventId))
 }
 
 export interface ProjectionStatus {

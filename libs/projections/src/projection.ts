@@ -16,6 +16,12 @@ export interface Projection {
   batchSize?: number
   /** Opt-in: how long a live batch may wait to fill up (the bus's `maxWaitMs`); default none. */
   maxWaitMs?: number
+  /**
+   * Opt-in: `apply` (with `afterBatch`) is idempotent on its own, as a set insert keyed by the
+   * event is, so no inbox row is kept per event: a redelivered event is applied again, to no
+   * effect. It saves an indexed row per event, live and in a rebuild (scoring's evidence).
+   */
+  idempotent?: boolean
   /** Folds one event into the rows; runs inside the batch's transaction. */
   apply(tx: SchemaTx, event: AnyEnvelope): Promise<void>
   /**

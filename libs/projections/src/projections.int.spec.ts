@@ -20,6 +20,7 @@ import {
   type TestSchema,
 } from '@tessera/testing'
 import {
+  applyBatch,
   projectionMigrations,
   projectionStatus,
   rebuildProjection,
@@ -279,5 +280,60 @@ describe('a projection that says which events it handles', () => {
     } finally {
       await live.stop()
     }
+  })
+})
+
+describe('an idempotent projection', () => {
+  it('keeps no inbox row: a redelivered batch is applied again, to no effect', async () => {
+    const s = sql.id(t.schema)
+    await sql`create table ${s}.seen (event_id uuid primary key)`.execute(t.db)
+    const applied: string[] = []
+    const set: Projection = {
+      name: 'seen-set',
+      idempotent: true,
+      source: { stream: streamName('escrow', prefix), filterSubject: '' },
+      async apply(tx, e) {
+        applied.push(e.metadata.eventId)
+        await sql`insert into ${s}.seen values (${e.metadata.eventId})
+          on conflict do nothing`.execute(tx)
+      },
+      async reset(tx) {
+        await sql`delete from ${s}.seen`.execute(tx)
+      },
+    }
+    const batch = [1, 2, 3].map((sourcePosition) => ({
+      envelope: { type: 'Credited', data: {}, metadata: metadataFor('escrow') },
+      sourcePosition,
+    }))
+    const count = async (q: 'seen' | 'inbox', name: string) =>
+      Number(
+        (
+          await (
+            q === 'seen'
+              ? sql<{ n: string }>`select count(*) as n from ${s}.seen`
+              : sql<{ n: string }>`select count(*) as n from ${s}.projection_inbox
+                where projection = ${name}`
+          ).execute(t.db)
+        ).rows[0]!.n,
+      )
+
+    expect(await applyBatch(t.db, t.schema, set, batch)).toBe(3)
+    expect(await applyBatch(t.db, t.schema, set, batch)).toBe(3)
+    expect(applied).toHaveLength(6)
+    expect(await count('seen', '')).toBe(3)
+    expect(await count('inbox', 'seen-set')).toBe(0)
+    // `applied` counts deliveries; the position is the furthest seen
+    expect(await projectionStatus(t.db, t.schema, 'seen-set')).toMatchObject({
+      applied: 6,
+      sourcePosition: 3,
+    })
+
+    // Without the opt-in, the inbox turns the second delivery into a no-op.
+    applied.length = 0
+    const inboxed = { ...set, name: 'seen-set-inbox', idempotent: false }
+    expect(await applyBatch(t.db, t.schema, inboxed, batch)).toBe(3)
+    expect(await applyBatch(t.db, t.schema, inboxed, batch)).toBe(0)
+    expect(applied).toHaveLength(3)
+    expect(await count('inbox', 'seen-set-inbox')).toBe(3)
   })
 })

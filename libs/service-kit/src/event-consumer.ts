@@ -18,6 +18,8 @@ interface ConsumerMeta {
   batchSize?: number
   /** Opt-in: how long a live batch may wait to fill up (the bus's `maxWaitMs`). */
   maxWaitMs?: number
+  /** Opt-in: its handlers are idempotent on their own, so no inbox row per event (Projection). */
+  idempotent?: boolean
 }
 
 const CONSUMER = Symbol.for('tessera.event-consumer')
@@ -36,6 +38,7 @@ export function EventConsumer(meta: {
   rebuildable?: boolean
   batchSize?: number
   maxWaitMs?: number
+  idempotent?: boolean
 }) {
   return (target: abstract new (...args: never[]) => unknown): void => {
     ;(target as Annotated)[CONSUMER] = { rebuildable: false, ...meta }
@@ -71,6 +74,7 @@ export function toProjection(
     rebuildable: meta.rebuildable,
     ...(meta.batchSize === undefined ? {} : { batchSize: meta.batchSize }),
     ...(meta.maxWaitMs === undefined ? {} : { maxWaitMs: meta.maxWaitMs }),
+    ...(meta.idempotent ? { idempotent: true } : {}),
     // One consumer per context: nats-server 2.9 allows a single filter subject per consumer.
     source: {
       stream: streamName(meta.context, prefix),

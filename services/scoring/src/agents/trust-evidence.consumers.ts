@@ -86,6 +86,9 @@ function TrustConsumer(context: keyof typeof SCORED_EVENTS) {
       rebuildable: true,
       batchSize: TRUST_BATCH,
       maxWaitMs: TRUST_MAX_WAIT_MS,
+      // The evidence is a set keyed by event (insert if absent) and a batch recomputes what it
+      // touches: a redelivered event changes nothing, so no inbox row is kept per event.
+      idempotent: true,
     })(target)
     for (const type of SCORED_EVENTS[context]) On(type)(target.prototype as object, 'stage')
   }
