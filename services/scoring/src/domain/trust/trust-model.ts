@@ -163,6 +163,18 @@ function finalVerdict(items: readonly Evidence[]) {
 
 /** The profile and its explanation: a pure function of the evidence set. */
 export function computeProfile(input: AgentEvidence): ComputedProfile {
+  return compute(input, true)
+}
+
+/**
+ * The profile alone, as `computeProfile` computes it (the same pass, the same sums), without
+ * an object per contribution for an explanation nobody reads: what every recompute stores.
+ */
+export function profileOf(input: AgentEvidence): TrustProfile {
+  return compute(input, false).profile
+}
+
+function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
   const me = input.agentId
   const all = [...input.evidence].sort(byTimeThenId)
   const asOf = all.length ? all[all.length - 1]!.at : '1970-01-01T00:00:00.000Z'
@@ -173,6 +185,13 @@ export function computeProfile(input: AgentEvidence): ComputedProfile {
   const contributions = Object.fromEntries(
     TRUST_DIMENSIONS.map((d) => [d, [] as TrustContribution[]]),
   ) as Record<TrustDimension, TrustContribution[]>
+  // Every contribution's weight summed as it is applied, positive and negative apart; the
+  // explanation lists the same contributions, so its points add up to the same values.
+  const gained = Object.fromEntries(TRUST_DIMENSIONS.map((d) => [d, 0])) as Record<
+    TrustDimension,
+    number
+  >
+  const lost = { ...gained }
   const excluded: { eventId: string; reason: string }[] = []
   const apply = (ev: Evidence, rule: RuleName) => {
     const points = RULES[rule] as Partial<Record<TrustDimension, number>>
@@ -182,14 +201,18 @@ export function computeProfile(input: AgentEvidence): ComputedProfile {
       const p = points[dim]
       if (p === undefined) continue
       if (p > 0 && age > WINDOW_DAYS * DAY_MS) continue
-      contributions[dim].push({
-        eventId: ev.id,
-        eventType: ev.kind,
-        occurredAt: ev.at,
-        rule,
-        points: p,
-        weight: decayed(p, age),
-      })
+      const weight = decayed(p, age)
+      if (weight > 0) gained[dim] += weight
+      else lost[dim] += weight
+      if (explain)
+        contributions[dim].push({
+          eventId: ev.id,
+          eventType: ev.kind,
+          occurredAt: ev.at,
+          rule,
+          points: p,
+          weight,
+        })
     }
   }
 
@@ -345,12 +368,10 @@ export function computeProfile(input: AgentEvidence): ComputedProfile {
       }
       continue
     }
-    const pos = Math.min(
-      POSITIVE_CAP,
-      list.reduce((s, c) => s + Math.max(0, c.weight), 0),
+    const value = Math.max(
+      0,
+      Math.min(100, DIMENSION_BASE + Math.min(POSITIVE_CAP, gained[dim]) + lost[dim]),
     )
-    const neg = list.reduce((s, c) => s + Math.min(0, c.weight), 0)
-    const value = Math.max(0, Math.min(100, DIMENSION_BASE + pos + neg))
     breakdown[dim] = value
     dimensions[dim] = { base: DIMENSION_BASE, value, contributions: list }
   }

@@ -1,8 +1,8 @@
-import type { AnomalyFlag, TrustExplanation } from '@tessera/contracts'
+import type { AnomalyFlag, TrustExplanation, TrustProfile } from '@tessera/contracts'
 import { canonicalJson } from '@tessera/crypto'
 import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
 import { type Evidence, type Link, linksOf } from './evidence.ts'
-import { type ComputedProfile, computeProfile } from './trust-model.ts'
+import { computeProfile, profileOf } from './trust-model.ts'
 import { type TelemetryDay, mergeDays, movesProfile, telemetryEvidence } from './telemetry.ts'
 
 /**
@@ -136,15 +136,12 @@ export function profilesOf(
     }
   // One evidence per id and key (the first), however often it was given.
   const byKey = new Map<string, Evidence[]>()
-  const seen = new Set<string>()
   for (const ev of evidence) {
-    const id = `${ev.id}|${ev.key}`
-    if (seen.has(id)) continue
-    seen.add(id)
     const list = byKey.get(ev.key)
     if (list) list.push(ev)
     else byKey.set(ev.key, [ev])
   }
+  for (const [key, list] of byKey) if (list.length > 1) byKey.set(key, firstOfEachId(list))
   const flags = detectAnomalies(tradesOf(evidence))
   const none = new Map<string, AnomalyFlag>()
   return [...agents].sort().map((agentId) => {
@@ -152,26 +149,46 @@ export function profilesOf(
     const mine: Evidence[] = []
     for (const k of keysOf.get(agentId) ?? []) for (const ev of byKey.get(k) ?? []) mine.push(ev)
     const flagged = flags.get(agentId) ?? none
-    return stored(agentId, computeProfile({ agentId, evidence: mine, flagged }), flagged)
+    return stored(agentId, profileOf({ agentId, evidence: mine, flagged }), flagged)
   })
+}
+
+/**
+ * The first evidence of each id. A key's list is short (an escrow's few events) or, for an
+ * agent's own key, longer: a scan for the short ones, a set for the rest, so the common case
+ * allocates nothing (a set of "id|key" strings over every evidence was a hot spot of a rebuild).
+ */
+function firstOfEachId(list: Evidence[]): Evidence[] {
+  if (list.length > 16) {
+    const seen = new Set<string>()
+    return list.filter((ev) => !seen.has(ev.id) && seen.add(ev.id))
+  }
+  let out: Evidence[] | null = null
+  for (let i = 0; i < list.length; i++) {
+    let twice = false
+    for (let j = 0; j < i && !twice; j++) twice = list[j]!.id === list[i]!.id
+    if (twice) out ??= list.slice(0, i)
+    else out?.push(list[i]!)
+  }
+  return out ?? list
 }
 
 function stored(
   agentId: string,
-  c: ComputedProfile,
+  profile: TrustProfile,
   flagged: ReadonlyMap<string, AnomalyFlag>,
 ): StoredProfile {
   return {
     agentId,
-    orgId: c.profile.orgId,
-    compositeScore: c.profile.compositeScore,
-    bondTier: c.profile.bondTier,
+    orgId: profile.orgId,
+    compositeScore: profile.compositeScore,
+    bondTier: profile.bondTier,
     flaggedCounterparties: [
       ...new Set([...flagged.values()].map((f) => f.counterpartyAgentId)),
     ].sort(),
-    did: c.profile.agentId.startsWith('did:') ? c.profile.agentId : null,
-    handle: c.profile.handle === '' ? null : c.profile.handle.slice(2),
-    profileJson: canonicalJson(c.profile),
+    did: profile.agentId.startsWith('did:') ? profile.agentId : null,
+    handle: profile.handle === '' ? null : profile.handle.slice(2),
+    profileJson: canonicalJson(profile),
   }
 }
 

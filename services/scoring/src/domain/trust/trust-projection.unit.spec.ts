@@ -12,7 +12,8 @@ import {
   rebuildAll,
 } from './trust-projection.ts'
 import { canonicalJson } from '@tessera/crypto'
-import type { TrustProfile } from '@tessera/contracts'
+import { TRUST_DIMENSIONS, type TrustProfile } from '@tessera/contracts'
+import { POSITIVE_CAP } from './trust-model.ts'
 
 /**
  * Live: the events in the given order, applied in the given batch sizes; telemetry records
@@ -47,8 +48,21 @@ async function explanations(store: MemoryEvidenceStore, profiles: readonly Store
   for (const p of profiles) {
     const profile = JSON.parse(p.profileJson) as TrustProfile
     const x = explainAgent(p.agentId, await store.evidenceOf([p.agentId]), profile.anomalyFlags)
-    // The explanation is of this very profile.
+    // The explanation is of this very profile (computed without one): each dimension is what
+    // its listed contributions add up to.
     expect(x.compositeScore).toBe(profile.compositeScore)
+    for (const dim of TRUST_DIMENSIONS) {
+      const d = x.dimensions[dim]
+      expect(d.value, dim).toBe(profile.scoreBreakdown[dim])
+      if (dim === 'bondScore') continue
+      let gained = 0
+      let lost = 0
+      for (const c of d.contributions)
+        if (c.weight > 0) gained += c.weight
+        else lost += c.weight
+      const sum = d.base + Math.min(POSITIVE_CAP, gained) + lost
+      expect(d.value, dim).toBe(Math.max(0, Math.min(100, sum)))
+    }
     out.push(canonicalJson(x))
   }
   return out
@@ -94,6 +108,29 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
       { numRuns: 15 },
     )
   }, 120_000)
+
+  it('an evidence given more than once counts once, on short keys and on long ones', () => {
+    const m = market({
+      seed: 3,
+      orgs: 2,
+      honestAgents: 6,
+      honestTrades: 40,
+      denials: 120,
+      rings: [],
+    })
+    const all = m.events.flatMap(toEvidence)
+    const perKey = new Map<string, number>()
+    for (const ev of all) perKey.set(ev.key, (perKey.get(ev.key) ?? 0) + 1)
+    // both ways of deduplicating a key's evidence are exercised
+    expect(Math.max(...perKey.values())).toBeGreaterThan(16)
+    expect(Math.min(...perKey.values())).toBeLessThanOrEqual(16)
+    const once = rebuildAll(all).map((p) => p.profileJson)
+    const repeated = [...all, ...shuffle(all, 5), ...all.slice(0, 50)]
+    expect(rebuildAll(repeated).map((p) => p.profileJson)).toEqual(once)
+    // and the check can fail: the same events as new ones count again
+    const renamed = all.map((ev) => ({ ...ev, id: `${ev.id}-again` }))
+    expect(rebuildAll([...all, ...renamed]).map((p) => p.profileJson)).not.toEqual(once)
+  })
 
   it('the check can fail: a profile that read the wall clock would differ', async () => {
     const m = market({ seed: 5, orgs: 2, honestAgents: 4, honestTrades: 10, rings: [] })
