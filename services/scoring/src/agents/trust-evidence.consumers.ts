@@ -43,14 +43,19 @@ abstract class TrustEvidenceConsumer {
   async afterBatch(tx: SchemaTx): Promise<void> {
     const evidence = this.staged.get(tx) ?? []
     this.staged.delete(tx)
+    const store = new PgEvidenceStore(tx, this.schema, this.context, this.log)
+    // While this context is rebuilt, only the evidence set is refilled: every profile is
+    // recomputed once at the end (afterRebuild, under the lock), which is what makes a rebuild
+    // fast. Adding to a set needs no lock, so a replay does not queue behind the live batches
+    // of the other contexts meanwhile.
+    if (await store.rebuilding(this.context)) {
+      await store.add(evidence, evidence.flatMap(linksOf))
+      return
+    }
     // The four consumers run concurrently: without one lock, two batches could each recompute an
     // agent without the other's uncommitted evidence, and the last commit would miss some.
     await this.lock(tx)
-    const store = new PgEvidenceStore(tx, this.schema, this.context, this.log)
-    // While this context is rebuilt, only the evidence set is refilled: every profile is
-    // recomputed once at the end (afterRebuild), which is what makes a rebuild fast.
-    if (await store.rebuilding(this.context)) await store.add(evidence, evidence.flatMap(linksOf))
-    else await applyEvidence(store, evidence)
+    await applyEvidence(store, evidence)
   }
 
   /** The rebuild is done: every profile from the whole evidence set, then the net moves published. */
