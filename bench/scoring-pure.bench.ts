@@ -9,8 +9,6 @@
  *   npx tsx bench/scoring-pure.bench.ts [--events N] [--live-batch N] [--live-events N]
  */
 import { performance } from 'node:perf_hooks'
-// eslint-disable-next-line no-restricted-imports -- the same generated market as the tests
-import { type BusEvent, market } from '@tessera/scoring-service/src/testing/market.ts'
 // eslint-disable-next-line no-restricted-imports -- the pure rebuild, measured alone
 import { toEvidence } from '@tessera/scoring-service/src/domain/trust/evidence.ts'
 // eslint-disable-next-line no-restricted-imports -- the pure rebuild and live path, measured alone
@@ -20,6 +18,7 @@ import {
   rebuildAll,
 } from '@tessera/scoring-service/src/domain/trust/trust-projection.ts'
 import { parseOptions, progress, round } from './src/cli.ts'
+import { type BusEvent, benchMarket } from './src/scoring-market.ts'
 
 const p = parseOptions(
   'bench/scoring-pure.bench.ts',
@@ -31,18 +30,8 @@ const p = parseOptions(
   process.argv.slice(2),
 )
 
-const rings = [2, 3, 4, 6].flatMap((size) =>
-  ([0, 1, 2, 3] as const).map((camouflage) => ({ size, camouflage, tradesPerEdge: 25 })),
-)
 progress(`generating ~${p.events} events`)
-const m = market({
-  seed: 7,
-  orgs: Math.max(5, Math.round(p.events / 20_000)),
-  honestAgents: Math.max(20, Math.round(p.events / 500)),
-  honestTrades: Math.round(p.events / 4.1),
-  denials: Math.round(p.events / 100),
-  rings,
-})
+const m = benchMarket(p.events)
 const total = m.events.length
 const wire = m.events.map((e) => JSON.stringify(e))
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6

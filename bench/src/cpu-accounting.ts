@@ -212,6 +212,30 @@ export function cpuReport(a: Snapshot, b: Snapshot, o: CpuReportOptions) {
   }
 }
 
+/**
+ * CPU per unit of work between two snapshots, by process: this one (all its threads: a bench
+ * that runs the code under test in process), every Postgres process, nats-server. On a shared
+ * machine these are steadier than a rate, and their sum is what the work costs the machine.
+ */
+export function cpuPerUnit(a: Snapshot, b: Snapshot, units: number) {
+  let postgres = 0
+  let nats = 0
+  for (const [pid, { comm, ticks }] of b.procs) {
+    const d = ticks - (a.procs.get(pid)?.ticks ?? 0)
+    if (comm === 'postgres') postgres += d
+    else if (comm === 'nats-server') nats += d
+  }
+  const self = ((b.self.user + b.self.system - a.self.user - a.self.system) / 1e6) * CLK_TCK
+  const micros = (t: number) => round((t / CLK_TCK / Math.max(units, 1)) * 1e6, 1)
+  return {
+    what: 'CPU µs per unit, from /proc (Postgres: all its processes; this process: process.cpuUsage)',
+    thisProcess: micros(self),
+    postgres: micros(postgres),
+    natsServer: micros(nats),
+    total: micros(self + postgres + nats),
+  }
+}
+
 /** Postgres and disk counters; `walPerUnitKey` names WAL bytes per unit (null without units). */
 export function ioReport(a: Snapshot, b: Snapshot, units: number, walPerUnitKey: string) {
   const seconds = (b.at - a.at) / 1000

@@ -1,0 +1,53 @@
+/**
+ * The generated market the scoring benches share (honest traffic and colluding rings, as the
+ * tests generate it), its events as they travel on the bus, and their publishing.
+ */
+import type { JetStreamClient } from '@nats-io/jetstream'
+import { publishEnvelopes } from '@tessera/bus'
+import type { Envelope } from '@tessera/contracts'
+import { metadataFor } from '@tessera/testing'
+// eslint-disable-next-line no-restricted-imports -- the same generated market as the tests
+import { type BusEvent, market } from '@tessera/scoring-service/src/testing/market.ts'
+import { progress } from './cli.ts'
+
+export { type BusEvent, market }
+
+/** About `events` events: honest agents and trades, guard denials, 16 rings (2–6 agents, four camouflage levels). */
+export function benchMarket(events: number) {
+  const rings = [2, 3, 4, 6].flatMap((size) =>
+    ([0, 1, 2, 3] as const).map((camouflage) => ({ size, camouflage, tradesPerEdge: 25 })),
+  )
+  return market({
+    seed: 7,
+    orgs: Math.max(5, Math.round(events / 20_000)),
+    honestAgents: Math.max(20, Math.round(events / 500)),
+    honestTrades: Math.round(events / 4.1),
+    denials: Math.round(events / 100),
+    rings,
+  })
+}
+
+export const envelope = (e: BusEvent): Envelope => ({
+  type: e.type,
+  data: e.data,
+  metadata: { ...metadataFor(e.context), eventId: e.eventId },
+})
+
+/** Publishes each context's events in order, 1,000 at a time; the count per context. */
+export async function publishMarket(
+  js: JetStreamClient,
+  events: readonly BusEvent[],
+  prefix: string,
+  contexts: readonly BusEvent['context'][] = ['guardian', 'pacts', 'escrow', 'jury'],
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {}
+  for (const context of contexts) {
+    const mine = events.filter((e) => e.context === context)
+    counts[context] = mine.length
+    for (let i = 0; i < mine.length; i += 1000) {
+      await publishEnvelopes(js, context, mine.slice(i, i + 1000).map(envelope), prefix)
+      if (i % 100_000 === 0) progress(`  published ${context} ${i}/${mine.length}`)
+    }
+  }
+  return counts
+}
