@@ -104,7 +104,8 @@ export async function ensureConsumer(nc: NatsConnection, spec: ConsumerSpec): Pr
     await jsm.consumers.add(spec.stream, config)
   } else if (existing.config.filter_subject !== config.filter_subject) {
     // nats-server 2.9 cannot change a consumer's filter in place. Recreating it redelivers from
-    // the start, which is safe: every consumer dedupes by event id in its own transaction.
+    // the start, which is safe: every consumer dedupes by event id in its own transaction, or is
+    // idempotent on its own (a redelivered event changes nothing).
     await jsm.consumers.delete(spec.stream, spec.durable)
     await jsm.consumers.add(spec.stream, config)
   } else {
@@ -200,7 +201,8 @@ async function consume<T>(
     // would be redelivered meanwhile, to another replica too, and after maxDeliver such rounds
     // dead-lettered for being slow: tell the server it is in progress, a third of ack_wait apart.
     // Messages still in the client's buffer behind it are not covered: a redelivery of those is
-    // handled twice (every handler dedupes), so keep a batch's handling well under ack_wait.
+    // handled twice (every handler dedupes, or is idempotent), so keep a batch's handling well
+    // under ack_wait.
     const ackWait = spec.ackWaitMs ?? 30_000
     // Only for the messages from `settled` on: a progress signal after an ack is noise, and
     // after a nak it would undo the nak's backoff.

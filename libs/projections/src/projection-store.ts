@@ -85,6 +85,7 @@ async function unseen(
 export interface ProjectionStatus {
   projection: string
   sourcePosition: number
+  /** Events applied; for an idempotent projection (no inbox), deliveries, redeliveries too. */
   applied: number
   updatedAt: Date
 }

@@ -71,5 +71,15 @@ export function scoringMigrations(schema: string): Record<string, Migration> {
           on ${s}.trust_telemetry_messages (seen_at)`.execute(db)
       },
     },
+    // The trust consumers keep no inbox since they are idempotent (a set keyed by event): the
+    // rows they wrote before are never read again.
+    '2026_12_07_0100_trust_inbox_unused': {
+      async up(db: Kysely<any>) {
+        await sql`delete from ${s}.projection_inbox
+          where projection in ('trust-escrow', 'trust-jury', 'trust-pacts', 'trust-guardian')`.execute(
+          db,
+        )
+      },
+    },
   }
 }

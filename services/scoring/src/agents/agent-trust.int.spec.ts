@@ -15,6 +15,8 @@ import { toProjection } from '@tessera/service-kit'
 import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
 import { scoring } from '../service.ts'
 import { type BusEvent, market } from '../testing/market.ts'
+import { linksOf, toEvidence } from '../domain/trust/evidence.ts'
+import { PgEvidenceStore } from './pg-evidence-store.ts'
 import { trustEvidenceConsumers } from './trust-evidence.consumers.ts'
 import { ModelVersionReprofiler } from './model-version.worker.ts'
 import { SEEN_RETENTION_SECONDS, pruneSeen } from './telemetry-trust.consumer.ts'
@@ -154,6 +156,28 @@ describe('agent trust profiles', () => {
     }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
       where type = 'ScoreChanged' and stream_id like 'score-agent-%'`.execute(svc.db)
     expect(rows[0]!.n).toBeGreaterThan(0)
+  })
+
+  it('stores a redelivered evidence once, and says only new evidence is new', async () => {
+    const [stored] = toEvidence(m.events.find((e) => e.type === 'EscrowCreated')!)
+    const fresh = { ...stored!, id: randomUUID() }
+    const rollback = new Error('rollback')
+    const tried = svc.db.transaction().execute(async (tx) => {
+      const store = new PgEvidenceStore(tx, svc.schema, 'escrow', null)
+      // the live consumer stored it already: nothing new, so nothing to recompute
+      expect(await store.add([stored!], linksOf(stored!))).toEqual([])
+      expect(await store.add([fresh, stored!], linksOf(fresh))).toEqual([fresh.key])
+      throw rollback
+    })
+    await expect(tried).rejects.toBe(rollback)
+    // so the trust consumers keep no inbox row per event (their evidence is the set)
+    const { rows } = await sql<{ projection: string; n: number }>`select projection,
+        count(*)::int as n from ${sql.id(svc.schema)}.projection_inbox group by projection`.execute(
+      svc.db,
+    )
+    expect(rows.filter((r) => /^trust-(escrow|jury|pacts|guardian)$/.test(r.projection))).toEqual(
+      [],
+    )
   })
 
   it('telemetry on the bus moves the profile once per message, and shows in /explain', async () => {

@@ -59,15 +59,21 @@ export class PgEvidenceStore implements EvidenceStore {
     this.s = sql.id(schema)
   }
 
-  async add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void> {
-    // The batch as one json array (one JSON.stringify, no per-element escaping on this side),
-    // split by Postgres into elements that are parsed once each into the jsonb column:
-    // measured against text arrays and one jsonb document in docs/trust-model.md.
-    if (evidence.length > 0)
-      await sql`insert into ${this.s}.trust_evidence (id, key, context, data)
-        select x.e->>'id', x.e->>'key', ${this.context}, x.e::jsonb
-        from json_array_elements(${JSON.stringify(evidence)}::json) as x(e)
-        on conflict do nothing`.execute(this.tx)
+  async add(evidence: readonly Evidence[], links: readonly Link[]): Promise<string[]> {
+    // The batch goes as one json array (one JSON.stringify here, where text arrays made the
+    // driver escape every element); each element becomes jsonb once (`offset 0` keeps Postgres
+    // from inlining the cast into each use), and its id and key are read from that.
+    const fresh =
+      evidence.length === 0
+        ? []
+        : (
+            await sql<{ key: string }>`insert into ${this.s}.trust_evidence (id, key, context, data)
+              select y.j->>'id', y.j->>'key', ${this.context}, y.j
+              from json_array_elements(${JSON.stringify(evidence)}::json) as x(e),
+                lateral (select x.e::jsonb as j offset 0) as y
+              on conflict do nothing
+              returning key`.execute(this.tx)
+          ).rows
     // Evidence keyed by its own agent (each denial, each telemetry day) links the same pair again
     // and again: each pair is sent once.
     const pairs = new Map<string, Link>()
@@ -78,6 +84,7 @@ export class PgEvidenceStore implements EvidenceStore {
         from unnest(${[...pairs.values()].map((l) => l.key)}::text[],
           ${[...pairs.values()].map((l) => l.agentId)}::text[]) as x(key, agent_id)
         on conflict do nothing`.execute(this.tx)
+    return [...new Set(fresh.map((r) => r.key))]
   }
 
   /**

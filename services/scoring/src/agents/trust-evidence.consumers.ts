@@ -47,7 +47,11 @@ abstract class TrustEvidenceConsumer {
     // While this context is rebuilt, only the evidence set is refilled: every profile is
     // recomputed once at the end (afterRebuild, under the lock), which is what makes a rebuild
     // fast. Adding to a set needs no lock, so a replay does not queue behind the live batches
-    // of the other contexts meanwhile.
+    // of the other contexts meanwhile. Why that is safe: no live batch of this context runs
+    // during its rebuild (the projection's lock), so `rebuilding` cannot change under it; the
+    // rows it adds are its own context's; profiles the other contexts write meanwhile from the
+    // half-refilled set publish nothing (any context rebuilding holds ScoreChanged back), and
+    // afterRebuild recomputes every profile after the last replayed batch has committed.
     if (await store.rebuilding(this.context)) {
       await store.add(evidence, evidence.flatMap(linksOf))
       return

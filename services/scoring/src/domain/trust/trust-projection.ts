@@ -13,7 +13,8 @@ import { type TelemetryDay, mergeDays, movesProfile, telemetryEvidence } from '.
  * service) and in memory (the property test and the bench).
  */
 export interface EvidenceStore {
-  add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void>
+  /** Adds what is not there yet; returns the keys that got evidence they did not have. */
+  add(evidence: readonly Evidence[], links: readonly Link[]): Promise<string[]>
   /**
    * Adds telemetry counts to the agents' days (sums: the caller delivers each record once);
    * returns the agents for which a day now reads differently (`movesProfile`).
@@ -50,8 +51,10 @@ export async function applyEvidence(
   evidence: readonly Evidence[],
 ): Promise<string[]> {
   if (evidence.length === 0) return []
-  await store.add(evidence, evidence.flatMap(linksOf))
-  return recompute(store, await store.agentsOf([...new Set(evidence.map((e) => e.key))]))
+  // Evidence already stored was recomputed when it went in (or will be, by the rebuild that is
+  // refilling it): a redelivered batch recomputes nothing.
+  const fresh = await store.add(evidence, evidence.flatMap(linksOf))
+  return fresh.length === 0 ? [] : recompute(store, await store.agentsOf(fresh))
 }
 
 /** Telemetry days counted in, then the agents they concern recomputed. */
@@ -235,13 +238,19 @@ export class MemoryEvidenceStore implements EvidenceStore {
     return [...moved]
   }
 
-  add(evidence: readonly Evidence[], links: readonly Link[]): Promise<void> {
-    for (const ev of evidence) this.evidence.set(`${ev.id}|${ev.key}`, ev)
+  add(evidence: readonly Evidence[], links: readonly Link[]): Promise<string[]> {
+    const fresh = new Set<string>()
+    for (const ev of evidence) {
+      const id = `${ev.id}|${ev.key}`
+      if (this.evidence.has(id)) continue
+      this.evidence.set(id, ev)
+      fresh.add(ev.key)
+    }
     for (const l of links) {
       this.links.set(l.key, (this.links.get(l.key) ?? new Set()).add(l.agentId))
       this.agentKeys.set(l.agentId, (this.agentKeys.get(l.agentId) ?? new Set()).add(l.key))
     }
-    return Promise.resolve()
+    return Promise.resolve([...fresh])
   }
   agentsOf(keys: readonly string[]): Promise<string[]> {
     return Promise.resolve([...new Set(keys.flatMap((k) => [...(this.links.get(k) ?? [])]))])

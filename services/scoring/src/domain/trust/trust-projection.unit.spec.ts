@@ -119,17 +119,43 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
       rings: [],
     })
     const all = m.events.flatMap(toEvidence)
+    const once = rebuildAll(all).map((p) => p.profileJson)
+    const repeated = [...all, ...shuffle(all, 5), ...all.slice(0, 50)]
     const perKey = new Map<string, number>()
-    for (const ev of all) perKey.set(ev.key, (perKey.get(ev.key) ?? 0) + 1)
+    for (const ev of repeated) perKey.set(ev.key, (perKey.get(ev.key) ?? 0) + 1)
     // both ways of deduplicating a key's evidence are exercised
     expect(Math.max(...perKey.values())).toBeGreaterThan(16)
     expect(Math.min(...perKey.values())).toBeLessThanOrEqual(16)
-    const once = rebuildAll(all).map((p) => p.profileJson)
-    const repeated = [...all, ...shuffle(all, 5), ...all.slice(0, 50)]
     expect(rebuildAll(repeated).map((p) => p.profileJson)).toEqual(once)
     // and the check can fail: the same events as new ones count again
     const renamed = all.map((ev) => ({ ...ev, id: `${ev.id}-again` }))
     expect(rebuildAll([...all, ...renamed]).map((p) => p.profileJson)).not.toEqual(once)
+  })
+
+  it('a redelivered batch recomputes nothing; a batch with one new evidence recomputes its agent', async () => {
+    const m = market({ seed: 5, orgs: 2, honestAgents: 6, honestTrades: 20, rings: [] })
+    const evidence = m.events.flatMap(toEvidence)
+    const store = new MemoryEvidenceStore()
+    expect((await applyEvidence(store, evidence)).length).toBeGreaterThan(0)
+    const before = [...store.profiles.values()].map((p) => p.profileJson)
+    expect(await applyEvidence(store, evidence.slice(0, 40))).toEqual([])
+    expect([...store.profiles.values()].map((p) => p.profileJson)).toEqual(before)
+
+    const agentId = m.agents[0]!.agentId
+    const safety = () =>
+      (JSON.parse(store.profiles.get(agentId)!.profileJson) as TrustProfile).scoreBreakdown.safety
+    const was = safety()
+    const denial = {
+      kind: 'check' as const,
+      id: 'check-new',
+      at: evidence.map((e) => e.at).sort()[evidence.length - 1]!,
+      key: agentId,
+      agentId,
+      decision: 'deny' as const,
+      rule: 'r',
+    }
+    expect(await applyEvidence(store, [...evidence.slice(0, 40), denial])).toContain(agentId)
+    expect(safety()).toBe(was - 2)
   })
 
   it('the check can fail: a profile that read the wall clock would differ', async () => {
