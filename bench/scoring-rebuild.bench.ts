@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { sql } from 'kysely'
 import { jetstream } from '@nats-io/jetstream'
-import { projectionStatus, rebuildProjection } from '@tessera/projections'
+import { rebuildProjection } from '@tessera/projections'
 import { EVENT_LOG, toProjection } from '@tessera/service-kit'
 import { startInProcess, testDatabaseUrl } from '@tessera/testing'
 // eslint-disable-next-line no-restricted-imports -- a bench drives the service as its tests do
@@ -22,7 +22,7 @@ import { scoring } from '@tessera/scoring-service/src/service.ts'
 import { EscrowTrustEvidence } from '@tessera/scoring-service/src/agents/trust-evidence.consumers.ts'
 import { parseOptions, progress, round, sleep } from './src/cli.ts'
 import { cpuPerUnit, snapshot } from './src/cpu-accounting.ts'
-import { benchMarket, publishMarket } from './src/scoring-market.ts'
+import { benchMarket, caughtUp, publishMarket } from './src/scoring-market.ts'
 
 const p = parseOptions(
   'bench/scoring-rebuild.bench.ts',
@@ -36,10 +36,8 @@ const svc = await startInProcess({
   consumers: (scoring.consumers ?? []).filter((c) => c !== EscrowTrustEvidence),
 })
 const counts = await publishMarket(jetstream(svc.nc), m.events, svc.prefix)
-const applied = async (name: string) =>
-  (await projectionStatus(svc.db, svc.schema, name))?.applied ?? 0
 for (const context of ['guardian', 'pacts', 'jury'] as const)
-  while ((await applied(`trust-${context}`)) < (counts[context] ?? 0)) await sleep(500)
+  while (!(await caughtUp(svc.nc, svc.prefix, svc.schema, context))) await sleep(500)
 progress('the other contexts caught up; rebuilding trust-escrow')
 
 const consumer = new EscrowTrustEvidence(svc.schema, svc.service.app.get(EVENT_LOG))

@@ -37,6 +37,7 @@ import {
   type BusEvent,
   benchMarket,
   envelope,
+  caughtUp,
   market,
   publishMarket,
 } from './src/scoring-market.ts'
@@ -78,10 +79,8 @@ const publishSeconds = (performance.now() - t0) / 1000
 const applied = async (name: string) =>
   (await projectionStatus(svc.db, svc.schema, name))?.applied ?? 0
 progress('2 live consumers catching up')
-for (;;) {
-  const done = await applied('trust-escrow')
-  if (done >= (counts['escrow'] ?? 0)) break
-  progress(`2   trust-escrow ${done}/${counts['escrow']}`)
+while (!(await caughtUp(svc.nc, svc.prefix, svc.schema, 'escrow'))) {
+  progress(`2   trust-escrow ${await applied('trust-escrow')}/${counts['escrow']}`)
   await new Promise((r) => setTimeout(r, 2000))
 }
 const catchUpSeconds = (performance.now() - t0) / 1000

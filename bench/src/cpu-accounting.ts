@@ -228,7 +228,7 @@ export function cpuPerUnit(a: Snapshot, b: Snapshot, units: number) {
   const self = ((b.self.user + b.self.system - a.self.user - a.self.system) / 1e6) * CLK_TCK
   const micros = (t: number) => round((t / CLK_TCK / Math.max(units, 1)) * 1e6, 1)
   return {
-    what: 'CPU µs per unit, from /proc (Postgres: all its processes; this process: process.cpuUsage)',
+    what: 'CPU µs per unit, from /proc: this process (process.cpuUsage), every postgres process on the machine (other databases too; processes that ended between the two snapshots are missed), nats-server',
     thisProcess: micros(self),
     postgres: micros(postgres),
     natsServer: micros(nats),

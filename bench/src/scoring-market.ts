@@ -2,9 +2,10 @@
  * The generated market the scoring benches share (honest traffic and colluding rings, as the
  * tests generate it), its events as they travel on the bus, and their publishing.
  */
-import type { JetStreamClient } from '@nats-io/jetstream'
+import { type JetStreamClient, jetstreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
 import { publishEnvelopes } from '@tessera/bus'
-import type { Envelope } from '@tessera/contracts'
+import { type Envelope, streamName } from '@tessera/contracts'
 import { metadataFor } from '@tessera/testing'
 // eslint-disable-next-line no-restricted-imports -- the same generated market as the tests
 import { type BusEvent, market } from '@tessera/scoring-service/src/testing/market.ts'
@@ -50,4 +51,20 @@ export async function publishMarket(
     }
   }
   return counts
+}
+
+/**
+ * Whether scoring's live trust consumer of `context` has handled everything published so far:
+ * nothing pending and nothing unacked on its durable consumer (a batch is acked after it
+ * commits). The checkpoint's `applied` counts deliveries, redeliveries too, so it cannot say.
+ */
+export async function caughtUp(
+  nc: NatsConnection,
+  prefix: string,
+  schema: string,
+  context: BusEvent['context'],
+): Promise<boolean> {
+  const jsm = await jetstreamManager(nc)
+  const info = await jsm.consumers.info(streamName(context, prefix), `${schema}-trust-${context}`)
+  return info.num_pending === 0 && info.num_ack_pending === 0
 }
