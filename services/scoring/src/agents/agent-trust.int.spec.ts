@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { v7 as uuidv7 } from 'uuid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { jetstream } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { publishEnvelopes } from '@tessera/bus'
 import {
   type Envelope,
@@ -14,10 +14,10 @@ import { rebuildProjection } from '@tessera/projections'
 import { toProjection } from '@tessera/service-kit'
 import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
 import { scoring } from '../service.ts'
-import { type BusEvent, market } from '../testing/market.ts'
+import { type BusEvent, denial, market } from '../testing/market.ts'
 import { linksOf, toEvidence } from '../domain/trust/evidence.ts'
 import { PgEvidenceStore } from './pg-evidence-store.ts'
-import { trustEvidenceConsumers } from './trust-evidence.consumers.ts'
+import { EscrowTrustEvidence, trustEvidenceConsumers } from './trust-evidence.consumers.ts'
 import { ModelVersionReprofiler } from './model-version.worker.ts'
 import { SEEN_RETENTION_SECONDS, pruneSeen } from './telemetry-trust.consumer.ts'
 
@@ -304,6 +304,71 @@ describe('agent trust profiles', () => {
     expect(rebuilt).toEqual(live)
     expect(await explanations()).toEqual(liveExplanations)
     expect(await count()).toBe(published)
+  })
+
+  it('a rebuild beside live batches of another context ends where a quiet rebuild does', async () => {
+    // The replay adds its evidence without the profiles' lock while guardian's live batches
+    // recompute from the half-refilled set; afterRebuild must still land on the set's profiles.
+    const denials: BusEvent[] = m.agents.slice(0, 4).flatMap((a, i) =>
+      Array.from({ length: 5 }, (_, j) => ({
+        context: 'guardian' as const,
+        type: 'ActionChecked',
+        eventId: uuidv7(),
+        data: denial(
+          a,
+          `chk_${String(i * 10 + j).padStart(26, 'z')}`,
+          new Date(Date.parse('2026-10-01T00:00:00Z') + j * 60_000).toISOString(),
+        ),
+      })),
+    )
+    const rebuild = (C: (typeof trustEvidenceConsumers)[number]) =>
+      rebuildProjection({
+        nc: svc.nc,
+        db: svc.db,
+        schema: svc.schema,
+        projection: toProjection(svc.service.app.get(C), svc.prefix),
+        batchSize: 7,
+      })
+    const jsm = await jetstreamManager(svc.nc)
+    const guardianCaughtUp = () =>
+      eventually(
+        async () => {
+          const c = await jsm.consumers.info(
+            `${svc.prefix}GUARDIAN`,
+            `${svc.schema}-trust-guardian`,
+          )
+          return c.num_pending === 0 && c.num_ack_pending === 0 ? true : undefined
+        },
+        { what: 'the denials applied live', timeoutMs: 20_000 },
+      )
+    // Inside the replay's first batch (escrow's evidence all deleted, none back yet), the
+    // denials are published and applied live: guardian recomputes those agents from a set
+    // without their trades. A replay holding the profiles' lock would stall them here.
+    const escrow = toProjection(svc.service.app.get(EscrowTrustEvidence), svc.prefix)
+    let paused = false
+    await rebuildProjection({
+      nc: svc.nc,
+      db: svc.db,
+      schema: svc.schema,
+      batchSize: 7,
+      projection: {
+        ...escrow,
+        async afterBatch(tx) {
+          await escrow.afterBatch!(tx)
+          if (paused) return
+          paused = true
+          await publish(denials)
+          await guardianCaughtUp()
+        },
+      },
+    })
+    expect(paused).toBe(true)
+    const afterConcurrent = await profilesTable()
+    // the denials count: the first agent lost safety to them
+    const first = afterConcurrent.find((r) => r.agent_id === m.agents[0]!.agentId)!
+    expect((JSON.parse(first.profile) as TrustProfile).scoreBreakdown.safety).toBeLessThan(70)
+    for (const C of trustEvidenceConsumers) await rebuild(C)
+    expect(await profilesTable()).toEqual(afterConcurrent)
   })
 
   it('a model version change recomputes every profile at start, to the same bytes here', async () => {

@@ -59,6 +59,34 @@ export function rng(seed: number): () => number {
 
 const ALPHA = '0123456789abcdefghijklmnopqrstuvwxyz'
 
+/** An `ActionChecked` batch of one guard denial of `agent` (a destructive shell call). */
+export function denial(
+  agent: { agentId: string; orgId: string },
+  checkId: string,
+  checkedAt: string,
+): Record<string, unknown> {
+  return {
+    orgId: agent.orgId,
+    checks: [
+      {
+        checkId,
+        orgId: agent.orgId,
+        agentId: agent.agentId,
+        action: 'tool_call',
+        toolName: 'shell_exec',
+        capability: 'shell:exec',
+        effect: 'destructive',
+        effectSource: 'classified',
+        confidence: 0.9,
+        decision: 'deny',
+        reason: 'not allowed',
+        rule: 'agent.capabilities',
+        checkedAt,
+      },
+    ],
+  }
+}
+
 export function market(spec: MarketSpec): Market {
   const r = rng(spec.seed)
   // ids are unique across markets of different seeds
@@ -311,26 +339,11 @@ export function market(spec: MarketSpec): Market {
   // Guard denials for a few honest agents.
   for (let i = 0; i < (spec.denials ?? 0); i++) {
     const a = honestAgents[Math.floor(r() * honestAgents.length)]!
-    push('guardian', 'ActionChecked', {
-      orgId: a.orgId,
-      checks: [
-        {
-          checkId: `chk_${id26()}`,
-          orgId: a.orgId,
-          agentId: a.agentId,
-          action: 'tool_call',
-          toolName: 'shell_exec',
-          capability: 'shell:exec',
-          effect: 'destructive',
-          effectSource: 'classified',
-          confidence: 0.9,
-          decision: 'deny',
-          reason: 'not allowed',
-          rule: 'agent.capabilities',
-          checkedAt: iso(start + Math.floor(r() * span)),
-        },
-      ],
-    })
+    push(
+      'guardian',
+      'ActionChecked',
+      denial(a, `chk_${id26()}`, iso(start + Math.floor(r() * span))),
+    )
   }
   // Elevations: a request, then a human's decision a few minutes later.
   for (let i = 0; i < (spec.elevations ?? 0); i++) {
