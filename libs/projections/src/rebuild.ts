@@ -31,6 +31,14 @@ export interface RebuildOptions {
 }
 
 /**
+ * The most messages the replay asks the bus for at a time, whatever its batch size (a batch is
+ * gathered from several pulls). Pulls of 50,000 (scoring's batch, tried) made the ordered
+ * consumer reset mid-replay, then ask for 0 messages with its buffer full and wait for two missed
+ * heartbeats: 45 s without a message after each reset (seen in its status events).
+ */
+const MAX_PULL = 10_000
+
+/**
  * Replays a projection from position 0 of its source. Live batches of the same projection wait
  * on an advisory lock meanwhile, so the two never interleave; readers see the projection fill
  * up again from empty while it runs.
@@ -80,7 +88,7 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
         // One continuous pull (the client keeps fetching up to a batch ahead), and a batch is
         // written while the next one is read and parsed: the bus, this process and Postgres
         // work at once instead of taking turns. Batches still commit one at a time, in order.
-        const iter = await consumer.consume({ max_messages: batchSize })
+        const iter = await consumer.consume({ max_messages: Math.min(batchSize, MAX_PULL) })
         // Runs only while the loop waits for a message, never while it writes a batch.
         let stalled: NodeJS.Timeout | undefined
         let stalledOut = false
