@@ -5,6 +5,7 @@
 import { type JetStreamClient, jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { publishEnvelopes } from '@tessera/bus'
+import { durableName } from '@tessera/projections'
 import { type Envelope, streamName } from '@tessera/contracts'
 import { metadataFor } from '@tessera/testing'
 // eslint-disable-next-line no-restricted-imports -- the same generated market as the tests
@@ -65,6 +66,9 @@ export async function caughtUp(
   context: BusEvent['context'],
 ): Promise<boolean> {
   const jsm = await jetstreamManager(nc)
-  const info = await jsm.consumers.info(streamName(context, prefix), `${schema}-trust-${context}`)
+  const info = await jsm.consumers.info(
+    streamName(context, prefix),
+    durableName(schema, `trust-${context}`),
+  )
   return info.num_pending === 0 && info.num_ack_pending === 0
 }

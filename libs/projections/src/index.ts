@@ -1,5 +1,5 @@
 export type { Projection } from './projection.ts'
-export { runProjection, unhandled } from './projection-runner.ts'
+export { durableName, runProjection, unhandled } from './projection-runner.ts'
 export type { ProjectionRunnerOptions } from './projection-runner.ts'
 export { applyBatch, projectionMigrations, projectionStatus } from './projection-store.ts'
 export type { Positioned, ProjectionStatus } from './projection-store.ts'

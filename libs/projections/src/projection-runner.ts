@@ -26,7 +26,7 @@ export function runProjection(opts: ProjectionRunnerOptions): Promise<RunningCon
     {
       stream: projection.source.stream,
       filterSubject: projection.source.filterSubject,
-      durable: `${opts.service}-${projection.name}`,
+      durable: durableName(opts.service, projection.name),
       batchSize: opts.batchSize ?? projection.batchSize ?? 500,
       maxDeliver: opts.maxDeliver ?? 5,
       prefix: opts.prefix ?? '',
@@ -43,6 +43,11 @@ export function runProjection(opts: ProjectionRunnerOptions): Promise<RunningCon
     },
     opts.log,
   )
+}
+
+/** The durable consumer a service's projection runs on (the bus keeps its position). */
+export function durableName(service: string, projection: string): string {
+  return `${service}-${projection}`
 }
 
 /** A subject's event type is its last token (`tessera.guardian.ActionChecked`). */

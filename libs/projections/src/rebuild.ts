@@ -23,9 +23,10 @@ export interface RebuildOptions {
   batchSize?: number
   onProgress?: (p: RebuildProgress) => void
   /**
-   * How long the replay waits for the next message before it gives up (default 10 s): only
-   * when the source lost messages under it (a purge), since its last message says it is the
-   * last. A replay that stops short fails; it never ends as if it had caught up.
+   * How long the replay waits for the next message before it gives up (default 10 s): when the
+   * source lost messages under it (a purge), or the bus stopped delivering (see MAX_PULL), since
+   * its last message says it is the last. A replay that stops short fails; it never ends as if
+   * it had caught up.
    */
   stallMs?: number
 }
@@ -130,7 +131,7 @@ export async function rebuildProjection(opts: RebuildOptions): Promise<RebuildPr
               `${projection.name}: the replay of ${projection.source.stream} stopped before ` +
                 `its last message (${applied} of ${total} applied)` +
                 (stalledOut
-                  ? `: no message for ${opts.stallMs ?? 10_000} ms, so the source lost messages under it`
+                  ? `: no message for ${opts.stallMs ?? 10_000} ms (the source lost messages under it, or the bus stopped delivering)`
                   : '') +
                 '; run the rebuild again',
             )

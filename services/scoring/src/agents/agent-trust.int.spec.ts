@@ -8,9 +8,10 @@ import {
   type Envelope,
   type TrustExplanation,
   type TrustProfile,
+  streamName,
   telemetryRecordsSubject,
 } from '@tessera/contracts'
-import { rebuildProjection } from '@tessera/projections'
+import { durableName, rebuildProjection } from '@tessera/projections'
 import { toProjection } from '@tessera/service-kit'
 import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
 import { scoring } from '../service.ts'
@@ -334,8 +335,8 @@ describe('agent trust profiles', () => {
       eventually(
         async () => {
           const c = await jsm.consumers.info(
-            `${svc.prefix}GUARDIAN`,
-            `${svc.schema}-trust-guardian`,
+            streamName('guardian', svc.prefix),
+            durableName(svc.schema, 'trust-guardian'),
           )
           return c.num_pending === 0 && c.num_ack_pending === 0 ? true : undefined
         },

@@ -18,9 +18,9 @@ import { PgEvidenceStore, lockProfiles } from './pg-evidence-store.ts'
  * batches amortise it. At 2,000 (with the consumer's 1,000 unacked messages at most, so in
  * fact 1,000) the lag at 10k events/s was 17 s at p99; at 10,000, with a batch's ScoreChanged
  * appended in one statement, 1.8 s. Over a 1M-event history a batch costs seconds whatever its
-size (every touched agent recomputed), so a consumer that is behind catches up in bigger ones:
-at 50,000 the 1M bench's catch-up took 246 s against 573 s at 10,000 (docs/trust-model.md).
-When it is not behind, a batch is what arrived within TRUST_MAX_WAIT_MS.
+ * size (every touched agent recomputed), so a consumer that is behind catches up in bigger ones:
+ * at 50,000 the 1M bench's catch-up took 246 s against 573 s at 10,000 (docs/trust-model.md).
+ * When it is not behind, a batch is what arrived within TRUST_MAX_WAIT_MS.
  */
 export const TRUST_BATCH = 50_000
 /** So a live batch waits up to this long to fill up instead of going at every lull. */
