@@ -41,7 +41,6 @@ export const ROUTES: readonly Route[] = [
   { prefix: '/v1/jury', service: 'jury' },
 
   { prefix: '/api/v1/trust', service: 'scoring' },
-  { prefix: '/v1/policies', service: 'scoring' },
 ]
 
 interface CompiledRoute {

@@ -34,7 +34,7 @@ describe('gateway route table', () => {
     ['POST', '/v1/disputes', 'jury'],
     ['GET', '/v1/jury/verdicts/v_1', 'jury'],
     ['GET', '/api/v1/trust/orgs/org_1', 'scoring'],
-    ['POST', '/v1/policies/evaluate', 'scoring'],
+    ['POST', '/api/v1/trust/agt_1/evaluate', 'scoring'],
   ])('%s %s goes to %s', (_method, url, service) => {
     expect(serviceOf(url)).toBe(service)
   })
@@ -75,6 +75,8 @@ describe('gateway route table', () => {
       '/v1/orgs/%zz',
       '/v1/agents//telemetry',
       '/.well-known/openid-configuration',
+      // no service serves policies on their own: a policy is evaluated against an agent
+      '/v1/policies/evaluate',
     ]) {
       expect(matchRoute(url), url).toBeUndefined()
     }
