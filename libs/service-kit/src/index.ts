@@ -50,6 +50,8 @@ export {
   unstorableText,
 } from './input-rules.ts'
 export type { TextIssue } from './input-rules.ts'
+export { RATE_LIMITED, noKey, registerRateLimit } from './rate-limit.ts'
+export type { KeyResolver } from './rate-limit.ts'
 export { pageOf, pageQuery } from './page-cursor.ts'
 export type { PageCursor } from './page-cursor.ts'
 export { runMigrateCli, runRebuildCli } from './cli.ts'

@@ -1,6 +1,5 @@
-import type { ServiceDefinition } from '@tessera/service-kit'
+import { type ServiceDefinition, registerRateLimit } from '@tessera/service-kit'
 import { registerOpenApi } from './http/openapi.ts'
-import { registerRateLimit } from './http/rate-limit.ts'
 import { RequestKeys } from './http/request-key.ts'
 import { IngestEnv } from './ingest.env.ts'
 import { IngestModule } from './ingest.module.ts'

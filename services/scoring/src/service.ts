@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type ServiceDefinition, serviceEnv } from '@tessera/service-kit'
+import { type ServiceDefinition, noKey, registerRateLimit, serviceEnv } from '@tessera/service-kit'
 import { trustEvidenceConsumers } from './agents/trust-evidence.consumers.ts'
 import { ModelVersionReprofiler } from './agents/model-version.worker.ts'
 import { scoringMigrations } from './migrations.ts'
@@ -14,6 +14,11 @@ const ScoringEnv = serviceEnv('scoring').extend({
     .regex(/^\d{1,38}$/)
     .default('5000000000')
     .transform((v) => BigInt(v)),
+  /**
+   * `GET /api/v1/trust/:id/explain` per client IP and minute (0: no limit). Public, and its cost
+   * grows with the agent's whole evidence, so it is the one trust route with a budget.
+   */
+  SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
 })
 
 export const scoring: ServiceDefinition<typeof ScoringEnv> = {
@@ -24,4 +29,11 @@ export const scoring: ServiceDefinition<typeof ScoringEnv> = {
   workers: [ModelVersionReprofiler],
   migrations: scoringMigrations,
   env: ScoringEnv,
+  async configure(app, config) {
+    await registerRateLimit(
+      app.getHttpAdapter().getInstance(),
+      config.SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE,
+      noKey,
+    )
+  },
 }

@@ -2,9 +2,8 @@ import { Body, Controller, Headers, Inject, Post, Req, Res } from '@nestjs/commo
 import { RouteConfig } from '@nestjs/platform-fastify'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { batchStatus, splitArdenBody } from '@tessera/contracts'
-import { ApiError, NoApiKey, OWN_BODY_TEXT_CHECKS } from '@tessera/service-kit'
+import { ApiError, NoApiKey, OWN_BODY_TEXT_CHECKS, RATE_LIMITED } from '@tessera/service-kit'
 import { IntakeService } from '../intake/intake.service.ts'
-import { RATE_LIMITED } from './rate-limit.ts'
 import { RequestKeys } from './request-key.ts'
 
 /**

@@ -7,11 +7,11 @@ import {
   Auth,
   type AuthContext,
   OWN_BODY_TEXT_CHECKS,
+  RATE_LIMITED,
   Roles,
   parseInput,
 } from '@tessera/service-kit'
 import { IntakeService } from '../intake/intake.service.ts'
-import { RATE_LIMITED } from './rate-limit.ts'
 
 @Controller('v1/telemetry')
 export class TelemetryController {

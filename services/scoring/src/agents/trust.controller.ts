@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common'
+import { RouteConfig } from '@nestjs/platform-fastify'
 import { sql } from 'kysely'
 import {
   EvaluateTrustBody,
@@ -7,7 +8,15 @@ import {
   type TrustProfile,
 } from '@tessera/contracts'
 import type { SchemaDb, SchemaTx } from '@tessera/event-store'
-import { CONFIG, DB, NoApiKey, NotFound, SERVICE_SCHEMA, parseInput } from '@tessera/service-kit'
+import {
+  CONFIG,
+  DB,
+  NoApiKey,
+  NotFound,
+  RATE_LIMITED,
+  SERVICE_SCHEMA,
+  parseInput,
+} from '@tessera/service-kit'
 import { evaluatePolicy } from '../domain/trust/policy.ts'
 import { explainAgent } from '../domain/trust/trust-projection.ts'
 import { PgEvidenceStore } from './pg-evidence-store.ts'
@@ -32,8 +41,12 @@ export class AgentTrustController {
     return this.load(this.db, id)
   }
 
-  /** Built on read from the agent's evidence, in one snapshot with its stored profile. */
+  /**
+   * Built on read from the agent's evidence, in one snapshot with its stored profile. Its cost
+   * grows with that evidence: limited per client IP (SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE).
+   */
   @Get(':id/explain')
+  @RouteConfig(RATE_LIMITED)
   explain(@Param('id') id: string): Promise<TrustExplanation> {
     return this.db
       .transaction()

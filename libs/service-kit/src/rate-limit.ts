@@ -1,12 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
-import { ApiError, sha256Hex } from '@tessera/service-kit'
+import { sha256Hex } from './api-keys.ts'
+import { ApiError } from './errors.ts'
 
 /** Route config that opts a route into the limit: `@RouteConfig(RATE_LIMITED)`. */
 export const RATE_LIMITED = { rateLimit: {} }
 
-/** Resolves a request's `Authorization` to the id of a valid (issued, unrevoked) key, or null. */
+/**
+ * Resolves a request's `Authorization` to the id of a valid (issued, unrevoked) key, or null.
+ * A service whose limited routes are public passes `noKey`: every caller is limited per IP.
+ */
 export type KeyResolver = (req: FastifyRequest) => Promise<string | null>
+
+export const noKey: KeyResolver = () => Promise.resolve(null)
 
 const KEY_CACHE_MS = 10_000
 const KEY_CACHE_MAX = 10_000
