@@ -6,8 +6,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { publishEnvelopes } from '@tessera/bus'
 import {
   type Envelope,
+  type ScoreChanged,
   type TrustExplanation,
   type TrustProfile,
+  eventSubject,
   streamName,
   telemetryRecordsSubject,
 } from '@tessera/contracts'
@@ -17,6 +19,7 @@ import { type InProcessService, eventually, metadataFor, startInProcess } from '
 import { scoring } from '../service.ts'
 import { type BusEvent, denial, market } from '../testing/market.ts'
 import { linksOf, toEvidence } from '../domain/trust/evidence.ts'
+import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
 import { PgEvidenceStore } from './pg-evidence-store.ts'
 import { EscrowTrustEvidence, trustEvidenceConsumers } from './trust-evidence.consumers.ts'
 import { ModelVersionReprofiler } from './model-version.worker.ts'
@@ -31,7 +34,10 @@ const m = market({
   denials: 3,
   elevations: 4,
   rings: [{ size: 2, camouflage: 0, tradesPerEdge: 12 }],
+  // pacts, bonds, incidents, a revocation and appeals: every context's rebuild replays something
+  extras: { pacts: 0.6, appeals: 0.5, bonds: 6, revocations: 1, bindings: 3, failures: 3 },
 })
+const CONTEXTS = ['guardian', 'pacts', 'escrow', 'jury'] as const
 
 beforeAll(async () => {
   svc = await startInProcess(scoring)
@@ -45,7 +51,7 @@ function envelope(e: BusEvent): Envelope {
 }
 async function publish(events: readonly BusEvent[]) {
   const js = jetstream(svc.nc)
-  for (const context of ['guardian', 'pacts', 'escrow', 'jury'] as const) {
+  for (const context of CONTEXTS) {
     const mine = events.filter((e) => e.context === context).map(envelope)
     for (let i = 0; i < mine.length; i += 200)
       await publishEnvelopes(js, context, mine.slice(i, i + 200), svc.prefix)
@@ -54,6 +60,72 @@ async function publish(events: readonly BusEvent[]) {
 async function get<T>(path: string) {
   const res = await fetch(`${svc.url}/api/v1/trust/${path}`)
   return { status: res.status, body: (await res.json()) as T & { code?: string } }
+}
+/** Until the trust consumers of `contexts` have committed all that was published to them. */
+async function caughtUp(contexts: readonly BusEvent['context'][] = CONTEXTS) {
+  const jsm = await jetstreamManager(svc.nc)
+  await eventually(
+    async () => {
+      for (const c of contexts) {
+        const info = await jsm.consumers.info(
+          streamName(c, svc.prefix),
+          durableName(svc.schema, `trust-${c}`),
+        )
+        if (info.num_pending > 0 || info.num_ack_pending > 0) return undefined
+      }
+      return true
+    },
+    { what: `trust consumers of ${contexts.join(', ')} caught up`, timeoutMs: 20_000 },
+  )
+}
+const scoreChangedCount = async () =>
+  (
+    await sql<{ n: number }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
+      where type = 'ScoreChanged'`.execute(svc.db)
+  ).rows[0]!.n
+/**
+ * Each agent's ScoreChanged in order, checked against its stored profile (read in one snapshot):
+ * each names the one before it (the first, nothing), each moves the score or the tier, and the
+ * last is the profile's. Every profile has been published. The chains, by agent.
+ */
+async function expectScoreTrails(): Promise<Map<string, ScoreChanged[]>> {
+  const s = sql.id(svc.schema)
+  const { events, profiles } = await svc.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (tx) => ({
+      events: (
+        await sql<{ stream_id: string; data: ScoreChanged }>`select stream_id, data
+          from ${s}.events where type = 'ScoreChanged' and stream_id like 'score-agent-%'
+          order by stream_id, stream_version`.execute(tx)
+      ).rows,
+      profiles: (
+        await sql<{ agent_id: string; profile: string }>`select agent_id, profile
+          from ${s}.agent_profiles`.execute(tx)
+      ).rows,
+    }))
+  const chains = new Map<string, ScoreChanged[]>()
+  for (const e of events) {
+    const agentId = e.stream_id.slice('score-agent-'.length)
+    expect(e.data.subjectId).toBe(agentId)
+    chains.set(agentId, [...(chains.get(agentId) ?? []), e.data])
+  }
+  expect([...chains.keys()].sort()).toEqual(profiles.map((p) => p.agent_id).sort())
+  for (const row of profiles) {
+    const chain = chains.get(row.agent_id)!
+    chain.forEach((e, i) => {
+      const before = chain[i - 1]
+      expect([e.previousScore, e.previousBondTier], row.agent_id).toEqual(
+        before ? [before.score, before.bondTier] : [null, null],
+      )
+      if (before)
+        expect(e.score !== before.score || e.bondTier !== before.bondTier, row.agent_id).toBe(true)
+    })
+    const p = JSON.parse(row.profile) as TrustProfile
+    const last = chain[chain.length - 1]!
+    expect([last.score, last.bondTier], row.agent_id).toEqual([p.compositeScore, p.bondTier])
+  }
+  return chains
 }
 const profilesTable = async () =>
   (
@@ -94,7 +166,7 @@ describe('agent trust profiles', () => {
     // The goal is 1 s (bench/scoring.bench.ts measures the lag's p99). The bound here is generous,
     // as the issue asks: a full CI run on 2 shared cores must not fail on load alone.
     expect(Date.now() - started).toBeLessThan(5_000)
-    expect(p.modelVersion).toMatch(/^v3/)
+    expect(p.modelVersion).toBe(MODEL_VERSION)
   })
 
   it('resolves an agent id, its handle and A-handle; anything else is a 404', async () => {
@@ -151,12 +223,69 @@ describe('agent trust profiles', () => {
     expect(bad.status).toBe(400)
   })
 
-  it('publishes ScoreChanged for agents, once per move', async () => {
-    const { rows } = await sql<{
-      n: number
-    }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
-      where type = 'ScoreChanged' and stream_id like 'score-agent-%'`.execute(svc.db)
-    expect(rows[0]!.n).toBeGreaterThan(0)
+  it('publishes ScoreChanged for agents, once per move, chained up to the stored profile', async () => {
+    await caughtUp()
+    const chains = await expectScoreTrails()
+    // The agent that moved most (3 or 4 times here, as the contexts' batches land).
+    const [agentId, chain] = [...chains].sort(([, a], [, b]) => b.length - a.length)[0]!
+    expect(chain.length).toBeGreaterThan(1)
+
+    // Escrow's events again, as new messages (another msg id, past JetStream's dedupe): the
+    // consumer applies them, and nothing moves, so nothing is published.
+    const published = await scoreChangedCount()
+    const again = m.events.filter((e) => e.context === 'escrow')
+    const checkpoint = async () =>
+      (
+        await sql<{
+          applied: string
+        }>`select applied from ${sql.id(svc.schema)}.projection_checkpoints
+          where projection = 'trust-escrow'`.execute(svc.db)
+      ).rows[0]!.applied
+    const applied = Number(await checkpoint())
+    const js = jetstream(svc.nc)
+    for (const e of again)
+      await js.publish(eventSubject('escrow', e.type, svc.prefix), JSON.stringify(envelope(e)), {
+        msgID: `again-${e.eventId}`,
+      })
+    await caughtUp(['escrow'])
+    expect(Number(await checkpoint())).toBe(applied + again.length)
+    expect(await scoreChangedCount()).toBe(published)
+    expect((await expectScoreTrails()).get(agentId)).toEqual(chain)
+
+    // A bond tier move alone publishes. Here the agent's slash (2 → 1, its posting delivered
+    // after it): bondScore's +20 and the slash's reliability −10 (−20) leave the score as it was.
+    const fresh = market({ seed: 46, orgs: 1, honestAgents: 1, honestTrades: 0, rings: [] })
+    const a = fresh.agents[0]!
+    await publish(fresh.events)
+    await eventually(async () => ((await get(a.agentId)).status === 200 ? true : undefined))
+    const bond = (type: string, amount: string, totalBond: string, tier: number, at: string) => ({
+      context: 'escrow' as const,
+      type,
+      eventId: uuidv7(),
+      data: {
+        agentId: a.agentId,
+        orgId: a.orgId,
+        amount,
+        totalBond,
+        tier,
+        ...(type === 'BondSlashed'
+          ? { rule: 'deadlines_missed_3_in_90d', slashedAt: at }
+          : { postedAt: at }),
+      },
+    })
+    await publish([bond('BondSlashed', '100000000', '900000000', 1, '2026-10-02T00:00:00.000Z')])
+    await caughtUp(['escrow'])
+    const p = (await get<TrustProfile>(a.agentId)).body
+    expect([p.compositeScore, p.bondTier, p.scoreBreakdown.reliability]).toEqual([630, 1, 60])
+    const moves = (await expectScoreTrails()).get(a.agentId)!
+    expect(moves.map((e) => [e.previousScore, e.score, e.previousBondTier, e.bondTier])).toEqual([
+      [null, 630, null, 0],
+      [630, 630, 0, 1],
+    ])
+    // The earlier posting (tier 2) arrives: the later slash still sets the tier; nothing moves.
+    await publish([bond('BondPosted', '1000000000', '1000000000', 2, '2026-10-01T00:00:00.000Z')])
+    await caughtUp(['escrow'])
+    expect((await expectScoreTrails()).get(a.agentId)).toEqual(moves)
   })
 
   it('stores a redelivered evidence once, and says only new evidence is new', async () => {
@@ -281,30 +410,31 @@ describe('agent trust profiles', () => {
   })
 
   it('a rebuild of every context gives the same bytes, and publishes nothing new', async () => {
+    await caughtUp()
     const live = await profilesTable()
     const explanations = () =>
       Promise.all(live.map(async (r) => (await get(`${r.agent_id}/explain`)).body))
     const liveExplanations = await explanations()
-    const count = async () =>
-      (
-        await sql<{ n: number }>`select count(*)::int as n from ${sql.id(svc.schema)}.events
-          where type = 'ScoreChanged'`.execute(svc.db)
-      ).rows[0]!.n
-    const published = await count()
+    const published = await scoreChangedCount()
+    const replayed: Record<string, number> = {}
     for (const C of trustEvidenceConsumers) {
       const instance = svc.service.app.get(C)
-      await rebuildProjection({
+      const done = await rebuildProjection({
         nc: svc.nc,
         db: svc.db,
         schema: svc.schema,
         projection: toProjection(instance, svc.prefix),
         batchSize: 97,
       })
+      replayed[done.projection] = done.applied
     }
+    // pacts' rebuild replays every pact event: pacts[], bindings and failures are compared too
+    expect(replayed['trust-pacts']).toBe(m.events.filter((e) => e.context === 'pacts').length)
     const rebuilt = await profilesTable()
     expect(rebuilt).toEqual(live)
     expect(await explanations()).toEqual(liveExplanations)
-    expect(await count()).toBe(published)
+    expect(await scoreChangedCount()).toBe(published)
+    await expectScoreTrails()
   })
 
   it('a rebuild beside live batches of another context ends where a quiet rebuild does', async () => {
@@ -330,18 +460,6 @@ describe('agent trust profiles', () => {
         projection: toProjection(svc.service.app.get(C), svc.prefix),
         batchSize: 7,
       })
-    const jsm = await jetstreamManager(svc.nc)
-    const guardianCaughtUp = () =>
-      eventually(
-        async () => {
-          const c = await jsm.consumers.info(
-            streamName('guardian', svc.prefix),
-            durableName(svc.schema, 'trust-guardian'),
-          )
-          return c.num_pending === 0 && c.num_ack_pending === 0 ? true : undefined
-        },
-        { what: 'the denials applied live', timeoutMs: 20_000 },
-      )
     // Inside the replay's first batch (escrow's evidence all deleted, none back yet), the
     // denials are published and applied live: guardian recomputes those agents from a set
     // without their trades. A replay holding the profiles' lock would stall them here.
@@ -359,7 +477,7 @@ describe('agent trust profiles', () => {
           if (paused) return
           paused = true
           await publish(denials)
-          await guardianCaughtUp()
+          await caughtUp(['guardian'])
         },
       },
     })
@@ -370,6 +488,8 @@ describe('agent trust profiles', () => {
     expect((JSON.parse(first.profile) as TrustProfile).scoreBreakdown.safety).toBeLessThan(70)
     for (const C of trustEvidenceConsumers) await rebuild(C)
     expect(await profilesTable()).toEqual(afterConcurrent)
+    // the denials' moves were published once the rebuild was done, each after the one before
+    await expectScoreTrails()
   })
 
   it('a model version change recomputes every profile at start, to the same bytes here', async () => {

@@ -33,6 +33,24 @@ export interface MarketSpec {
   telemetry?: number
   start?: string
   days?: number
+  /** The rarer evidence (pacts, bonds, incidents, appeals): none unless asked, so the bench's market stays as it is. */
+  extras?: MarketExtras
+}
+
+/** Drawn from a generator of their own: the traffic around them is the market without them (ids aside). */
+export interface MarketExtras {
+  /** Share (0–1) of escrows whose pact is on the bus: PactAccepted, or PactRegistered for one in three. */
+  pacts?: number
+  /** Share (0–1) of disputes appealed: a round-2 verdict replaces the first, and escrow settles it. */
+  appeals?: number
+  /** Bond movements over honest agents, in time order: postings, every third a slash of a bonded one. */
+  bonds?: number
+  /** Honest agents revoked. */
+  revocations?: number
+  /** Param-binding violations, each by the seller of a generated pact (or an honest agent). */
+  bindings?: number
+  /** Execution failures, each reported by the seller of a generated pact (or an honest agent). */
+  failures?: number
 }
 
 export interface Market {
@@ -100,24 +118,28 @@ export function market(spec: MarketSpec): Market {
     }
     return out
   }
-  const hex = (len: number) => {
+  const hex = (len: number, rand = r) => {
     let out = ''
     while (out.length < len)
-      out += Math.floor(r() * 0x1_0000_0000)
+      out += Math.floor(rand() * 0x1_0000_0000)
         .toString(16)
         .padStart(8, '0')
     return out.slice(0, len)
   }
-  const eventId = () => {
+  const eventId = (rand = r) => {
     const n = (++counter).toString(16).padStart(20, '0')
-    return `0190${n.slice(0, 4)}-${n.slice(4, 8)}-7${n.slice(8, 11)}-8${n.slice(11, 14)}-${hex(6)}${n.slice(14, 20)}`
+    return `0190${n.slice(0, 4)}-${n.slice(4, 8)}-7${n.slice(8, 11)}-8${n.slice(11, 14)}-${hex(6, rand)}${n.slice(14, 20)}`
   }
   const start = Date.parse(spec.start ?? '2026-09-01T00:00:00Z')
   const span = (spec.days ?? 90) * 86_400_000
   const iso = (ms: number) => new Date(ms).toISOString()
   const events: BusEvent[] = []
-  const push = (context: BusEvent['context'], type: string, data: Record<string, unknown>) =>
-    events.push({ context, type, data, eventId: eventId() })
+  const push = (
+    context: BusEvent['context'],
+    type: string,
+    data: Record<string, unknown>,
+    rand = r,
+  ) => events.push({ context, type, data, eventId: eventId(rand) })
 
   const orgs = Array.from({ length: spec.orgs }, () => `org_${id26()}`)
   const agents: Market['agents'] = []
@@ -138,6 +160,8 @@ export function market(spec: MarketSpec): Market {
   const honestAgents = Array.from({ length: spec.honestAgents }, (_, i) =>
     newAgent(orgs[i % orgs.length]!),
   )
+  const extras = spec.extras ?? {}
+  const rx = rng(spec.seed + 0x5eed)
   const colluding = new Set<string>()
   const colludingByCamouflage = new Map<number, Set<string>>()
   const honest = new Set<string>()
@@ -224,7 +248,7 @@ export function market(spec: MarketSpec): Market {
       amount: amount.toString(),
       openedAt: iso(done + 1000),
     })
-    push('jury', 'VerdictReached', {
+    const verdict = {
       disputeId,
       escrowId,
       pactId,
@@ -236,18 +260,34 @@ export function market(spec: MarketSpec): Market {
       recordHash: hex(64),
       round: 1,
       reachedAt: iso(done + 3_600_000),
-    })
-    const sellerAmount = (amount * BigInt(release)) / 100n
+    }
+    push('jury', 'VerdictReached', verdict)
+    const appeal = extras.appeals && rx() < extras.appeals ? Math.floor(rx() * 101) : null
+    if (appeal !== null)
+      push(
+        'jury',
+        'VerdictReached',
+        {
+          ...verdict,
+          releasePercentage: appeal,
+          recordHash: hex(64, rx),
+          round: 2,
+          reachedAt: iso(done + 90_000_000),
+        },
+        rx,
+      )
+    const final = appeal ?? release
+    const sellerAmount = (amount * BigInt(final)) / 100n
     push('escrow', 'EscrowSettled', {
       escrowId,
       pactId,
       disputeId,
       basis: 'verdict',
-      releasePercentage: release,
+      releasePercentage: final,
       sellerAmount: sellerAmount.toString(),
       buyerAmount: (amount - sellerAmount).toString(),
       fee: '0',
-      settledAt: iso(done + 3_700_000),
+      settledAt: iso(appeal === null ? done + 3_700_000 : done + 90_100_000),
     })
     return escrowId
   }
@@ -394,5 +434,148 @@ export function market(spec: MarketSpec): Market {
       },
     })
   }
+  addExtras(extras, {
+    r: rx,
+    hex: (len) => hex(len, rx),
+    id26,
+    push: (context, type, data) => push(context, type, data, rx),
+    at: () => iso(start + Math.floor(rx() * span)),
+    events,
+    honestAgents,
+  })
   return { events, agents, colluding, colludingByCamouflage, honest, telemetry }
+}
+
+interface ExtrasGen {
+  r: () => number
+  hex: (len: number) => string
+  id26: () => string
+  push: (context: BusEvent['context'], type: string, data: Record<string, unknown>) => void
+  /** A random time in the market's span, as ISO text. */
+  at: () => string
+  events: readonly BusEvent[]
+  honestAgents: readonly Market['agents'][number][]
+}
+
+const BOND_TIER_FLOORS = [100_000_000n, 1_000_000_000n, 10_000_000_000n, 100_000_000_000n]
+const bondTier = (total: bigint) => BOND_TIER_FLOORS.filter((floor) => total >= floor).length
+const shifted = (at: unknown, ms: number) => new Date(Date.parse(at as string) + ms).toISOString()
+
+/** Pacts for the escrows, bonds, binding violations, failures and revocations (`MarketExtras`). */
+function addExtras(extras: MarketExtras, g: ExtrasGen): void {
+  const { r, hex, id26, push, honestAgents } = g
+  const anyHonest = () => honestAgents[Math.floor(r() * honestAgents.length)]!
+  // The pact of an escrow: same id, parties, amount and deadline, agreed minutes before it.
+  const pacts: { pactId: string; seller: string; at: string }[] = []
+  for (const e of g.events.filter((e) => e.type === 'EscrowCreated')) {
+    if (r() >= (extras.pacts ?? 0)) continue
+    const d = e.data as { pactId: string; amount: string; deadlineUtc: string; createdAt: string }
+    const buyer = e.data['buyer'] as { agentId: string }
+    const seller = e.data['seller'] as { agentId: string }
+    const terms = {
+      proposedBy: buyer.agentId,
+      proposedTo: seller.agentId,
+      capability: ['web:search', 'code:review', 'data:extract'][Math.floor(r() * 3)]!,
+      taskDescription: 'do the task',
+      deliverableFormat: 'json',
+      conditions: [],
+      deadlineUtc: d.deadlineUtc,
+      payment: { amount: d.amount, currency: 'USDC' },
+      escrowArbiter: 'tessera',
+      proposedAt: shifted(d.createdAt, -600_000),
+      nonce: hex(16),
+    }
+    const active = {
+      pactId: d.pactId,
+      pactHash: hex(64),
+      terms,
+      buyer: e.data['buyer'],
+      seller: e.data['seller'],
+      buyerSignature: hex(128),
+      sellerSignature: hex(128),
+    }
+    const at = shifted(d.createdAt, -300_000)
+    if (r() < 1 / 3) push('pacts', 'PactRegistered', { ...active, registeredAt: at })
+    else push('pacts', 'PactAccepted', { ...active, round: 1, by: seller.agentId, acceptedAt: at })
+    pacts.push({ pactId: d.pactId, seller: seller.agentId, at })
+  }
+  // Incidents under a pact, by the agent doing the work: its seller.
+  const underPact = () => {
+    const p = pacts[Math.floor(r() * pacts.length)]
+    if (p)
+      return {
+        pactId: p.pactId,
+        agentId: p.seller,
+        at: shifted(p.at, 60_000 + Math.floor(r() * 3e6)),
+      }
+    return { pactId: `pact_${id26()}`, agentId: anyHonest().agentId, at: g.at() }
+  }
+  for (let i = 0; i < (extras.bindings ?? 0); i++) {
+    const { pactId, agentId, at } = underPact()
+    push('pacts', 'ParamBindingViolated', {
+      pactId,
+      agentId,
+      tool: 'transfer_funds',
+      rule: 'param_binding:max_amount',
+      paramsDigest: hex(64),
+      telemetryEventId: id26().toUpperCase(),
+      detectedAt: at,
+    })
+  }
+  for (let i = 0; i < (extras.failures ?? 0); i++) {
+    const { pactId, agentId, at } = underPact()
+    push('pacts', 'ExecutionFailureReported', {
+      pactId,
+      failureReason: 'the upstream API was down',
+      by: agentId,
+      reportedAt: at,
+    })
+  }
+  // Bonds in time order, so each event's total and tier follow from the ones before it.
+  const totals = new Map<Market['agents'][number], bigint>()
+  const times = Array.from({ length: extras.bonds ?? 0 }, g.at).sort()
+  for (const [i, at] of times.entries()) {
+    const bonded = [...totals.keys()]
+    if (i % 3 === 2 && bonded.length > 0) {
+      const a = bonded[Math.floor(r() * bonded.length)]!
+      const was = totals.get(a)!
+      const cut = was / 10n > 0n ? was / 10n : 1n
+      totals.set(a, was - cut)
+      push('escrow', 'BondSlashed', {
+        agentId: a.agentId,
+        orgId: a.orgId,
+        amount: cut.toString(),
+        totalBond: (was - cut).toString(),
+        tier: bondTier(was - cut),
+        rule: 'deadlines_missed_3_in_90d',
+        slashedAt: at,
+      })
+      continue
+    }
+    const a = anyHonest()
+    const amount = BigInt(Math.floor(50 + r() ** 2 * 20_000)) * 1_000_000n
+    const total = (totals.get(a) ?? 0n) + amount
+    totals.set(a, total)
+    push('escrow', 'BondPosted', {
+      agentId: a.agentId,
+      orgId: a.orgId,
+      amount: amount.toString(),
+      totalBond: total.toString(),
+      tier: bondTier(total),
+      transferId: `tr_bond_${id26()}`,
+      postedAt: at,
+    })
+  }
+  const revoked = new Set<Market['agents'][number]>()
+  while (revoked.size < Math.min(extras.revocations ?? 0, honestAgents.length)) {
+    const a = anyHonest()
+    if (revoked.has(a)) continue
+    revoked.add(a)
+    push('guardian', 'AgentRevoked', {
+      agentId: a.agentId,
+      orgId: a.orgId,
+      reason: 'compromised key',
+      revokedAt: g.at(),
+    })
+  }
 }

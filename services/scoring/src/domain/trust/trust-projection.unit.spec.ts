@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { market } from '../../testing/market.ts'
+import { type MarketExtras, market } from '../../testing/market.ts'
 import { toEvidence } from './evidence.ts'
 import { type TelemetryRecordFacts, foldTelemetry, telemetryEvidence } from './telemetry.ts'
 import {
@@ -12,7 +12,7 @@ import {
   rebuildAll,
 } from './trust-projection.ts'
 import { canonicalJson } from '@tessera/crypto'
-import { TRUST_DIMENSIONS, type TrustProfile } from '@tessera/contracts'
+import { TRUST_DIMENSIONS, type TrustProfile, findEventDefinition } from '@tessera/contracts'
 import { POSITIVE_CAP } from './trust-model.ts'
 
 /**
@@ -68,8 +68,23 @@ async function explanations(store: MemoryEvidenceStore, profiles: readonly Store
   return out
 }
 
+/** Pacts, bonds, incidents, revocations and appeals, so the comparisons cover every field. */
+const EXTRAS: MarketExtras = {
+  pacts: 0.6,
+  appeals: 0.5,
+  bonds: 6,
+  revocations: 1,
+  bindings: 3,
+  failures: 3,
+}
+const isAppeal = (e: { type: string; data: Record<string, unknown> }) =>
+  e.type === 'VerdictReached' && e.data['round'] === 2
+const rulesIn = (explanations: readonly string[]) =>
+  new Set(explanations.flatMap((x) => [...x.matchAll(/"rule":"(\w+)"/g)].map((r) => r[1])))
+
 describe('trust profiles: live equals rebuild, byte for byte', () => {
   it('whatever the delivery order and batching', async () => {
+    let appeals = 0
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 1_000_000 }),
@@ -89,7 +104,9 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
               { size: 2, camouflage: 0, tradesPerEdge: 6 },
               { size: 3, camouflage: 3, tradesPerEdge: 11 },
             ],
+            extras: EXTRAS,
           })
+          appeals += m.events.filter(isAppeal).length
           const shuffled = shuffle(m.events, shuffleSeed)
           const all = [
             ...m.events.flatMap(toEvidence),
@@ -103,10 +120,27 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
           const once = new MemoryEvidenceStore()
           await applyEvidence(once, all)
           expect(got.explanations).toEqual(await explanations(once, rebuilt))
+          // What was compared holds pacts with tasks, bonds, a revocation and incidents.
+          const profiles = rebuilt.map((p) => JSON.parse(p.profileJson) as TrustProfile)
+          expect(profiles.some((p) => p.pacts.some((x) => x.taskCount > 0))).toBe(true)
+          expect(profiles.some((p) => p.bondTier > 0)).toBe(true)
+          expect(profiles.some((p) => p.certificationLevel === 'revoked')).toBe(true)
+          expect(profiles.some((p) => p.incidentCount90d > 0)).toBe(true)
+          const rules = rulesIn(got.explanations)
+          for (const r of [
+            'param_binding_violated',
+            'execution_failure_self_reported',
+            'bond_slashed',
+            'bond_tier_x20',
+            'agent_revoked',
+          ])
+            expect(rules.has(r), r).toBe(true)
         },
       ),
       { numRuns: 15 },
     )
+    // Some runs had appeals: a round-2 verdict, which replaces the first, delivered in any order.
+    expect(appeals).toBeGreaterThan(0)
   }, 120_000)
 
   it('an evidence given more than once counts once, on short keys and on long ones', () => {
@@ -214,6 +248,36 @@ function shuffle<T>(xs: readonly T[], seed: number): T[] {
 }
 
 describe('the market exercises the new evidence', () => {
+  it('its extras are events of their contracts, with the escrows’ pacts, and off by default', () => {
+    const spec = { seed: 9, orgs: 3, honestAgents: 8, honestTrades: 60, rings: [] }
+    const m = market({ ...spec, extras: EXTRAS })
+    for (const e of m.events) {
+      const def = findEventDefinition(e.context, e.type)
+      expect(def, e.type).toBeDefined()
+      expect(def!.data.safeParse(e.data).error, e.type).toBeUndefined()
+    }
+    const types = (events: typeof m.events) => new Set(events.map((e) => e.type))
+    for (const t of [
+      'PactAccepted',
+      'PactRegistered',
+      'ParamBindingViolated',
+      'ExecutionFailureReported',
+      'BondPosted',
+      'BondSlashed',
+      'AgentRevoked',
+    ]) {
+      expect(types(m.events).has(t), t).toBe(true)
+      expect(types(market(spec).events).has(t), t).toBe(false)
+    }
+    expect(m.events.some(isAppeal)).toBe(true)
+    expect(market(spec).events.some(isAppeal)).toBe(false)
+    const escrowPacts = new Set(
+      m.events.filter((e) => e.type === 'EscrowCreated').map((e) => e.data['pactId']),
+    )
+    const pacts = m.events.filter((e) => e.type === 'PactAccepted' || e.type === 'PactRegistered')
+    expect(pacts.every((p) => escrowPacts.has(p.data['pactId']))).toBe(true)
+  })
+
   it('its telemetry and elevations move some profile, so the property above compares them', async () => {
     const spec = { seed: 7, orgs: 3, honestAgents: 8, honestTrades: 30, rings: [] }
     const plain = market(spec)
