@@ -47,7 +47,7 @@ export interface AnomalyFlag {
   counterpartyAgentId: string
   /** `same_org`, `high_frequency`, `uniform_amounts`, `zero_disputes`, `instant_completion`, `trade_cycle`. */
   signals: string[]
-  /** e.g. `{ trades: 47, days: 30, amountSpread: 0, medianCompletionSeconds: 2 }` */
+  /** e.g. `{ trades: 47, days: 30, amountSpreadPerMille: 0, disputes: 0, medianCompletionSeconds: 2 }` */
   evidence: Record<string, number | string>
 }
 
@@ -128,7 +128,7 @@ export type EvaluateTrustRequest = z.input<typeof EvaluateTrustBody>
 
 export interface TrustEvaluation {
   approved: boolean
-  /** Every check that failed (empty when approved), then the preset used. */
+  /** Every check that failed (empty when approved); the preset is `preset`. */
   reasons: string[]
   /** `standard` or `high_value`: the preset the explicit fields were laid over. */
   preset: 'standard' | 'high_value'

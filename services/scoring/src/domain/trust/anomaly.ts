@@ -32,7 +32,7 @@ export interface TradeFacts {
   sellerOrg: string
   amount: bigint
   createdAt: string
-  /** When the seller completed, if it did. */
+  /** When the seller's completion was submitted (the server's time), if it was. */
   completedAt: string | null
   disputed: boolean
 }
@@ -44,8 +44,9 @@ export function tradeOf(items: readonly Evidence[]): TradeFacts | null {
   let completedAt: string | null = null
   let disputed = false
   for (const e of items) {
-    if (e.kind === 'completion' && (completedAt === null || e.completedAt < completedAt))
-      completedAt = e.completedAt
+    // the server's submittedAt, not the seller's claimed completion time (a ring could write a
+    // later one to hide how fast it "worked")
+    if (e.kind === 'completion' && (completedAt === null || e.at < completedAt)) completedAt = e.at
     if (e.kind === 'dispute') disputed = true
   }
   return {

@@ -66,6 +66,7 @@ export type Evidence = Base &
         kind: 'completion'
         escrowId: string
         verification: 'pass' | 'partial' | 'fail'
+        /** The seller's own claim (completionTimeUtc), kept as evidence, never scored (`at` is). */
         completedAt: string
       }
     | { kind: 'released'; escrowId: string }

@@ -18,7 +18,7 @@ import { telemetryRules } from './telemetry.ts'
  * rebuild writes the same bytes. Any change to a rule here bumps the version, and
  * `npm run rebuild -- scoring trust-profiles-*` recomputes every profile.
  */
-export const MODEL_VERSION = 'v3-2026-12-06'
+export const MODEL_VERSION = 'v4-2026-12-07'
 /** The org score's model (a neutral start), unchanged by the agent model. */
 export const ORG_MODEL_VERSION = 'v0-baseline'
 
@@ -216,6 +216,12 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     }
   }
 
+  // The agent's own latest act (lastActiveAt): what it did, not what happened to it (a release,
+  // a verdict, a deadline, its org's bond) nor what its counterparties did.
+  let lastOwn: string | null = null
+  const acted = (at: string) => {
+    if (lastOwn === null || at > lastOwn) lastOwn = at
+  }
   let agentEv: Extract<Evidence, { kind: 'agent' }> | null = null
   let revoked = false
   let bond: Extract<Evidence, { kind: 'bond' }> | null = null
@@ -229,7 +235,10 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
   for (const ev of all) {
     switch (ev.kind) {
       case 'agent':
-        if (ev.agentId === me) agentEv = ev
+        if (ev.agentId === me) {
+          agentEv = ev
+          acted(ev.at)
+        }
         break
       case 'revoked':
         revoked = true
@@ -237,22 +246,29 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
         if (in90(ev.at)) incidents++
         break
       case 'check':
+        acted(ev.at)
         if (ev.decision === 'deny') apply(ev, 'guard_denied')
         break
       case 'approval':
-        if (ev.agentId === me) elevations.add(ev.approvalId)
+        if (ev.agentId === me) {
+          elevations.add(ev.approvalId)
+          acted(ev.at)
+        }
         break
       case 'approval_decided':
         decisions.push(ev)
         break
       case 'telemetry':
+        acted(ev.at)
         for (const rule of telemetryRules(ev)) apply(ev, rule)
         break
       case 'binding':
+        acted(ev.at)
         apply(ev, 'param_binding_violated')
         if (in90(ev.at)) incidents++
         break
       case 'failure':
+        acted(ev.at)
         apply(ev, 'execution_failure_self_reported')
         break
       case 'bond':
@@ -263,6 +279,7 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
         }
         break
       case 'pact':
+        if (ev.buyer === me || ev.seller === me) acted(ev.at)
         if (ev.seller === me) pactsSold.set(ev.pactId, ev)
         break
       case 'escrow':
@@ -297,6 +314,13 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     }
     const outcome = outcomeOf(t.items)
     const verdict = finalVerdict(t.items)
+    if (t.escrow.buyer === me) acted(t.escrow.at)
+    for (const ev of t.items)
+      if (
+        (ev.kind === 'dispute' && ev.disputedBy === me) ||
+        (ev.kind === 'completion' && t.escrow.seller === me)
+      )
+        acted(ev.at)
     if (t.escrow.buyer === me) {
       for (const ev of t.items)
         if (ev.kind === 'dispute' && ev.disputedBy === me) {
@@ -315,7 +339,9 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     for (const ev of t.items) {
       if (ev.kind === 'completion') {
         apply(ev, `completion_${ev.verification}`)
-        apply(ev, ev.completedAt <= t.escrow.deadline ? 'completed_on_time' : 'completed_late')
+        // The server's submittedAt (`at`), never the seller's own completionTimeUtc: a seller
+        // delivering in the grace period could otherwise backdate its way from −5 to +1.
+        apply(ev, ev.at <= t.escrow.deadline ? 'completed_on_time' : 'completed_late')
       } else if (ev.kind === 'released') apply(ev, 'escrow_released')
       else if (ev.kind === 'missed') {
         apply(ev, 'deadline_missed')
@@ -427,7 +453,7 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     pacts,
     fulfillmentRate90d: rate(fulfilled90, done90),
     tasksCompleted90d: fulfilled90,
-    lastActiveAt: all.length ? asOf : null,
+    lastActiveAt: lastOwn,
     memoryAttestations: 0,
     incidentCount90d: incidents,
     scoreUpdatedAt: asOf,
