@@ -1,7 +1,13 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TesseraClient, verifyRoom } from '@tessera/sdk'
+import {
+  type AgentCard,
+  TESSERA_TRUST_EXTENSION_URI,
+  TesseraClient,
+  type TrustProfile,
+  verifyRoom,
+} from '@tessera/sdk'
 import {
   A2aSeller,
   BuyerAgent,
@@ -176,6 +182,33 @@ describe('a trade over A2A between agents of two orgs', () => {
       settlement: null,
     })
     expect(await wallet(sellerOrg, sellerAgent.agentId)).toBe(sellerBefore)
+  })
+
+  it('the seller’s published card links to its trust profile, which anyone can follow through the gateway', async () => {
+    await sellerOrg.agentCards.publish(sellerAgent.agentId)
+    // a counterparty holds no key of the seller's org: the card and the profile are public
+    const cardRes = await fetch(
+      `${stack.gatewayUrl}/a2a/agents/${sellerAgent.agentId}/agent-card.json`,
+    )
+    expect(cardRes.status).toBe(200)
+    const card = (await cardRes.json()) as AgentCard
+    const trust = card.capabilities.extensions?.find((e) => e.uri === TESSERA_TRUST_EXTENSION_URI)
+    const link = String(trust?.params?.['trustProfileUrl'])
+    // the link is the deployment's public URL, the gateway, or no counterparty can follow it
+    expect(link, 'the card’s trust link').toBe(
+      `${stack.gatewayUrl}/api/v1/trust/${sellerAgent.agentId}`,
+    )
+
+    const res = await fetch(link, { signal: AbortSignal.timeout(10_000) })
+    const body = await res.text()
+    expect(res.status, `GET ${link} -> ${body.slice(0, 300)}`).toBe(200)
+    // the profile is the card's agent: its Tessera id, and the DID and handle the card vouches for
+    expect(JSON.parse(body) as TrustProfile).toMatchObject({
+      tesseraAgentId: sellerAgent.agentId,
+      agentId: sellerAgent.did,
+      handle: sellerAgent.handle,
+    })
+    expect(trust?.params).toMatchObject({ did: sellerAgent.did, handle: sellerAgent.handle })
   })
 
   it('refuses a seller whose card carries no Tessera identity, before any call to Tessera', async () => {

@@ -43,6 +43,8 @@ export async function startStack(
     TESSERA_BOOTSTRAP_TOKEN: BOOTSTRAP_TOKEN,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
+    // where clients reach the stack: guardian writes it into agent cards (their trust link)
+    TESSERA_PUBLIC_URL: gatewayUrl,
   }
   const launch = (name: string, entry: string, env: Record<string, string>) => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
