@@ -191,6 +191,41 @@ describe('agent trust profiles', () => {
     const x = (await get<TrustExplanation>(`${ringMember.agentId}/explain`)).body
     expect(x.excluded.length).toBe(24)
     expect(Object.keys(x.dimensions)).toHaveLength(9)
+
+    // The org's own profile says so too, naming its flagged agents; an honest org is not.
+    const profiles = await Promise.all(
+      m.agents.map(async (a) => (await get<TrustProfile>(a.agentId)).body),
+    )
+    const honest = profiles.find((o) => o.orgId !== p.orgId && !o.orgUnderReview)!
+    expect(honest, 'an org with no flagged agent').toBeDefined()
+    const orgs = [p.orgId, honest.orgId]
+    await publish(
+      orgs.map((orgId) => ({
+        context: 'guardian' as const,
+        type: 'OrgCreated',
+        eventId: uuidv7(),
+        data: { orgId, name: orgId, createdAt: '2026-12-01T00:00:00.000Z' },
+      })),
+    )
+    const org = (id: string) =>
+      eventually(async () => {
+        const r = await get<Record<string, unknown>>(`orgs/${id}`)
+        return r.status === 200 ? r.body : undefined
+      })
+    const ringIds = profiles
+      .filter((o) => o.orgId === p.orgId && o.anomalyFlags.length > 0)
+      .map((o) => o.tesseraAgentId)
+    expect(ringIds).toContain(ringMember.agentId)
+    expect(await org(p.orgId)).toMatchObject({
+      underReview: true,
+      flaggedAgentCount: ringIds.length,
+      flaggedAgentIds: ringIds.sort(),
+    })
+    expect(await org(honest.orgId)).toMatchObject({
+      underReview: false,
+      flaggedAgentCount: 0,
+      flaggedAgentIds: [],
+    })
   })
 
   it('evaluates a policy; a bad policy is a 400', async () => {

@@ -5,6 +5,9 @@ import { DB, NoApiKey, NotFound, SERVICE_SCHEMA, parseInput } from '@tessera/ser
 import { OrgId } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 
+/** At most this many of an org's flagged agents are listed (all are counted). */
+const REVIEW_IDS = 100
+
 /** Public by design: any counterparty may ask how far to trust a subject, and why. */
 @Controller('api/v1/trust')
 @NoApiKey('public by design: anyone may ask how far to trust an org')
@@ -29,6 +32,18 @@ export class TrustController {
       where subject_kind = 'org' and subject_id = ${id}`.execute(this.db)
     const row = rows[0]
     if (!row) throw NotFound('org', id)
+    // Under review while any of its agents has flagged trades (the reference's "organization
+    // flagged for review"): read from the agent profiles, so it clears when a rebuild or a model
+    // change clears the flags. The ids listed are bounded; the count is not.
+    const review = await sql<{ n: number; ids: string[] }>`
+      select count(*)::int as n, coalesce((
+        select array_agg(agent_id order by agent_id) from (
+          select agent_id from ${sql.id(this.schema)}.agent_profiles
+          where org_id = ${id} and cardinality(flagged_counterparties) > 0
+          order by agent_id limit ${REVIEW_IDS}) f), '{}') as ids
+      from ${sql.id(this.schema)}.agent_profiles
+      where org_id = ${id} and cardinality(flagged_counterparties) > 0`.execute(this.db)
+    const { n, ids } = review.rows[0]!
     return {
       subjectKind: 'org',
       subjectId: row.subject_id,
@@ -36,6 +51,9 @@ export class TrustController {
       modelVersion: row.model_version,
       reasons: row.reasons,
       updatedAt: row.updated_at.toISOString(),
+      underReview: n > 0,
+      flaggedAgentCount: n,
+      flaggedAgentIds: ids,
     }
   }
 }
