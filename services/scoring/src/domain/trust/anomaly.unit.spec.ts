@@ -1,42 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { market } from '../../testing/market.ts'
+import { measureDetection } from '../../testing/detection.ts'
 import { detectAnomalies } from './anomaly.ts'
 import { toEvidence } from './evidence.ts'
 import { tradesOf } from './trust-projection.ts'
-
-/** Recall and false-positive rate on generated honest and colluding traffic (per trade). */
-export function measure(seed: number) {
-  const m = market({
-    seed,
-    orgs: 40,
-    honestAgents: 400,
-    honestTrades: 20_000,
-    rings: [2, 3, 4, 6].flatMap((size) =>
-      ([0, 1, 2, 3] as const).map((camouflage) => ({ size, camouflage, tradesPerEdge: 25 })),
-    ),
-  })
-  const flags = detectAnomalies(tradesOf(m.events.flatMap(toEvidence)))
-  const flagged = new Set<string>()
-  for (const perAgent of flags.values()) for (const id of perAgent.keys()) flagged.add(id)
-  const hits = [...m.colluding].filter((id) => flagged.has(id)).length
-  const recallByCamouflage: Record<number, number> = {}
-  for (const [level, ids] of m.colludingByCamouflage)
-    recallByCamouflage[level] = [...ids].filter((id) => flagged.has(id)).length / ids.size
-  const falsePositives = [...m.honest].filter((id) => flagged.has(id)).length
-  return {
-    colludingTrades: m.colluding.size,
-    honestTrades: m.honest.size,
-    recall: hits / m.colluding.size,
-    falsePositiveRate: falsePositives / m.honest.size,
-    recallByCamouflage,
-  }
-}
 
 describe('self-dealing detection', () => {
   it.each([1, 2, 3])(
     'finds at least 95% of colluding trades, at most 1% false positives, seed %i',
     (seed) => {
-      const r = measure(seed)
+      const r = measureDetection(seed)
       console.log(JSON.stringify({ seed, ...r }))
       expect(r.recall).toBeGreaterThanOrEqual(0.95)
       expect(r.falsePositiveRate).toBeLessThanOrEqual(0.01)
