@@ -23,6 +23,7 @@ export function measureDetection(seed: number, rings: RingSpec[] = GOAL_RINGS) {
     recallByCamouflage[level] = [...ids].filter((id) => flagged.has(id)).length / ids.size
   const falsePositives = [...m.honest].filter((id) => flagged.has(id)).length
   return {
+    market: m,
     colludingTrades: m.colluding.size,
     honestTrades: m.honest.size,
     recall: hits / m.colluding.size,

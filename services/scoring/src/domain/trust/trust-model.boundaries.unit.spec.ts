@@ -9,6 +9,8 @@ import { DAY_MS, RULES, type RuleName, computeProfile } from './trust-model.ts'
 
 const ME = 'agt_me000000000000000000000000'
 const OTHER = 'agt_other00000000000000000000'
+/** The i-th of many buyers, for sellers whose positives must not meet one buyer's cap. */
+const buyer = (i: number) => `agt_buyer${String(i).padStart(21, '0')}`
 const T0 = Date.parse('2026-10-01T00:00:00.000Z')
 const day = (d: number, ms = 0) => new Date(T0 + d * DAY_MS + ms).toISOString()
 const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString()
@@ -252,10 +254,13 @@ describe('time: the 90-day window and the weekly decay', () => {
 })
 
 describe('caps, clamps and the composite', () => {
-  /** `count` released escrows, then one self-reported failure (reliability −2, selfAudit +2). */
+  /**
+   * `count` released escrows, each to another buyer (so no buyer's cap applies), then one
+   * self-reported failure (reliability −2, selfAudit +2).
+   */
   const releasesThenFailure = (count: number) => [
     ...Array.from({ length: count }, (_, i) => [
-      escrow(`r${i}`, day(i * 0.1)),
+      escrow(`r${i}`, day(i * 0.1), { buyer: buyer(i) }),
       released(`r${i}`, day(i * 0.1 + 0.05)),
     ]).flat(),
     failure(day(5)),
@@ -282,7 +287,7 @@ describe('caps, clamps and the composite', () => {
 
   it('a dimension tops out at 100, and the bond score is tier × 20 (0–100)', () => {
     const passes = Array.from({ length: 40 }, (_, i) => [
-      escrow(`p${i}`, day(i * 0.1)),
+      escrow(`p${i}`, day(i * 0.1), { buyer: buyer(i) }),
       completion(`p${i}`, day(i * 0.1 + 0.05)),
     ]).flat()
     // 40 passes on time: +40 on accuracy, scopeHonesty, selfAudit and latency, each read 100
@@ -310,10 +315,10 @@ describe('caps, clamps and the composite', () => {
 })
 
 describe('certification level', () => {
-  /** `count` escrows completed (pass, on time) and released: +1 on six dimensions each. */
+  /** `count` escrows completed (pass, on time) and released, each to another buyer: +1 on six dimensions each. */
   const fulfilled = (count: number) =>
     Array.from({ length: count }, (_, i) => [
-      escrow(`f${i}`, day(i * 0.5)),
+      escrow(`f${i}`, day(i * 0.5), { buyer: buyer(i) }),
       completion(`f${i}`, day(i * 0.5 + 0.1)),
       released(`f${i}`, day(i * 0.5 + 0.2)),
     ]).flat()
@@ -338,6 +343,73 @@ describe('certification level', () => {
     const p = profile([bond(D0, tier), ...fulfilled(count), ...extra]).profile
     expect(p.compositeScore).toBe(composite)
     expect(p.certificationLevel).toBe(level)
+  })
+})
+
+describe('model v4: what one buyer can add (PER_BUYER_CAP = 5 a dimension)', () => {
+  /** `count` escrows sold to `to`, each completed (pass, on time) and released. */
+  const soldTo = (to: string, count: number, from = 0) =>
+    Array.from({ length: count }, (_, i) => [
+      escrow(`${to}-${i}`, day(from + i), { buyer: to }),
+      completion(`${to}-${i}`, day(from + i + 0.1)),
+      released(`${to}-${i}`, day(from + i + 0.2)),
+    ]).flat()
+  const SIX = [
+    'accuracy',
+    'scopeHonesty',
+    'selfAudit',
+    'latency',
+    'reliability',
+    'costEfficiency',
+  ] as const
+
+  it.each([
+    [4, 74],
+    [5, 75],
+    [6, 75],
+    [20, 75],
+  ])('%i trades with one buyer raise each of the six dimensions to %i', (count, value) => {
+    const p = profile(soldTo(buyer(1), count)).profile
+    for (const dim of SIX) expect(p.scoreBreakdown[dim], dim).toBe(value)
+    // the outcomes still count: the cap is on points, not on the record
+    expect(p.tasksCompleted90d).toBe(count)
+  })
+
+  it('a second buyer adds its own 5; the 30 cap still holds over seven', () => {
+    expect(
+      profile([...soldTo(buyer(1), 8), ...soldTo(buyer(2), 8, 10)]).profile.scoreBreakdown,
+    ).toMatchObject({ accuracy: 80, reliability: 80 })
+    const seven = Array.from({ length: 7 }, (_, b) => soldTo(buyer(b), 6, b * 7)).flat()
+    expect(profile(seven).profile.scoreBreakdown.accuracy).toBe(100)
+  })
+
+  it('the newest count; the oldest beyond the cap are listed at weight 0', () => {
+    const x = computeProfile({
+      agentId: ME,
+      evidence: soldTo(buyer(1), 7),
+      flagged: new Map(),
+    }).explanation
+    const weights = x.dimensions.reliability.contributions
+      .map((c) => [c.occurredAt, c.weight] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([, w]) => w)
+    expect(weights).toEqual([0, 0, 1, 1, 1, 1, 1])
+  })
+
+  it('penalties from one buyer are never capped', () => {
+    const misses = Array.from({ length: 7 }, (_, i) => [
+      escrow(`m${i}`, day(i), { buyer: buyer(1) }),
+      missed(`m${i}`, day(i + 1)),
+    ]).flat()
+    expect(profile(misses).profile.scoreBreakdown.reliability).toBe(14) // 70 − 7 × 8
+  })
+
+  it('trades older than 90 days use none of a buyer’s cap', () => {
+    // 5 trades past the window, then 5 within it: the recent ones count in full
+    const old = soldTo(buyer(1), 5)
+    const recent = soldTo(buyer(1), 5, 100)
+    expect(profile([...old, ...recent]).profile.scoreBreakdown.accuracy).toBe(75)
+    expect(profile([...old, ...soldTo(buyer(1), 3, 100)]).profile.scoreBreakdown.accuracy).toBe(73)
   })
 })
 

@@ -58,6 +58,12 @@ export const DAY_MS = 86_400_000
 /** Penalties lose 1 point per full week once this grace has passed. */
 export const GRACE_DAYS = 7
 export const WINDOW_DAYS = 90
+/**
+ * What one buyer's trades can add to each of a seller's dimensions (within the 90 days; since
+ * `v4`): a seller's reputation has to come from several buyers, so a buyer in the seller's pocket
+ * (a ring too slow for the anomaly detector) buys little. Penalties are never capped.
+ */
+export const PER_BUYER_CAP = 5
 /** A settlement releasing at least this share to the seller counts as fulfilled. */
 export const FULFILLED_RELEASE = 80
 
@@ -193,27 +199,41 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
   >
   const lost = { ...gained }
   const excluded: { eventId: string; reason: string }[] = []
-  const apply = (ev: Evidence, rule: RuleName) => {
+  const credit = (
+    ev: Evidence,
+    rule: RuleName,
+    dim: TrustDimension,
+    points: number,
+    weight: number,
+  ) => {
+    if (weight > 0) gained[dim] += weight
+    else lost[dim] += weight
+    if (explain)
+      contributions[dim].push({
+        eventId: ev.id,
+        eventType: ev.kind,
+        occurredAt: ev.at,
+        rule,
+        points,
+        weight,
+      })
+  }
+  // A trade's positive points, counted once every trade is seen, capped per buyer.
+  const fromBuyers: { ev: Evidence; rule: RuleName; buyer: string }[] = []
+  /** `buyer`: the evidence is a trade of the agent's as seller (its positives are capped). */
+  const apply = (ev: Evidence, rule: RuleName, buyer?: string) => {
     const points = RULES[rule] as Partial<Record<TrustDimension, number>>
     // parsed once per evidence, not once per dimension (the hot path of every recompute)
     const age = ageOf(ev.at)
+    let capped = false
     for (const dim of TRUST_DIMENSIONS) {
       const p = points[dim]
       if (p === undefined) continue
       if (p > 0 && age > WINDOW_DAYS * DAY_MS) continue
-      const weight = decayed(p, age)
-      if (weight > 0) gained[dim] += weight
-      else lost[dim] += weight
-      if (explain)
-        contributions[dim].push({
-          eventId: ev.id,
-          eventType: ev.kind,
-          occurredAt: ev.at,
-          rule,
-          points: p,
-          weight,
-        })
+      if (p > 0 && buyer !== undefined) capped = true
+      else credit(ev, rule, dim, p, decayed(p, age))
     }
+    if (capped) fromBuyers.push({ ev, rule, buyer: buyer! })
   }
 
   // The agent's own latest act (lastActiveAt): what it did, not what happened to it (a release,
@@ -338,11 +358,12 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     if (t.escrow.seller !== me) continue
     for (const ev of t.items) {
       if (ev.kind === 'completion') {
-        apply(ev, `completion_${ev.verification}`)
+        apply(ev, `completion_${ev.verification}`, t.escrow.buyer)
         // The server's submittedAt (`at`), never the seller's own completionTimeUtc: a seller
         // delivering in the grace period could otherwise backdate its way from −5 to +1.
-        apply(ev, ev.at <= t.escrow.deadline ? 'completed_on_time' : 'completed_late')
-      } else if (ev.kind === 'released') apply(ev, 'escrow_released')
+        const onTime = ev.at <= t.escrow.deadline
+        apply(ev, onTime ? 'completed_on_time' : 'completed_late', t.escrow.buyer)
+      } else if (ev.kind === 'released') apply(ev, 'escrow_released', t.escrow.buyer)
       else if (ev.kind === 'missed') {
         apply(ev, 'deadline_missed')
         if (in90(ev.at)) incidents++
@@ -365,6 +386,23 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
         if (outcome.fulfilled) c.fulfilled++
         capTasks.set(pact.capability, c)
       }
+    }
+  }
+
+  // Newest first, so what one buyer adds beyond its cap (listed at weight 0) is the oldest.
+  fromBuyers.sort(
+    (a, b) => byTimeThenId(b.ev, a.ev) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  )
+  const used = new Map<string, number>()
+  for (const { ev, rule, buyer } of fromBuyers) {
+    const points = RULES[rule] as Partial<Record<TrustDimension, number>>
+    for (const dim of TRUST_DIMENSIONS) {
+      const p = points[dim]
+      if (p === undefined || p <= 0) continue
+      const key = `${buyer}\u0000${dim}`
+      const weight = Math.min(p, PER_BUYER_CAP - (used.get(key) ?? 0))
+      used.set(key, (used.get(key) ?? 0) + weight)
+      credit(ev, rule, dim, p, weight)
     }
   }
 

@@ -119,7 +119,8 @@ describe('trust model', () => {
     const ev: Evidence[] = []
     for (let i = 0; i < 40; i++) {
       const e = `esc_${i}`
-      ev.push(escrow(e, i), on(e, i + 0.1, { kind: 'released' }))
+      // each to another buyer, so what one buyer may add (PER_BUYER_CAP) is not what caps it
+      ev.push(escrow(e, i, { buyer: `agt_buyer_${i}` }), on(e, i + 0.1, { kind: 'released' }))
     }
     const p = profile(ev).profile
     expect(p.scoreBreakdown.reliability).toBe(DIMENSION_BASE + POSITIVE_CAP)
