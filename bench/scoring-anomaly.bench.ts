@@ -2,19 +2,22 @@
  * Self-dealing detection on generated markets, per camouflage level: the goal's rings (sizes 2,
  * 3, 4 and 6 at camouflage 0–3, 25 trades an edge, the unit test's gate) and "slow" rings
  * (camouflage 4: other orgs, ±15% amounts, 2–30 min, a dispute in 20, `--slow-trades` trades an
- * edge spread over 89 days), which the detector is known to miss. Recall and false positives
- * per trade, for each seed; and what the slow rings buy: each slow-ring member's composite with
- * its ring's trades minus without them (the whole model, flags included). One JSON document to
- * stdout; takes a few seconds a seed.
+ * edge spread over 89 days), which the detector is known to miss. For each seed: recall and false
+ * positives per trade; what the slow rings buy (each slow-ring seller's composite with its ring's
+ * trades minus without them), under the model's per-buyer cap and with no cap; and what the cap
+ * costs everyone else (composites with the cap against with no cap). One JSON document to
+ * stdout; takes about ten seconds a seed.
  *
- *   npx tsx bench/scoring-anomaly.bench.ts [--seeds N] [--slow-trades N]
+ *   npx tsx bench/scoring-anomaly.bench.ts [--seeds N] [--slow-trades N] [--per-buyer-cap N]
  */
 // eslint-disable-next-line no-restricted-imports -- the detector, measured alone
-import { GOAL_RINGS, measureDetection } from '@tessera/scoring-service/src/testing/detection.ts'
-// eslint-disable-next-line no-restricted-imports -- what the missed rings buy, in the model
 import { type Evidence, toEvidence } from '@tessera/scoring-service/src/domain/trust/evidence.ts'
+// eslint-disable-next-line no-restricted-imports -- the model's cap, measured
+import { PER_BUYER_CAP } from '@tessera/scoring-service/src/domain/trust/trust-model.ts'
 // eslint-disable-next-line no-restricted-imports -- what the missed rings buy, in the model
 import { rebuildAll } from '@tessera/scoring-service/src/domain/trust/trust-projection.ts'
+// eslint-disable-next-line no-restricted-imports -- the unit test's markets
+import * as detection from '@tessera/scoring-service/src/testing/detection.ts'
 import { parseOptions, progress, round } from './src/cli.ts'
 
 const p = parseOptions(
@@ -22,6 +25,11 @@ const p = parseOptions(
   {
     seeds: { env: 'BENCH_SEEDS', def: 3, help: 'markets measured (seeds 1…N)' },
     'slow-trades': { env: 'BENCH_SLOW_TRADES', def: 9, help: 'trades per edge of a slow ring' },
+    'per-buyer-cap': {
+      env: 'BENCH_PER_BUYER_CAP',
+      def: PER_BUYER_CAP,
+      help: 'points one buyer may add to a dimension',
+    },
   },
   process.argv.slice(2),
 )
@@ -30,22 +38,35 @@ const slow = [2, 3, 4, 6].map((size) => ({
   camouflage: 4 as const,
   tradesPerEdge: p['slow-trades'],
 }))
+const composites = (ev: Evidence[], perBuyerCap: number) =>
+  new Map(rebuildAll(ev, { perBuyerCap }).map((pr) => [pr.agentId, pr.compositeScore]))
+const mean = (xs: number[]) => round(xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length), 1)
+
 const runs = []
 for (let seed = 1; seed <= p.seeds; seed++) {
   progress(`seed ${seed}`)
-  const r = measureDetection(seed, [...GOAL_RINGS, ...slow])
-  const evidence = r.market.events.flatMap(toEvidence)
-  const slowTrades = r.market.colludingByCamouflage.get(4) ?? new Set<string>()
+  const m = detection.detectionMarket(seed, [...detection.GOAL_RINGS, ...slow])
+  const r = detection.measureDetection(m)
+  const evidence = m.events.flatMap(toEvidence)
+  const slowTrades = m.colludingByCamouflage.get(4) ?? new Set<string>()
   const members = new Set(
     evidence.flatMap((e) => (e.kind === 'escrow' && slowTrades.has(e.escrowId) ? [e.seller] : [])),
   )
-  const composites = (ev: Evidence[]) =>
-    new Map(rebuildAll(ev).map((p) => [p.agentId, p.compositeScore]))
-  const withRing = composites(evidence)
-  const without = composites(
-    evidence.filter((e) => !('escrowId' in e) || !slowTrades.has(e.escrowId)),
-  )
-  const gains = [...members].map((a) => (withRing.get(a) ?? 0) - (without.get(a) ?? 0))
+  const withoutRings = evidence.filter((e) => !('escrowId' in e) || !slowTrades.has(e.escrowId))
+  const gain = (cap: number) => {
+    const [withRing, without] = [composites(evidence, cap), composites(withoutRings, cap)]
+    const gains = [...members].map((a) => withRing.get(a)! - (without.get(a) ?? 0))
+    return { members: gains.length, mean: mean(gains), max: Math.max(...gains) }
+  }
+  // What the cap takes from the others: every agent not in a slow ring, cap against no cap.
+  const [capped, uncapped] = [
+    composites(evidence, p['per-buyer-cap']),
+    composites(evidence, Infinity),
+  ]
+  const drops = [...capped]
+    .filter(([a]) => !members.has(a))
+    .map(([a, c]) => uncapped.get(a)! - c)
+    .filter((d) => d !== 0)
   runs.push({
     seed,
     colludingTrades: r.colludingTrades,
@@ -55,14 +76,26 @@ for (let seed = 1; seed <= p.seeds; seed++) {
     ),
     recallAll: round(r.recall, 3),
     falsePositiveRate: round(r.falsePositiveRate, 4),
-    slowRingGain: {
-      what: 'composite with the ring trades minus without, per slow-ring member (sellers)',
-      members: gains.length,
-      mean: round(gains.reduce((x, g) => x + g, 0) / Math.max(1, gains.length), 1),
-      max: Math.max(...gains),
+    slowRingGain: { withCap: gain(p['per-buyer-cap']), noCap: gain(Infinity) },
+    capCostToOthers: {
+      agents: capped.size - members.size,
+      moved: drops.length,
+      meanDropOfMoved: mean(drops),
+      maxDrop: drops.length ? Math.max(...drops) : 0,
     },
   })
 }
 process.stdout.write(
-  `${JSON.stringify({ bench: 'scoring-anomaly', slowTradesPerEdge: p['slow-trades'], runs }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      bench: 'scoring-anomaly',
+      slowTradesPerEdge: p['slow-trades'],
+      perBuyerCap: p['per-buyer-cap'],
+      slowRingGain: 'composite with the ring trades minus without, per slow-ring seller',
+      capCostToOthers: 'composite with no cap minus with the cap, every agent not in a slow ring',
+      runs,
+    },
+    null,
+    2,
+  )}\n`,
 )

@@ -1,19 +1,20 @@
 import { detectAnomalies } from '../domain/trust/anomaly.ts'
 import { toEvidence } from '../domain/trust/evidence.ts'
 import { tradesOf } from '../domain/trust/trust-projection.ts'
-import { type RingSpec, market } from './market.ts'
+import { type Market, type RingSpec, market } from './market.ts'
 
 /** The rings the detection goal is measured on: sizes 2, 3, 4 and 6 at camouflage 0–3. */
 export const GOAL_RINGS: RingSpec[] = [2, 3, 4, 6].flatMap((size) =>
   ([0, 1, 2, 3] as const).map((camouflage) => ({ size, camouflage, tradesPerEdge: 25 })),
 )
 
-/**
- * Recall and false-positive rate of the anomaly detector, per trade, on a generated market of
- * 400 honest agents (~20k trades) and the given rings.
- */
-export function measureDetection(seed: number, rings: RingSpec[] = GOAL_RINGS) {
-  const m = market({ seed, orgs: 40, honestAgents: 400, honestTrades: 20_000, rings })
+/** The market detection is measured on: 400 honest agents (~20k trades) and the given rings. */
+export function detectionMarket(seed: number, rings: RingSpec[] = GOAL_RINGS): Market {
+  return market({ seed, orgs: 40, honestAgents: 400, honestTrades: 20_000, rings })
+}
+
+/** Recall and false-positive rate of the anomaly detector on a market, per trade. */
+export function measureDetection(m: Market) {
   const flags = detectAnomalies(tradesOf(m.events.flatMap(toEvidence)))
   const flagged = new Set<string>()
   for (const perAgent of flags.values()) for (const id of perAgent.keys()) flagged.add(id)
@@ -23,7 +24,6 @@ export function measureDetection(seed: number, rings: RingSpec[] = GOAL_RINGS) {
     recallByCamouflage[level] = [...ids].filter((id) => flagged.has(id)).length / ids.size
   const falsePositives = [...m.honest].filter((id) => flagged.has(id)).length
   return {
-    market: m,
     colludingTrades: m.colluding.size,
     honestTrades: m.honest.size,
     recall: hits / m.colluding.size,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { market } from '../../testing/market.ts'
-import { measureDetection } from '../../testing/detection.ts'
+import { detectionMarket, measureDetection } from '../../testing/detection.ts'
 import { detectAnomalies } from './anomaly.ts'
 import { toEvidence } from './evidence.ts'
 import { tradesOf } from './trust-projection.ts'
@@ -9,7 +9,7 @@ describe('self-dealing detection', () => {
   it.each([1, 2, 3])(
     'finds at least 95% of colluding trades, at most 1% false positives, seed %i',
     (seed) => {
-      const r = measureDetection(seed)
+      const r = measureDetection(detectionMarket(seed))
       console.log(JSON.stringify({ seed, ...r }))
       expect(r.recall).toBeGreaterThanOrEqual(0.95)
       expect(r.falsePositiveRate).toBeLessThanOrEqual(0.01)

@@ -121,6 +121,11 @@ export interface AgentEvidence {
   evidence: readonly Evidence[]
   /** Escrows the anomaly detector excluded, with the flag as seen from this agent. */
   flagged: ReadonlyMap<string, AnomalyFlag>
+  /**
+   * {@link PER_BUYER_CAP} unless given: only bench/scoring-anomaly.bench.ts sets it, to measure
+   * what the cap takes from rings and from honest sellers. The service never does.
+   */
+  perBuyerCap?: number
 }
 
 export interface ComputedProfile {
@@ -390,6 +395,7 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
   }
 
   // Newest first, so what one buyer adds beyond its cap (listed at weight 0) is the oldest.
+  const perBuyerCap = input.perBuyerCap ?? PER_BUYER_CAP
   fromBuyers.sort(
     (a, b) => byTimeThenId(b.ev, a.ev) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   )
@@ -400,7 +406,7 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
       const p = points[dim]
       if (p === undefined || p <= 0) continue
       const key = `${buyer}\u0000${dim}`
-      const weight = Math.min(p, PER_BUYER_CAP - (used.get(key) ?? 0))
+      const weight = Math.min(p, perBuyerCap - (used.get(key) ?? 0))
       used.set(key, (used.get(key) ?? 0) + weight)
       credit(ev, rule, dim, p, weight)
     }

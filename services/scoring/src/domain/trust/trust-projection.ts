@@ -2,7 +2,7 @@ import type { AnomalyFlag, TrustExplanation, TrustProfile } from '@tessera/contr
 import { canonicalJson } from '@tessera/crypto'
 import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
 import { type Evidence, type Link, linksOf } from './evidence.ts'
-import { computeProfile, profileOf } from './trust-model.ts'
+import { type AgentEvidence, computeProfile, profileOf } from './trust-model.ts'
 import { type TelemetryDay, mergeDays, movesProfile, telemetryEvidence } from './telemetry.ts'
 
 /**
@@ -101,11 +101,17 @@ async function recompute(store: EvidenceStore, agents: readonly string[]): Promi
   return [...touched].sort()
 }
 
-/** Every agent's profile from the whole evidence set: the rebuild. */
-export function rebuildAll(evidence: readonly Evidence[]): StoredProfile[] {
+/**
+ * Every agent's profile from the whole evidence set: the rebuild. `model` overrides a parameter
+ * of the model, for a bench to measure it (`AgentEvidence.perBuyerCap`); the service passes none.
+ */
+export function rebuildAll(
+  evidence: readonly Evidence[],
+  model: Pick<AgentEvidence, 'perBuyerCap'> = {},
+): StoredProfile[] {
   const agents = new Set<string>()
   for (const ev of evidence) for (const l of linksOf(ev)) agents.add(l.agentId)
-  return profilesOf([...agents], evidence)
+  return profilesOf([...agents], evidence, model)
 }
 
 export function tradesOf(evidence: readonly Evidence[]): TradeFacts[] {
@@ -128,6 +134,7 @@ export function tradesOf(evidence: readonly Evidence[]): TradeFacts[] {
 export function profilesOf(
   agents: readonly string[],
   evidence: readonly Evidence[],
+  model: Pick<AgentEvidence, 'perBuyerCap'> = {},
 ): StoredProfile[] {
   // Which keys concern which agent.
   const keysOf = new Map<string, Set<string>>()
@@ -152,7 +159,7 @@ export function profilesOf(
     const mine: Evidence[] = []
     for (const k of keysOf.get(agentId) ?? []) for (const ev of byKey.get(k) ?? []) mine.push(ev)
     const flagged = flags.get(agentId) ?? none
-    return stored(agentId, profileOf({ agentId, evidence: mine, flagged }), flagged)
+    return stored(agentId, profileOf({ agentId, evidence: mine, flagged, ...model }), flagged)
   })
 }
 
