@@ -57,6 +57,10 @@ describe('docker-compose.yml', () => {
       expect(s?.environment?.['PORT'], name).toBe(String(port))
       // a service listening on 127.0.0.1 inside its container is unreachable from the others
       expect(s?.environment?.['HOST'], name).toBe('0.0.0.0')
+      // behind the gateway container: the client is the one address it appends (a per-IP limit
+      // trusting only loopback would see every client as the gateway)
+      expect(s?.environment?.['TRUST_PROXY'], name).toBe('1')
+      expect(s?.ports, `${name} is reachable only through the gateway`).toBeUndefined()
       expect(new URL(s?.environment?.['DATABASE_URL'] ?? '').host, name).toBe('postgres:5432')
       expect(new URL(s?.environment?.['NATS_URL'] ?? '').host, name).toBe('nats:4222')
     }

@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type InProcessService, startInProcess } from '@tessera/testing'
 import { scoring } from '../service.ts'
@@ -33,5 +34,42 @@ describe('the explain budget', () => {
     // The profile is one indexed read: no budget (the bench reads it at 1k/s).
     for (let i = 0; i < 2 * LIMIT; i++)
       expect((await get('agt_00000000000000000000000000')).status).toBe(404)
+  })
+})
+
+/** This machine's own address on a network, so the proxy below is not a loopback peer. */
+function networkAddress(): string {
+  const found = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && !i.internal && i.family === 'IPv4')
+  if (!found) throw new Error('no non-loopback IPv4 address on this machine to test through')
+  return found.address
+}
+
+describe('behind a proxy in another container (TRUST_PROXY=1, as in docker-compose)', () => {
+  it('budgets each client by the address the proxy appended, not the proxy', async () => {
+    // The proxy's requests come from a network address, not loopback (which is trusted anyway).
+    const behind = await startInProcess(scoring, {
+      env: { SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1', HOST: '0.0.0.0' },
+    })
+    try {
+      const url = new URL(behind.url)
+      url.hostname = networkAddress()
+      const explain = (client: string) =>
+        fetch(`${url.origin}/api/v1/trust/agt_00000000000000000000000000/explain`, {
+          // what the gateway sends: whatever the client claimed, then the address it saw
+          headers: { 'x-forwarded-for': `9.9.9.9, ${client}` },
+        })
+      expect((await explain('203.0.113.1')).status).toBe(404)
+      expect((await explain('203.0.113.1')).status).toBe(404)
+      expect((await explain('203.0.113.1')).status).toBe(429)
+      // another client behind the same proxy has its own budget; the claimed 9.9.9.9 is not one
+      expect((await explain('203.0.113.2')).status).toBe(404)
+    } finally {
+      await behind.stop()
+      // startInProcess sets these for the whole process: later services of this worker get none
+      delete process.env['TRUST_PROXY']
+      process.env['HOST'] = '127.0.0.1'
+    }
   })
 })
