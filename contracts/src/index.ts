@@ -68,6 +68,7 @@ export type {
   BuyerReputation,
   CertificationLevel,
   EvaluateTrustRequest,
+  OrgTrustProfile,
   TrustContribution,
   TrustDimension,
   TrustEvaluation,

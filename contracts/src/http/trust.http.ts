@@ -51,6 +51,21 @@ export interface AnomalyFlag {
   evidence: Record<string, number | string>
 }
 
+/** `GET /api/v1/trust/orgs/:orgId`: an org's score, and whether it is under review. */
+export interface OrgTrustProfile {
+  subjectKind: 'org'
+  subjectId: string
+  score: number
+  modelVersion: string
+  reasons: { code: string; weight: number; detail: string }[]
+  updatedAt: string
+  /** Some agent of the org has trades the anomaly detector flagged. */
+  underReview: boolean
+  flaggedAgentCount: number
+  /** The first 100 of them, by id. */
+  flaggedAgentIds: string[]
+}
+
 export interface TrustProfile {
   /** The agent's `did:key`, or `agent:<id>` when it registered no key. */
   agentId: string

@@ -46,7 +46,7 @@ export async function registerRateLimit(
     max: perMinute,
     timeWindow: 60_000,
     keyGenerator: async (req: FastifyRequest) => {
-      const authorization = req.headers.authorization
+      const authorization = resolveKey === noKey ? undefined : req.headers.authorization
       const keyId = authorization ? await keyIdOf(req, authorization) : null
       return keyId ? `key:${keyId}` : `ip:${req.ip}`
     },

@@ -54,7 +54,8 @@ let svc: InProcessService
 const seen = new Map<number, number>()
 
 beforeAll(async () => {
-  svc = await startInProcess(scoring)
+  // no explain budget: a 429 would stand between the fuzzer and the handler
+  svc = await startInProcess(scoring, { env: { SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE: '0' } })
   const js = jetstream(svc.nc)
   for (const context of ['guardian', 'escrow', 'jury', 'pacts'] as const) {
     const mine = m.events

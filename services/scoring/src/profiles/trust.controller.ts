@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param } from '@nestjs/common'
 import { sql } from 'kysely'
 import { z } from 'zod'
 import { DB, NoApiKey, NotFound, SERVICE_SCHEMA, parseInput } from '@tessera/service-kit'
-import { OrgId } from '@tessera/contracts'
+import { OrgId, type OrgTrustProfile } from '@tessera/contracts'
 import type { SchemaDb } from '@tessera/event-store'
 
 /** At most this many of an org's flagged agents are listed (all are counted). */
@@ -18,13 +18,13 @@ export class TrustController {
   ) {}
 
   @Get('orgs/:orgId')
-  async org(@Param('orgId') orgId: string) {
+  async org(@Param('orgId') orgId: string): Promise<OrgTrustProfile> {
     const id = parseInput(z.object({ orgId: OrgId }), { orgId }).orgId
     const { rows } = await sql<{
       subject_id: string
       score: number
       model_version: string
-      reasons: unknown
+      reasons: OrgTrustProfile['reasons']
       updated_at: Date
     }>`
       select subject_id, score, model_version, reasons, updated_at
