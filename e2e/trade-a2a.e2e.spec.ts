@@ -6,6 +6,7 @@ import {
   TESSERA_TRUST_EXTENSION_URI,
   TesseraClient,
   type TrustProfile,
+  trustOracle,
   verifyRoom,
 } from '@tessera/sdk'
 import {
@@ -209,6 +210,9 @@ describe('a trade over A2A between agents of two orgs', () => {
       handle: sellerAgent.handle,
     })
     expect(trust?.params).toMatchObject({ did: sellerAgent.did, handle: sellerAgent.handle })
+    // the SDK's keyless oracle reads the same profile by the card's DID
+    const oracle = trustOracle({ baseUrl: stack.gatewayUrl })
+    expect((await oracle.get(sellerAgent.did)).tesseraAgentId).toBe(sellerAgent.agentId)
   })
 
   it('refuses a seller whose card carries no Tessera identity, before any call to Tessera', async () => {

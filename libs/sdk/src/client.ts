@@ -33,10 +33,10 @@ const DEFAULT_TIMEOUT_MS = 10_000
 
 // Kept off the instance so the key is not one property away from every log line that prints
 // a client; the guard reads it to send telemetry with the same key and URL.
-const connections = new WeakMap<TesseraClient, HttpConfig>()
+const connections = new WeakMap<TesseraClient, HttpConfig & { apiKey: string }>()
 
 /** @internal The URL and key a client was made with. */
-export function connectionOf(client: TesseraClient): HttpConfig {
+export function connectionOf(client: TesseraClient): HttpConfig & { apiKey: string } {
   const config = connections.get(client)
   if (!config) throw new TypeError('@tessera/sdk: not a TesseraClient')
   return config
@@ -109,12 +109,28 @@ export class TesseraClient {
   }
 }
 
+/** The options of {@link trustOracle}: where Tessera listens, and no key. */
+export type TrustOracleOptions = Omit<TesseraClientOptions, 'apiKey'>
+
+/**
+ * The trust oracle with no API key, for a counterparty that holds none (the trust routes are
+ * public by design): `trustOracle({ baseUrl }).get(did)`, `.explain(id)`, `.evaluate(id, …)`,
+ * as `client.trust` does. It sends no `Authorization` header.
+ */
+export function trustOracle(options: TrustOracleOptions): TrustResource {
+  return new TrustResource(new HttpClient({ ...resolveConnection(options), apiKey: null }))
+}
+
 /** Validates the options up front: a typo should fail here, not on the first request. */
-function resolve(options: TesseraClientOptions) {
+function resolve(options: TesseraClientOptions): HttpConfig & { apiKey: string } {
   if (typeof options?.apiKey !== 'string' || options.apiKey.trim() === '') {
     throw new TypeError('@tessera/sdk: apiKey is required')
   }
-  if (typeof options.baseUrl !== 'string' || !URL.canParse(options.baseUrl)) {
+  return { ...resolveConnection(options), apiKey: options.apiKey }
+}
+
+function resolveConnection(options: TrustOracleOptions) {
+  if (typeof options?.baseUrl !== 'string' || !URL.canParse(options.baseUrl)) {
     throw new TypeError(
       `@tessera/sdk: baseUrl must be an absolute URL, got ${String(options.baseUrl)}`,
     )
@@ -133,7 +149,6 @@ function resolve(options: TesseraClientOptions) {
   return {
     // a path prefix is kept (guardian behind `/api`), only trailing slashes go
     baseUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, ''),
-    apiKey: options.apiKey,
     timeoutMs,
     // called through globalThis: browsers reject a fetch invoked with another `this`
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),

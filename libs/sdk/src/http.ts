@@ -15,7 +15,8 @@ export interface HttpRequest {
 
 export interface HttpConfig {
   baseUrl: string
-  apiKey: string
+  /** null: no `Authorization` header (the public trust routes, `trustOracle`). */
+  apiKey: string | null
   timeoutMs: number
   fetch: typeof fetch
 }
@@ -29,10 +30,8 @@ export class HttpClient {
 
   async request<T>(req: HttpRequest): Promise<T> {
     const url = this.url(req)
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Bearer ${this.config.apiKey}`,
-    }
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (this.config.apiKey !== null) headers['authorization'] = `Bearer ${this.config.apiKey}`
     if (req.body !== undefined) headers['content-type'] = 'application/json'
     // One deadline for the whole exchange, body included: a server that sends headers and then
     // stalls must not hang the caller.

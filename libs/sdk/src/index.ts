@@ -1,4 +1,4 @@
-export { TesseraClient } from './client.ts'
+export { TesseraClient, trustOracle } from './client.ts'
 export { MAX_INPUT_CHARS, TesseraGuard } from './guard.ts'
 export type { GuardCall, TesseraGuardOptions } from './guard.ts'
 export {
@@ -26,7 +26,7 @@ export { agentCardPayload } from '@tessera/crypto'
 export { pactHash, signPact, verifyPactSignature } from '@tessera/crypto'
 export { deliverableHash, settlementHash, signCompletion, signSettlement } from '@tessera/crypto'
 
-export type { TesseraClientEnvOptions, TesseraClientOptions } from './client.ts'
+export type { TesseraClientEnvOptions, TesseraClientOptions, TrustOracleOptions } from './client.ts'
 export type { ErrorDetails, TesseraErrorOptions } from './errors.ts'
 /** The wire shapes guardian validates and answers with, from the contracts it is built on. */
 export type {

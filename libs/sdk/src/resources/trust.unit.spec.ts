@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TesseraClient } from '../client.ts'
+import { TesseraClient, trustOracle } from '../client.ts'
 
 describe('client.trust', () => {
   it('calls the trust oracle’s three routes, escaping the id', async () => {
@@ -31,5 +31,39 @@ describe('client.trust', () => {
       'POST http://tessera.test/api/v1/trust/agt_x/evaluate',
     ])
     expect(JSON.parse(calls[2]!.body!)).toEqual({ policy: { minCompositeScore: 800 } })
+  })
+})
+
+describe('trustOracle: the same three calls, with no key', () => {
+  it('sends no Authorization header, and refuses a bad baseUrl up front', async () => {
+    const seen: { url: string; headers: Headers }[] = []
+    const trust = trustOracle({
+      baseUrl: 'http://tessera.test/',
+      fetch: (input, init) => {
+        seen.push({
+          url: input instanceof Request ? input.url : input.toString(),
+          headers: new Headers(init?.headers),
+        })
+        return Promise.resolve(
+          new Response(JSON.stringify({ compositeScore: 700 }), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          }),
+        )
+      },
+    })
+    expect(await trust.get('did:key:z6Mk')).toEqual({ compositeScore: 700 })
+    await trust.explain('agt_x')
+    await trust.evaluate('agt_x', { policy: {} })
+    expect(seen.map((s) => s.url)).toEqual([
+      'http://tessera.test/api/v1/trust/did%3Akey%3Az6Mk',
+      'http://tessera.test/api/v1/trust/agt_x/explain',
+      'http://tessera.test/api/v1/trust/agt_x/evaluate',
+    ])
+    for (const s of seen) {
+      expect(s.headers.has('authorization')).toBe(false)
+      expect(s.headers.get('accept')).toBe('application/json')
+    }
+    expect(() => trustOracle({ baseUrl: 'tessera.test' })).toThrow(/baseUrl must be/)
   })
 })
