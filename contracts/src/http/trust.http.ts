@@ -115,6 +115,13 @@ export interface TrustExplanation {
   >
   /** Composite weights, per mille, summing to 1000. */
   compositeWeights: Record<TrustDimension, number>
+  /**
+   * How a dimension's value follows from its contributions, so the explanation can be checked
+   * from its JSON alone: value = clamp(min, max, base + min(positiveCap, Σ positive weights) +
+   * Σ negative weights). A trade's positives already count at most `perBuyerCap` per buyer and
+   * dimension (the rest are listed at weight 0). `bondScore` is 20 × the bond tier.
+   */
+  limits: { positiveCap: number; perBuyerCap: number; min: number; max: number }
   anomalyFlags: AnomalyFlag[]
   /** Events that were seen but count for nothing (flagged trades, stale evidence). */
   excluded: { eventId: string; reason: string }[]

@@ -515,6 +515,7 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
       compositeScore,
       dimensions,
       compositeWeights: COMPOSITE_WEIGHTS,
+      limits: { positiveCap: POSITIVE_CAP, perBuyerCap, min: 0, max: 100 },
       anomalyFlags,
       excluded,
     },

@@ -13,7 +13,7 @@ import {
 } from './trust-projection.ts'
 import { canonicalJson } from '@tessera/crypto'
 import { TRUST_DIMENSIONS, type TrustProfile, findEventDefinition } from '@tessera/contracts'
-import { POSITIVE_CAP } from './trust-model.ts'
+import { PER_BUYER_CAP, POSITIVE_CAP } from './trust-model.ts'
 
 /**
  * Live: the events in the given order, applied in the given batch sizes; telemetry records
@@ -51,6 +51,12 @@ async function explanations(store: MemoryEvidenceStore, profiles: readonly Store
     // The explanation is of this very profile (computed without one): each dimension is what
     // its listed contributions add up to.
     expect(x.compositeScore).toBe(profile.compositeScore)
+    expect(x.limits).toEqual({
+      positiveCap: POSITIVE_CAP,
+      perBuyerCap: PER_BUYER_CAP,
+      min: 0,
+      max: 100,
+    })
     for (const dim of TRUST_DIMENSIONS) {
       const d = x.dimensions[dim]
       expect(d.value, dim).toBe(profile.scoreBreakdown[dim])
@@ -60,8 +66,10 @@ async function explanations(store: MemoryEvidenceStore, profiles: readonly Store
       for (const c of d.contributions)
         if (c.weight > 0) gained += c.weight
         else lost += c.weight
-      const sum = d.base + Math.min(POSITIVE_CAP, gained) + lost
-      expect(d.value, dim).toBe(Math.max(0, Math.min(100, sum)))
+      // from the explanation's JSON alone: its own limits, the model's constants
+      const { positiveCap, min, max } = x.limits
+      const sum = d.base + Math.min(positiveCap, gained) + lost
+      expect(d.value, dim).toBe(Math.max(min, Math.min(max, sum)))
     }
     out.push(canonicalJson(x))
   }
