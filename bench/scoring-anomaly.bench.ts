@@ -2,13 +2,16 @@
  * Self-dealing detection on generated markets, per camouflage level: the goal's rings (sizes 2,
  * 3, 4 and 6 at camouflage 0–3, 25 trades an edge, the unit test's gate) and "slow" rings
  * (camouflage 4: other orgs, ±15% amounts, 2–30 min, a dispute in 20, `--slow-trades` trades an
- * edge spread over 89 days), which the detector is known to miss. For each seed: recall and false
- * positives per trade; what the slow rings buy (each slow-ring seller's composite with its ring's
+ * edge spread over 89 days), which the detector is known to miss; and honest partner pairs
+ * (`--partner-pairs`, trading `--partner-trades` times each way over `--partner-days`), the
+ * honest traffic a ring imitates. For each seed: recall and false positives per trade (the
+ * partners' share flagged apart); what the slow rings buy (each slow-ring seller's composite with its ring's
  * trades minus without them), under the model's per-buyer cap and with no cap; and what the cap
  * costs everyone else (composites with the cap against with no cap). One JSON document to
  * stdout; takes about ten seconds a seed.
  *
- *   npx tsx bench/scoring-anomaly.bench.ts [--seeds N] [--slow-trades N] [--per-buyer-cap N]
+ *   npx tsx bench/scoring-anomaly.bench.ts [--seeds N] [--slow-trades N] [--partner-pairs N]
+ *     [--partner-trades N] [--partner-days N] [--per-buyer-cap N]
  */
 // eslint-disable-next-line no-restricted-imports -- the detector, measured alone
 import { type Evidence, toEvidence } from '@tessera/scoring-service/src/domain/trust/evidence.ts'
@@ -25,6 +28,17 @@ const p = parseOptions(
   {
     seeds: { env: 'BENCH_SEEDS', def: 3, help: 'markets measured (seeds 1…N)' },
     'slow-trades': { env: 'BENCH_SLOW_TRADES', def: 9, help: 'trades per edge of a slow ring' },
+    'partner-pairs': {
+      env: 'BENCH_PARTNER_PAIRS',
+      def: 20,
+      help: 'honest pairs trading both ways',
+    },
+    'partner-trades': {
+      env: 'BENCH_PARTNER_TRADES',
+      def: 12,
+      help: 'trades each way per honest pair',
+    },
+    'partner-days': { env: 'BENCH_PARTNER_DAYS', def: 30, help: 'days an honest pair trades over' },
     'per-buyer-cap': {
       env: 'BENCH_PER_BUYER_CAP',
       def: PER_BUYER_CAP,
@@ -45,7 +59,11 @@ const mean = (xs: number[]) => round(xs.reduce((a, x) => a + x, 0) / Math.max(1,
 const runs = []
 for (let seed = 1; seed <= p.seeds; seed++) {
   progress(`seed ${seed}`)
-  const m = detection.detectionMarket(seed, [...detection.GOAL_RINGS, ...slow])
+  const m = detection.detectionMarket(seed, [...detection.GOAL_RINGS, ...slow], {
+    pairs: p['partner-pairs'],
+    tradesPerDirection: p['partner-trades'],
+    days: p['partner-days'],
+  })
   const r = detection.measureDetection(m)
   const evidence = m.events.flatMap(toEvidence)
   const slowTrades = m.colludingByCamouflage.get(4) ?? new Set<string>()
@@ -76,6 +94,8 @@ for (let seed = 1; seed <= p.seeds; seed++) {
     ),
     recallAll: round(r.recall, 3),
     falsePositiveRate: round(r.falsePositiveRate, 4),
+    partnerTrades: m.partnerTrades.size,
+    partnersFlaggedRate: round(r.partnersFlaggedRate, 3),
     slowRingGain: { withCap: gain(p['per-buyer-cap']), noCap: gain(Infinity) },
     capCostToOthers: {
       agents: capped.size - members.size,

@@ -1,16 +1,23 @@
 import { detectAnomalies } from '../domain/trust/anomaly.ts'
 import { toEvidence } from '../domain/trust/evidence.ts'
 import { tradesOf } from '../domain/trust/trust-projection.ts'
-import { type Market, type RingSpec, market } from './market.ts'
+import { type Market, type MarketSpec, type RingSpec, market } from './market.ts'
 
 /** The rings the detection goal is measured on: sizes 2, 3, 4 and 6 at camouflage 0–3. */
 export const GOAL_RINGS: RingSpec[] = [2, 3, 4, 6].flatMap((size) =>
   ([0, 1, 2, 3] as const).map((camouflage) => ({ size, camouflage, tradesPerEdge: 25 })),
 )
 
-/** The market detection is measured on: 400 honest agents (~20k trades) and the given rings. */
-export function detectionMarket(seed: number, rings: RingSpec[] = GOAL_RINGS): Market {
-  return market({ seed, orgs: 40, honestAgents: 400, honestTrades: 20_000, rings })
+/**
+ * The market detection is measured on: 400 honest agents (~20k trades), the given rings, and
+ * honest partner pairs if asked.
+ */
+export function detectionMarket(
+  seed: number,
+  rings: RingSpec[] = GOAL_RINGS,
+  partners?: MarketSpec['partners'],
+): Market {
+  return market({ seed, orgs: 40, honestAgents: 400, honestTrades: 20_000, rings, partners })
 }
 
 /** Recall and false-positive rate of the anomaly detector on a market, per trade. */
@@ -23,11 +30,14 @@ export function measureDetection(m: Market) {
   for (const [level, ids] of m.colludingByCamouflage)
     recallByCamouflage[level] = [...ids].filter((id) => flagged.has(id)).length / ids.size
   const falsePositives = [...m.honest].filter((id) => flagged.has(id)).length
+  const partnersFlagged = [...m.partnerTrades].filter((id) => flagged.has(id)).length
   return {
     colludingTrades: m.colluding.size,
     honestTrades: m.honest.size,
     recall: hits / m.colluding.size,
     falsePositiveRate: falsePositives / m.honest.size,
     recallByCamouflage,
+    /** Of the honest partners' trades (0 when there are none). */
+    partnersFlaggedRate: m.partnerTrades.size ? partnersFlagged / m.partnerTrades.size : 0,
   }
 }

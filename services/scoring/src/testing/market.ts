@@ -40,6 +40,11 @@ export interface MarketSpec {
   days?: number
   /** The rarer evidence (pacts, bonds, incidents, appeals): none unless asked, so the bench's market stays as it is. */
   extras?: MarketExtras
+  /**
+   * Honest partners: pairs of agents of two orgs that hire each other often, both ways (the
+   * traffic a ring imitates), with honest amounts, times and outcomes. None unless asked.
+   */
+  partners?: { pairs: number; tradesPerDirection: number; days: number }
 }
 
 /** Drawn from a generator of their own: the traffic around them is the market without them (ids aside). */
@@ -64,6 +69,8 @@ export interface Market {
   colluding: Set<string>
   colludingByCamouflage: Map<number, Set<string>>
   honest: Set<string>
+  /** The honest partners' trades (also in `honest`). */
+  partnerTrades: Set<string>
   /** Ingest records, as they travel on `telemetry.records.batch` (not in the event log). */
   telemetry: TelemetryRecordFacts[]
 }
@@ -449,7 +456,36 @@ export function market(spec: MarketSpec): Market {
     events,
     honestAgents,
   })
-  return { events, agents, colluding, colludingByCamouflage, honest, telemetry }
+
+  // Honest partners, last and from a generator of their own, so the market before is unchanged.
+  const partnerTrades = new Set<string>()
+  const rp = rng(spec.seed + 0xfa11)
+  for (let k = 0; k < (spec.partners?.pairs ?? 0); k++) {
+    const { tradesPerDirection, days } = spec.partners!
+    const a = honestAgents[Math.floor(rp() * honestAgents.length)]!
+    const others = honestAgents.filter((o) => o.orgId !== a.orgId)
+    const b = others[Math.floor(rp() * others.length)]!
+    const from = start + Math.floor(rp() * (span - days * 86_400_000))
+    for (const [buyer, seller] of [
+      [a, b],
+      [b, a],
+    ] as const)
+      for (let i = 0; i < tradesPerDirection; i++) {
+        const roll = rp()
+        const id = trade(
+          buyer,
+          seller,
+          from + Math.floor(rp() * days * 86_400_000),
+          BigInt(Math.floor(1 + rp() ** 2 * 2000)) * 1_000_000n,
+          120 + Math.floor(rp() * 20_000),
+          roll < 0.04 ? 'miss' : roll < 0.1 ? 'dispute' : 'release',
+          Math.floor(rp() * 101),
+        )
+        honest.add(id)
+        partnerTrades.add(id)
+      }
+  }
+  return { events, agents, colluding, colludingByCamouflage, honest, partnerTrades, telemetry }
 }
 
 interface ExtrasGen {
