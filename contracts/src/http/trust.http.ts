@@ -47,7 +47,10 @@ export interface AnomalyFlag {
   counterpartyAgentId: string
   /** `same_org`, `high_frequency`, `uniform_amounts`, `zero_disputes`, `instant_completion`, `trade_cycle`. */
   signals: string[]
-  /** e.g. `{ trades: 47, days: 30, amountSpreadPerMille: 0, disputes: 0, medianCompletionSeconds: 2 }` */
+  /**
+   * e.g. `{ trades: 47, days: 30, amountSpreadPerMille: 0, disputes: 0, medianCompletionSeconds: 2 }`,
+   * with `cycleSharePerMille` when the edge is on a cycle of suspicious edges.
+   */
   evidence: Record<string, number | string>
 }
 

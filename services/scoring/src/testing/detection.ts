@@ -9,13 +9,23 @@ export const GOAL_RINGS: RingSpec[] = [2, 3, 4, 6].flatMap((size) =>
 )
 
 /**
- * The market detection is measured on: 400 honest agents (~20k trades), the given rings, and
- * honest partner pairs if asked.
+ * Honest pairs of two orgs hiring each other often, both ways (12 trades each way over 30 days:
+ * high frequency, so each pair is a two-edge cycle): the honest traffic a ring imitates.
+ */
+export const GOAL_PARTNERS: NonNullable<MarketSpec['partners']> = {
+  pairs: 20,
+  tradesPerDirection: 12,
+  days: 30,
+}
+
+/**
+ * The market detection is measured on: 400 honest agents (~20k trades) and honest partner
+ * pairs, and the given rings.
  */
 export function detectionMarket(
   seed: number,
   rings: RingSpec[] = GOAL_RINGS,
-  partners?: MarketSpec['partners'],
+  partners: MarketSpec['partners'] = GOAL_PARTNERS,
 ): Market {
   return market({ seed, orgs: 40, honestAgents: 400, honestTrades: 20_000, rings, partners })
 }

@@ -214,6 +214,30 @@ describe('trade cycles', () => {
   })
 
   it.each([
+    // 20 trades on the cycle each: with 20 elsewhere, exactly half (500 ‰); with 21, 487 ‰
+    [20, ['high_frequency', 'trade_cycle']],
+    [21, null],
+  ] as const)(
+    'a pair hiring each other often is a ring only if that is at least half its trading: %i trades elsewhere each',
+    (elsewhere, flagged) => {
+      const hf = { trades: 10, spanMs: 0.9 * DAY }
+      // each also sells to others: mild edges (no signal), so on no cycle
+      const others = (agent: string) =>
+        Array.from({ length: elsewhere }, (_, i) =>
+          edge({ trades: 1, buyer: `agt_o${agent}${i}`, seller: agent }),
+        ).flat()
+      const r = judge([
+        ...edge(hf),
+        ...edge({ ...hf, buyer: 'agt_b', seller: 'agt_a' }),
+        ...others('agt_a'),
+        ...others('agt_b'),
+      ])
+      expect(r['agt_a>agt_b']).toEqual({ signals: ['high_frequency'], flagged })
+      expect(r['agt_b>agt_a']!.flagged).toEqual(flagged)
+    },
+  )
+
+  it.each([
     ['closed by a suspicious edge', suspicious, CYCLE],
     ['left open by a mild edge', mild, null],
   ] as const)('a ring of three, %s', (_, closing, flagged) => {

@@ -11,7 +11,9 @@ import type { Evidence } from './evidence.ts'
  * - `zero_disputes`: at least 5 trades and none disputed;
  * - `instant_completion`: at least 5 completions, median under 60 s after the lock;
  * - `trade_cycle`: the edge closes a directed cycle (2 agents trading both ways, or a ring) of
- *   suspicious edges: high frequency, or two behavioural signals, or same org with a strong one.
+ *   suspicious edges (high frequency, or two behavioural signals, or same org with a strong one),
+ *   and both its agents do at least INSULAR_SHARE of their trades on such cycles: a ring trades
+ *   mostly within itself, while partners who hire each other often trade mostly with others.
  * An edge is flagged when `same_org` holds with high frequency, uniform amounts or instant
  * completion, when three of the four
  * behavioural signals hold, or when it is on a cycle. Every trade of a flagged edge is excluded
@@ -23,6 +25,7 @@ export const HIGH_FREQUENCY_TRADES = 10
 export const HIGH_FREQUENCY_PER_DAY = 0.3
 export const UNIFORM_SPREAD = 0.05
 export const INSTANT_SECONDS = 60
+export const INSULAR_SHARE = 0.5
 
 export interface TradeFacts {
   escrowId: string
@@ -174,6 +177,24 @@ export function detectAnomalies(
     }
     return false
   }
+  // Each agent's trades, and those on cycles of suspicious edges: how insular its trading is.
+  const cyclic = new Set(
+    edges.filter(
+      (e) => (suspicious.get(e.buyer) ?? []).includes(e.seller) && reaches(e.seller, e.buyer),
+    ),
+  )
+  const tradeCount = new Map<string, number>()
+  const onCycles = new Map<string, number>()
+  const count = (m: Map<string, number>, agent: string, n: number) =>
+    m.set(agent, (m.get(agent) ?? 0) + n)
+  for (const e of edges) {
+    for (const a of [e.buyer, e.seller]) {
+      count(tradeCount, a, e.trades.length)
+      if (cyclic.has(e)) count(onCycles, a, e.trades.length)
+    }
+  }
+  // per mille, rounded down: integer arithmetic, as the amounts' spread
+  const shareOf = (a: string) => Math.floor(((onCycles.get(a) ?? 0) * 1000) / tradeCount.get(a)!)
   const out = new Map<string, Map<string, AnomalyFlag>>()
   const put = (agent: string, flag: AnomalyFlag) => {
     const m = out.get(agent) ?? new Map<string, AnomalyFlag>()
@@ -182,24 +203,18 @@ export function detectAnomalies(
   }
   for (const e of edges) {
     const behavioural = e.signals.filter((s) => BEHAVIOURAL.includes(s)).length
-    const isSuspicious = (suspicious.get(e.buyer) ?? []).includes(e.seller)
     const signals = [...e.signals]
-    if (isSuspicious && reaches(e.seller, e.buyer)) signals.push('trade_cycle')
+    let evidence = e.evidence
+    if (cyclic.has(e)) {
+      const share = Math.min(shareOf(e.buyer), shareOf(e.seller))
+      evidence = { ...e.evidence, cycleSharePerMille: share }
+      if (share >= INSULAR_SHARE * 1000) signals.push('trade_cycle')
+    }
     const flagged = sameOrgPlus(signals) || behavioural >= 3 || signals.includes('trade_cycle')
     if (!flagged) continue
     for (const t of e.trades) {
-      put(t.buyer, {
-        escrowId: t.escrowId,
-        counterpartyAgentId: t.seller,
-        signals,
-        evidence: e.evidence,
-      })
-      put(t.seller, {
-        escrowId: t.escrowId,
-        counterpartyAgentId: t.buyer,
-        signals,
-        evidence: e.evidence,
-      })
+      put(t.buyer, { escrowId: t.escrowId, counterpartyAgentId: t.seller, signals, evidence })
+      put(t.seller, { escrowId: t.escrowId, counterpartyAgentId: t.buyer, signals, evidence })
     }
   }
   return out
