@@ -111,7 +111,12 @@ describe('trust profiles: live equals rebuild, byte for byte', () => {
             rings: [
               { size: 2, camouflage: 0, tradesPerEdge: 6 },
               { size: 3, camouflage: 3, tradesPerEdge: 11 },
+              // a cycle that is the lesser part of its members' trading: as batches land, its
+              // share of their trades crosses INSULAR_SHARE both ways
+              { size: 2, camouflage: 5, tradesPerEdge: 11 },
             ],
+            // honest partners hiring each other often: a cycle that is not a ring
+            partners: { pairs: 2, tradesPerDirection: 12, days: 30 },
             extras: EXTRAS,
           })
           appeals += m.events.filter(isAppeal).length
