@@ -16,6 +16,13 @@ export type { TestSchema } from './infra.ts'
 export { InProcessService, startInProcess } from './in-process.ts'
 export { expectRebuildEqualsLive, snapshotTables } from './inline-rebuild.ts'
 export { expectProvisionedOrgsRebuild } from './org-provisioning.ts'
-export { ErrorBody, hostileText, loneSurrogate } from './hostile.ts'
+export {
+  ErrorBody,
+  FUZZ_REQUEST_BOUND_MS,
+  fuzzRuns,
+  hostileText,
+  loneSurrogate,
+  replayFuzzSeed,
+} from './hostile.ts'
 export { describeRoleMatrix, rolesDocRows, seedApiKey, seedRoleKeys } from './role-matrix.ts'
 export type { RoleKeys, RoleMatrixRow } from './role-matrix.ts'

@@ -8,6 +8,7 @@ import { startTelemetry } from '@tessera/observability'
 import { buildGateway } from './gateway.ts'
 import { ROUTES } from './routes.ts'
 import { fakeService, send, type FakeService } from './testing/fake-service.ts'
+import { fuzzRuns } from '@tessera/testing'
 
 /**
  * Fuzzes the gateway over raw sockets with methods, paths, headers and bodies no well-behaved
@@ -21,8 +22,6 @@ const ErrorBody = z.strictObject({
   details: z.record(z.string(), z.unknown()),
 })
 
-/** `TESSERA_FUZZ_SCALE=10` runs every property ten times as often. */
-const runs = (n: number) => Math.ceil(n * Number(process.env['TESSERA_FUZZ_SCALE'] ?? 1))
 const BODY_LIMIT = 2048
 /** Twice the request timeout below, and some: an answer later than this is a hang. */
 const DEADLINE_MS = 5000
@@ -222,7 +221,7 @@ describe('gateway fuzz', () => {
           expect(parsed.error, what).toBeUndefined()
         }
       }),
-      { numRuns: runs(400) },
+      { numRuns: fuzzRuns(400) },
     )
     // and it still serves
     const after = await send(base, 'POST', '/v1/orgs', '{"name":"after"}', {

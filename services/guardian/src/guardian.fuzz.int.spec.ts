@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { ErrorBody } from '@tessera/testing'
+import { ErrorBody, FUZZ_REQUEST_BOUND_MS, fuzzRuns, replayFuzzSeed } from '@tessera/testing'
 import { GuardianHarness, callJson } from './testing/guardian-harness.ts'
 import {
   type OrgIds,
@@ -21,14 +21,10 @@ import { cursorText, junk, nasty, pct, shaped, timeText } from './testing/hostil
  * a run (fast-check prints the seed and the shrunk counterexample of a failure).
  */
 
-const runs = (n: number) => Math.ceil(n * Number(process.env['TESSERA_FUZZ_SCALE'] ?? 1))
 /** Per test: a scaled-up run takes proportionally longer. */
-const TIMEOUT = runs(60_000)
-const seed = process.env['TESSERA_FUZZ_SEED']
-if (seed) fc.configureGlobal({ seed: Number(seed) })
+const TIMEOUT = fuzzRuns(60_000)
+replayFuzzSeed()
 
-/** Generous on a busy 2-core box: a request that takes this long is a hang, not a slow answer. */
-const REQUEST_BOUND_MS = 15_000
 const TOKEN = 'guardian-fuzz-bootstrap-token'
 let h: GuardianHarness
 let key: string
@@ -75,10 +71,10 @@ async function send(s: Sent): Promise<{ status: number; body: unknown }> {
       method: s.route.method,
       headers,
       body: s.body ?? null,
-      signal: AbortSignal.timeout(REQUEST_BOUND_MS),
+      signal: AbortSignal.timeout(FUZZ_REQUEST_BOUND_MS),
     })
   } catch (err) {
-    throw new Error(`${what}: no answer within ${REQUEST_BOUND_MS} ms`, { cause: err })
+    throw new Error(`${what}: no answer within ${FUZZ_REQUEST_BOUND_MS} ms`, { cause: err })
   }
   const text = await res.text()
   seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
@@ -186,7 +182,7 @@ describe('every guardian route under fuzzing (admin key)', () => {
             await send({ route, path: realPath(route), body, contentType: 'application/json' })
           },
         ),
-        { numRuns: runs(400) },
+        { numRuns: fuzzRuns(400) },
       )
     },
     TIMEOUT,
@@ -205,7 +201,7 @@ describe('every guardian route under fuzzing (admin key)', () => {
             await send({ route, path, body, contentType: body && 'application/json' })
           },
         ),
-        { numRuns: runs(250) },
+        { numRuns: fuzzRuns(250) },
       )
     },
     TIMEOUT,
@@ -223,7 +219,7 @@ describe('every guardian route under fuzzing (admin key)', () => {
             await send({ route, path: realPath(route), query })
           },
         ),
-        { numRuns: runs(250) },
+        { numRuns: fuzzRuns(250) },
       )
     },
     TIMEOUT,
@@ -287,7 +283,7 @@ describe('every guardian route under fuzzing (admin key)', () => {
             if (a.status < 300 && body.length > 0) expect(type ?? '').toMatch(/^application\/json/i)
           },
         ),
-        { numRuns: runs(200) },
+        { numRuns: fuzzRuns(200) },
       )
     },
     TIMEOUT,

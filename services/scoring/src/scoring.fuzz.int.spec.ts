@@ -5,10 +5,13 @@ import { publishEnvelopes } from '@tessera/bus'
 import { routeTable } from '@tessera/service-kit'
 import {
   ErrorBody,
-  type InProcessService,
   eventually,
+  FUZZ_REQUEST_BOUND_MS,
+  fuzzRuns,
   hostileText,
+  type InProcessService,
   metadataFor,
+  replayFuzzSeed,
   startInProcess,
 } from '@tessera/testing'
 import { scoring } from './service.ts'
@@ -22,11 +25,8 @@ import { market } from './testing/market.ts'
  * the answer comes within a bound, is below 500, and an error is `{code, message, details}`.
  * `TESSERA_FUZZ_SCALE` and `TESSERA_FUZZ_SEED` as in guardian's fuzz suite.
  */
-const runs = (n: number) => Math.ceil(n * Number(process.env['TESSERA_FUZZ_SCALE'] ?? 1))
-const TIMEOUT = runs(120_000)
-const seed = process.env['TESSERA_FUZZ_SEED']
-if (seed) fc.configureGlobal({ seed: Number(seed) })
-const REQUEST_BOUND_MS = 15_000
+const TIMEOUT = fuzzRuns(120_000)
+replayFuzzSeed()
 /** The kit's default body cap (1 MiB). */
 const BODY_LIMIT = 1024 * 1024
 
@@ -87,10 +87,10 @@ async function send(method: string, path: string, body?: string | Uint8Array, ty
       method,
       headers: type === undefined ? {} : { 'content-type': type },
       body: body ?? null,
-      signal: AbortSignal.timeout(REQUEST_BOUND_MS),
+      signal: AbortSignal.timeout(FUZZ_REQUEST_BOUND_MS),
     })
   } catch (err) {
-    throw new Error(`${what}: no answer within ${REQUEST_BOUND_MS} ms`, { cause: err })
+    throw new Error(`${what}: no answer within ${FUZZ_REQUEST_BOUND_MS} ms`, { cause: err })
   }
   const text = await res.text()
   seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
@@ -236,7 +236,7 @@ describe('scoring’s trust routes under fuzzing', () => {
             post ? 'application/json' : undefined,
           )
         }),
-        { numRuns: runs(300) },
+        { numRuns: fuzzRuns(300) },
       )
     },
     TIMEOUT,
@@ -258,7 +258,7 @@ describe('scoring’s trust routes under fuzzing', () => {
             if (a.status === 200) expect(approvedOf(a.body)).toBe('boolean')
           },
         ),
-        { numRuns: runs(400) },
+        { numRuns: fuzzRuns(400) },
       )
     },
     TIMEOUT,
@@ -310,7 +310,7 @@ describe('scoring’s trust routes under fuzzing', () => {
           const a = await send('POST', ROUTES[2].path(id), body, t)
           if (t === 'application/json' && body.length > BODY_LIMIT) expect(a.status).toBe(413)
         }),
-        { numRuns: runs(150) },
+        { numRuns: fuzzRuns(150) },
       )
     },
     TIMEOUT,

@@ -9,7 +9,7 @@ import {
   batchStatus,
   validateArdenEvent,
 } from '@tessera/contracts'
-import { ErrorBody, hostileText } from '@tessera/testing'
+import { ErrorBody, fuzzRuns, hostileText } from '@tessera/testing'
 import { IngestHarness, type TestAgent, type TestKey } from '../testing/ingest-harness.ts'
 
 /**
@@ -19,8 +19,6 @@ import { IngestHarness, type TestAgent, type TestKey } from '../testing/ingest-h
  */
 
 const BODY_LIMIT = 1024 * 1024
-/** `TESSERA_FUZZ_SCALE=10` runs every property ten times as often. */
-const runs = (n: number) => Math.ceil(n * Number(process.env['TESSERA_FUZZ_SCALE'] ?? 1))
 const user = ulid()
 let h: IngestHarness
 let agent: TestAgent
@@ -286,7 +284,7 @@ describe('POST /api/events under fuzzing', () => {
           await send(text)
         },
       ),
-      { numRuns: runs(300) },
+      { numRuns: fuzzRuns(300) },
     )
   })
 
@@ -296,7 +294,7 @@ describe('POST /api/events under fuzzing', () => {
         const text = JSON.stringify(value)
         await judged(text, await send(text))
       }),
-      { numRuns: runs(500), endOnFailure: true },
+      { numRuns: fuzzRuns(500), endOnFailure: true },
     )
   })
 
@@ -307,7 +305,7 @@ describe('POST /api/events under fuzzing', () => {
         const answers = await Promise.all(texts.map((t) => send(t)))
         for (const [i, a] of answers.entries()) await judged(texts[i]!, a)
       }),
-      { numRuns: runs(100), endOnFailure: true },
+      { numRuns: fuzzRuns(100), endOnFailure: true },
     )
   })
 
@@ -341,7 +339,7 @@ describe('POST /api/events under fuzzing', () => {
           if (where === 'truncated') expect(a.body).toMatchObject({ code: 'MALFORMED_JSON' })
         },
       ),
-      { numRuns: runs(40) },
+      { numRuns: fuzzRuns(40) },
     )
   })
 
@@ -373,7 +371,7 @@ describe('POST /api/events under fuzzing', () => {
           expect(a.status).toBe(where.startsWith('extra') ? 200 : 400)
         },
       ),
-      { numRuns: runs(16) },
+      { numRuns: fuzzRuns(16) },
     )
     for (const over of [1, 100, 64 * 1024]) {
       const padding = BODY_LIMIT + over - JSON.stringify({ ...validEvent(), x: '' }).length
@@ -459,7 +457,7 @@ describe('POST /api/events under fuzzing', () => {
           if (text && where.startsWith('extra')) expect(a.status).toBe(200)
         },
       ),
-      { numRuns: runs(300) },
+      { numRuns: fuzzRuns(300) },
     )
   })
 
@@ -492,7 +490,7 @@ describe('POST /api/events under fuzzing', () => {
           if (a.status < 300) expect(type ?? '').toMatch(/^ *application\/json/i)
         },
       ),
-      { numRuns: runs(300) },
+      { numRuns: fuzzRuns(300) },
     )
   })
 
@@ -534,7 +532,7 @@ describe('POST /api/events under fuzzing', () => {
         expect(again.headers.get('idempotent-replayed')).toBe('true')
         expect(TelemetryBatchResponse.parse(await again.json())).toEqual(r)
       }),
-      { numRuns: runs(40) },
+      { numRuns: fuzzRuns(40) },
     )
   })
 

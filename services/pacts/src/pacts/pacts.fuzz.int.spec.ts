@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { pactHash, signPact } from '@tessera/sdk'
-import { ErrorBody, hostileText } from '@tessera/testing'
+import {
+  ErrorBody,
+  FUZZ_REQUEST_BOUND_MS,
+  fuzzRuns,
+  hostileText,
+  replayFuzzSeed,
+} from '@tessera/testing'
 import { PactsHarness, type TestAgent, type TestOrg, termsOf } from '../testing/pacts-harness.ts'
 
 /**
@@ -10,10 +16,7 @@ import { PactsHarness, type TestAgent, type TestOrg, termsOf } from '../testing/
  * below 500 and an error is `{code, message, details}`. `TESSERA_FUZZ_SCALE` and
  * `TESSERA_FUZZ_SEED` as in guardian's fuzz suite.
  */
-const runs = (n: number) => Math.ceil(n * Number(process.env['TESSERA_FUZZ_SCALE'] ?? 1))
-const seed = process.env['TESSERA_FUZZ_SEED']
-if (seed) fc.configureGlobal({ seed: Number(seed) })
-const REQUEST_BOUND_MS = 15_000
+replayFuzzSeed()
 
 let h: PactsHarness
 let a: TestOrg
@@ -47,7 +50,7 @@ async function send(method: string, path: string, apiKey: string, body?: string)
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body ?? null,
-    signal: AbortSignal.timeout(REQUEST_BOUND_MS),
+    signal: AbortSignal.timeout(FUZZ_REQUEST_BOUND_MS),
   })
   const text = await res.text()
   seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
@@ -157,7 +160,7 @@ describe('the pacts routes under fuzzing', () => {
           await send(r.method, r.path, r.key, body)
         },
       ),
-      { numRuns: runs(250) },
+      { numRuns: fuzzRuns(250) },
     )
   }, 120_000)
 
@@ -187,7 +190,7 @@ describe('the pacts routes under fuzzing', () => {
           )
         },
       ),
-      { numRuns: runs(100) },
+      { numRuns: fuzzRuns(100) },
     )
   }, 120_000)
 })
