@@ -19,13 +19,17 @@ interface ComposeService {
   healthcheck?: { test?: string[] }
   ports?: string[]
   volumes?: string[]
+  networks?: Record<string, { ipv4_address?: string }>
 }
 
 // `<<` merge keys are how the file shares the service template; compose reads them too
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>
+  networks?: Record<string, { ipam?: { config?: { subnet?: string }[] } }>
 }
 const services = compose.services
+/** The one address the services believe X-Forwarded-For from: the gateway container's. */
+const gatewayAddress = services['gateway']?.networks?.['default']?.ipv4_address ?? ''
 const built = Object.entries(services).filter(([, s]) => s.build?.dockerfile === 'Dockerfile')
 
 describe('docker-compose.yml', () => {
@@ -57,13 +61,23 @@ describe('docker-compose.yml', () => {
       expect(s?.environment?.['PORT'], name).toBe(String(port))
       // a service listening on 127.0.0.1 inside its container is unreachable from the others
       expect(s?.environment?.['HOST'], name).toBe('0.0.0.0')
-      // behind the gateway container: the client is the one address it appends (a per-IP limit
-      // trusting only loopback would see every client as the gateway)
-      expect(s?.environment?.['TRUST_PROXY'], name).toBe('1')
+      // behind the gateway container: believed from its address alone (a per-IP limit trusting
+      // only loopback would see every client as the gateway)
+      expect(s?.environment?.['TRUST_PROXY'], name).toBe(gatewayAddress)
       expect(s?.ports, `${name} is reachable only through the gateway`).toBeUndefined()
       expect(new URL(s?.environment?.['DATABASE_URL'] ?? '').host, name).toBe('postgres:5432')
       expect(new URL(s?.environment?.['NATS_URL'] ?? '').host, name).toBe('nats:4222')
     }
+  })
+
+  it('gives the gateway a fixed address inside the network’s subnet, the one the services trust', () => {
+    expect(gatewayAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    const subnet = compose.networks?.['default']?.ipam?.config?.[0]?.subnet ?? ''
+    const [base = '', bits = '0'] = subnet.split('/')
+    const ip = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0)
+    const mask = 2 ** 32 - 2 ** (32 - Number(bits))
+    expect(Number(bits), subnet).toBeGreaterThanOrEqual(8)
+    expect((ip(gatewayAddress) & mask) >>> 0, subnet).toBe((ip(base) & mask) >>> 0)
   })
 
   it('publishes only the gateway, on 8080, pointed at every service, once they are healthy', () => {

@@ -20,16 +20,11 @@ export const BaseEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Which peers' `X-Forwarded-For` is believed, so rate limits and logs see the client behind
-   * the gateway: `loopback` (the gateway beside it), a CIDR list, a number of hops (`1`: the
-   * address the one proxy in front appended, as in docker-compose, where the gateway is another
-   * container and the only way in), or `false`.
+   * the gateway: `loopback` (the gateway beside it), an address or CIDR list (docker-compose
+   * names the gateway container's fixed address), or `false`. Only the gateway's own address:
+   * a client that reaches a service another way could write any `X-Forwarded-For`.
    */
-  TRUST_PROXY: z
-    .string()
-    .default('loopback')
-    .transform((v): string | number | false =>
-      v === 'false' ? false : /^\d{1,2}$/.test(v) ? Number(v) : v,
-    ),
+  TRUST_PROXY: z.string().default('loopback'),
 })
 export type BaseEnv = z.infer<typeof BaseEnv>
 

@@ -30,13 +30,4 @@ describe('loadConfig', () => {
     expect(message).toContain('TESSERA_STREAM_PREFIX')
     expect((err as ConfigError).problems).toHaveLength(3)
   })
-
-  it('reads TRUST_PROXY as false, a number of hops, or addresses', () => {
-    const proxy = (TRUST_PROXY?: string) =>
-      loadConfig(Env, TRUST_PROXY === undefined ? {} : { TRUST_PROXY }).TRUST_PROXY
-    expect(proxy()).toBe('loopback')
-    expect(proxy('false')).toBe(false)
-    expect(proxy('1')).toBe(1)
-    expect(proxy('10.0.0.0/8, loopback')).toBe('10.0.0.0/8, loopback')
-  })
 })

@@ -101,9 +101,7 @@ export async function runService<E extends z.ZodObject>(
     rootModule(def, deps),
     new FastifyAdapter({
       bodyLimit: def.bodyLimit ?? 1024 * 1024,
-      // a number of hops as Fastify reads one (its adapter's type here takes no number)
-      trustProxy:
-        typeof config.TRUST_PROXY === 'number' ? hopsOf(config.TRUST_PROXY) : config.TRUST_PROXY,
+      trustProxy: config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY,
       frameworkErrors,
       clientErrorHandler,
     }),
@@ -278,9 +276,4 @@ async function retry<T>(
       await new Promise((r) => setTimeout(r, 1000))
     }
   }
-}
-
-/** Trusts the `hops` nearest proxies, as Fastify's `trustProxy: <number>` does. */
-function hopsOf(hops: number) {
-  return (_address: string, hop: number) => hop < hops
 }

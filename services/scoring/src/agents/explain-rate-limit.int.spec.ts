@@ -46,25 +46,31 @@ function networkAddress(): string {
   return found.address
 }
 
-describe('behind a proxy in another container (TRUST_PROXY=1, as in docker-compose)', () => {
-  it('budgets each client by the address the proxy appended, not the proxy', async () => {
-    // The proxy's requests come from a network address, not loopback (which is trusted anyway).
+describe('behind a gateway in another container (TRUST_PROXY = its address, as in docker-compose)', () => {
+  it('budgets each client by the address the gateway appended; anyone else cannot pick its own', async () => {
+    // The gateway here is this machine's network address, not loopback (trusted by default).
+    const gateway = networkAddress()
     const behind = await startInProcess(scoring, {
-      env: { SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1', HOST: '0.0.0.0' },
+      env: { SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: gateway, HOST: '0.0.0.0' },
     })
     try {
-      const url = new URL(behind.url)
-      url.hostname = networkAddress()
-      const explain = (client: string) =>
-        fetch(`${url.origin}/api/v1/trust/agt_00000000000000000000000000/explain`, {
-          // what the gateway sends: whatever the client claimed, then the address it saw
-          headers: { 'x-forwarded-for': `9.9.9.9, ${client}` },
-        })
-      expect((await explain('203.0.113.1')).status).toBe(404)
-      expect((await explain('203.0.113.1')).status).toBe(404)
-      expect((await explain('203.0.113.1')).status).toBe(429)
-      // another client behind the same proxy has its own budget; the claimed 9.9.9.9 is not one
-      expect((await explain('203.0.113.2')).status).toBe(404)
+      const explain = (from: string, client: string) =>
+        fetch(
+          `http://${from}:${new URL(behind.url).port}/api/v1/trust/agt_00000000000000000000000000/explain`,
+          {
+            // what the gateway sends: whatever the client claimed, then the address it saw
+            headers: { 'x-forwarded-for': `9.9.9.9, ${client}` },
+          },
+        )
+      expect((await explain(gateway, '203.0.113.1')).status).toBe(404)
+      expect((await explain(gateway, '203.0.113.1')).status).toBe(404)
+      expect((await explain(gateway, '203.0.113.1')).status).toBe(429)
+      // another client behind the gateway has its own budget; the claimed 9.9.9.9 is not one
+      expect((await explain(gateway, '203.0.113.2')).status).toBe(404)
+      // a peer that is not the gateway is itself the client, whatever X-Forwarded-For it writes
+      expect((await explain('127.0.0.1', '203.0.113.3')).status).toBe(404)
+      expect((await explain('127.0.0.1', '203.0.113.4')).status).toBe(404)
+      expect((await explain('127.0.0.1', '203.0.113.5')).status).toBe(429)
     } finally {
       await behind.stop()
       // startInProcess sets these for the whole process: later services of this worker get none
