@@ -33,10 +33,13 @@ const DEFAULT_TIMEOUT_MS = 10_000
 
 // Kept off the instance so the key is not one property away from every log line that prints
 // a client; the guard reads it to send telemetry with the same key and URL.
-const connections = new WeakMap<TesseraClient, HttpConfig & { apiKey: string }>()
+/** A client's connection: always with a key (`trustOracle` is the keyless one). */
+type KeyedConfig = HttpConfig & { apiKey: string }
+
+const connections = new WeakMap<TesseraClient, KeyedConfig>()
 
 /** @internal The URL and key a client was made with. */
-export function connectionOf(client: TesseraClient): HttpConfig & { apiKey: string } {
+export function connectionOf(client: TesseraClient): KeyedConfig {
   const config = connections.get(client)
   if (!config) throw new TypeError('@tessera/sdk: not a TesseraClient')
   return config
@@ -122,7 +125,7 @@ export function trustOracle(options: TrustOracleOptions): TrustResource {
 }
 
 /** Validates the options up front: a typo should fail here, not on the first request. */
-function resolve(options: TesseraClientOptions): HttpConfig & { apiKey: string } {
+function resolve(options: TesseraClientOptions): KeyedConfig {
   if (typeof options?.apiKey !== 'string' || options.apiKey.trim() === '') {
     throw new TypeError('@tessera/sdk: apiKey is required')
   }

@@ -50,8 +50,7 @@ export {
   unstorableText,
 } from './input-rules.ts'
 export type { TextIssue } from './input-rules.ts'
-export { RATE_LIMITED, noKey, registerRateLimit } from './rate-limit.ts'
-export type { KeyResolver } from './rate-limit.ts'
+export { RATE_LIMITED, registerRateLimit } from './rate-limit.ts'
 export { pageOf, pageQuery } from './page-cursor.ts'
 export type { PageCursor } from './page-cursor.ts'
 export { runMigrateCli, runRebuildCli } from './cli.ts'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { type ServiceDefinition, noKey, registerRateLimit, serviceEnv } from '@tessera/service-kit'
+import { type ServiceDefinition, registerRateLimit, serviceEnv } from '@tessera/service-kit'
 import { trustEvidenceConsumers } from './agents/trust-evidence.consumers.ts'
 import { ModelVersionReprofiler } from './agents/model-version.worker.ts'
 import { scoringMigrations } from './migrations.ts'
@@ -33,7 +33,6 @@ export const scoring: ServiceDefinition<typeof ScoringEnv> = {
     await registerRateLimit(
       app.getHttpAdapter().getInstance(),
       config.SCORING_EXPLAIN_RATE_LIMIT_PER_MINUTE,
-      noKey,
     )
   },
 }
