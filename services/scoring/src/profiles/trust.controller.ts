@@ -35,15 +35,12 @@ export class TrustController {
     // Under review while any of its agents has flagged trades (the reference's "organization
     // flagged for review"): read from the agent profiles, so it clears when a rebuild or a model
     // change clears the flags. The ids listed are bounded; the count is not.
-    const review = await sql<{ n: number; ids: string[] }>`
-      select count(*)::int as n, coalesce((
-        select array_agg(agent_id order by agent_id) from (
-          select agent_id from ${sql.id(this.schema)}.agent_profiles
-          where org_id = ${id} and cardinality(flagged_counterparties) > 0
-          order by agent_id limit ${REVIEW_IDS}) f), '{}') as ids
-      from ${sql.id(this.schema)}.agent_profiles
-      where org_id = ${id} and cardinality(flagged_counterparties) > 0`.execute(this.db)
-    const { n, ids } = review.rows[0]!
+    // One scan: the window count is taken before the limit.
+    const flagged = await sql<{ agent_id: string; n: number }>`
+      select agent_id, count(*) over ()::int as n from ${sql.id(this.schema)}.agent_profiles
+      where org_id = ${id} and cardinality(flagged_counterparties) > 0
+      order by agent_id limit ${REVIEW_IDS}`.execute(this.db)
+    const n = flagged.rows[0]?.n ?? 0
     return {
       subjectKind: 'org',
       subjectId: row.subject_id,
@@ -53,7 +50,7 @@ export class TrustController {
       updatedAt: row.updated_at.toISOString(),
       underReview: n > 0,
       flaggedAgentCount: n,
-      flaggedAgentIds: ids,
+      flaggedAgentIds: flagged.rows.map((r) => r.agent_id),
     }
   }
 }
