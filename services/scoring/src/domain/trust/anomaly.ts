@@ -36,7 +36,7 @@ export interface TradeFacts {
   amount: bigint
   createdAt: string
   /** When the seller's completion was submitted (the server's time), if it was. */
-  completedAt: string | null
+  submittedAt: string | null
   disputed: boolean
 }
 
@@ -44,12 +44,12 @@ export interface TradeFacts {
 export function tradeOf(items: readonly Evidence[]): TradeFacts | null {
   const created = items.find((e) => e.kind === 'escrow')
   if (!created || created.kind !== 'escrow') return null
-  let completedAt: string | null = null
+  let submittedAt: string | null = null
   let disputed = false
   for (const e of items) {
-    // the server's submittedAt, not the seller's claimed completion time (a ring could write a
-    // later one to hide how fast it "worked")
-    if (e.kind === 'completion' && (completedAt === null || e.at < completedAt)) completedAt = e.at
+    // the server's time (`at`), not the seller's claimed completedAt: a ring could write a later
+    // one to hide how fast it "worked"
+    if (e.kind === 'completion' && (submittedAt === null || e.at < submittedAt)) submittedAt = e.at
     if (e.kind === 'dispute') disputed = true
   }
   return {
@@ -60,7 +60,7 @@ export function tradeOf(items: readonly Evidence[]): TradeFacts | null {
     sellerOrg: created.sellerOrg,
     amount: BigInt(created.amount),
     createdAt: created.at,
-    completedAt,
+    submittedAt,
     disputed,
   }
 }
@@ -92,8 +92,8 @@ function edgeSignals(trades: TradeFacts[]): {
   // spread in per mille of the mean, integer arithmetic
   const spread = mean === 0n ? 0 : Number(((max - min) * 1000n) / mean)
   const completions = trades
-    .filter((t) => t.completedAt !== null)
-    .map((t) => (Date.parse(t.completedAt!) - Date.parse(t.createdAt)) / 1000)
+    .filter((t) => t.submittedAt !== null)
+    .map((t) => (Date.parse(t.submittedAt!) - Date.parse(t.createdAt)) / 1000)
     .sort((a, b) => a - b)
   const median = completions.length ? completions[Math.floor((completions.length - 1) / 2)]! : -1
   const disputes = trades.filter((t) => t.disputed).length
@@ -178,11 +178,7 @@ export function detectAnomalies(
     return false
   }
   // Each agent's trades, and those on cycles of suspicious edges: how insular its trading is.
-  const cyclic = new Set(
-    edges.filter(
-      (e) => (suspicious.get(e.buyer) ?? []).includes(e.seller) && reaches(e.seller, e.buyer),
-    ),
-  )
+  const cyclic = new Set(edges.filter((e) => isSuspicious(e) && reaches(e.seller, e.buyer)))
   const tradeCount = new Map<string, number>()
   const onCycles = new Map<string, number>()
   const count = (m: Map<string, number>, agent: string, n: number) =>

@@ -128,6 +128,9 @@ export interface AgentEvidence {
   perBuyerCap?: number
 }
 
+/** The model's parameters a bench may override (`AgentEvidence.perBuyerCap`). */
+export type ModelParameters = Pick<AgentEvidence, 'perBuyerCap'>
+
 export interface ComputedProfile {
   profile: TrustProfile
   explanation: TrustExplanation
@@ -224,21 +227,25 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
       })
   }
   // A trade's positive points, counted once every trade is seen, capped per buyer.
-  const fromBuyers: { ev: Evidence; rule: RuleName; buyer: string }[] = []
+  const fromBuyers: {
+    ev: Evidence
+    rule: RuleName
+    dim: TrustDimension
+    points: number
+    buyer: string
+  }[] = []
   /** `buyer`: the evidence is a trade of the agent's as seller (its positives are capped). */
   const apply = (ev: Evidence, rule: RuleName, buyer?: string) => {
     const points = RULES[rule] as Partial<Record<TrustDimension, number>>
     // parsed once per evidence, not once per dimension (the hot path of every recompute)
     const age = ageOf(ev.at)
-    let capped = false
     for (const dim of TRUST_DIMENSIONS) {
       const p = points[dim]
       if (p === undefined) continue
       if (p > 0 && age > WINDOW_DAYS * DAY_MS) continue
-      if (p > 0 && buyer !== undefined) capped = true
+      if (p > 0 && buyer !== undefined) fromBuyers.push({ ev, rule, dim, points: p, buyer })
       else credit(ev, rule, dim, p, decayed(p, age))
     }
-    if (capped) fromBuyers.push({ ev, rule, buyer: buyer! })
   }
 
   // The agent's own latest act (lastActiveAt): what it did, not what happened to it (a release,
@@ -339,16 +346,11 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     }
     const outcome = outcomeOf(t.items)
     const verdict = finalVerdict(t.items)
-    if (t.escrow.buyer === me) acted(t.escrow.at)
-    for (const ev of t.items)
-      if (
-        (ev.kind === 'dispute' && ev.disputedBy === me) ||
-        (ev.kind === 'completion' && t.escrow.seller === me)
-      )
-        acted(ev.at)
     if (t.escrow.buyer === me) {
+      acted(t.escrow.at)
       for (const ev of t.items)
         if (ev.kind === 'dispute' && ev.disputedBy === me) {
+          acted(ev.at)
           disputes.filed++
           if (
             outcome &&
@@ -362,7 +364,10 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     }
     if (t.escrow.seller !== me) continue
     for (const ev of t.items) {
-      if (ev.kind === 'completion') {
+      // a seller may open a dispute too (acts of a buyer are counted above)
+      if (ev.kind === 'dispute' && ev.disputedBy === me) acted(ev.at)
+      else if (ev.kind === 'completion') {
+        acted(ev.at)
         apply(ev, `completion_${ev.verification}`, t.escrow.buyer)
         // The server's submittedAt (`at`), never the seller's own completionTimeUtc: a seller
         // delivering in the grace period could otherwise backdate its way from −5 to +1.
@@ -400,16 +405,12 @@ function compute(input: AgentEvidence, explain: boolean): ComputedProfile {
     (a, b) => byTimeThenId(b.ev, a.ev) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
   )
   const used = new Map<string, number>()
-  for (const { ev, rule, buyer } of fromBuyers) {
-    const points = RULES[rule] as Partial<Record<TrustDimension, number>>
-    for (const dim of TRUST_DIMENSIONS) {
-      const p = points[dim]
-      if (p === undefined || p <= 0) continue
-      const key = `${buyer}\u0000${dim}`
-      const weight = Math.min(p, perBuyerCap - (used.get(key) ?? 0))
-      used.set(key, (used.get(key) ?? 0) + weight)
-      credit(ev, rule, dim, p, weight)
-    }
+  // (the sort is stable: one evidence's dimensions keep their order)
+  for (const { ev, rule, dim, points, buyer } of fromBuyers) {
+    const key = `${buyer}\u0000${dim}`
+    const weight = Math.min(points, perBuyerCap - (used.get(key) ?? 0))
+    used.set(key, (used.get(key) ?? 0) + weight)
+    credit(ev, rule, dim, points, weight)
   }
 
   const bondTier = bond?.tier ?? 0

@@ -2,7 +2,7 @@ import type { AnomalyFlag, TrustExplanation, TrustProfile } from '@tessera/contr
 import { canonicalJson } from '@tessera/crypto'
 import { type TradeFacts, detectAnomalies, edgesOf, isSuspicious, tradeOf } from './anomaly.ts'
 import { type Evidence, type Link, linksOf } from './evidence.ts'
-import { type AgentEvidence, computeProfile, profileOf } from './trust-model.ts'
+import { type ModelParameters, computeProfile, profileOf } from './trust-model.ts'
 import { type TelemetryDay, mergeDays, movesProfile, telemetryEvidence } from './telemetry.ts'
 
 /**
@@ -107,7 +107,7 @@ async function recompute(store: EvidenceStore, agents: readonly string[]): Promi
  */
 export function rebuildAll(
   evidence: readonly Evidence[],
-  model: Pick<AgentEvidence, 'perBuyerCap'> = {},
+  model: ModelParameters = {},
 ): StoredProfile[] {
   const agents = new Set<string>()
   for (const ev of evidence) for (const l of linksOf(ev)) agents.add(l.agentId)
@@ -134,7 +134,7 @@ export function tradesOf(evidence: readonly Evidence[]): TradeFacts[] {
 export function profilesOf(
   agents: readonly string[],
   evidence: readonly Evidence[],
-  model: Pick<AgentEvidence, 'perBuyerCap'> = {},
+  model: ModelParameters = {},
 ): StoredProfile[] {
   // Which keys concern which agent.
   const keysOf = new Map<string, Set<string>>()
