@@ -10,22 +10,21 @@ import { type Envelope, streamName } from '@tessera/contracts'
 import { metadataFor } from '@tessera/testing'
 // eslint-disable-next-line no-restricted-imports -- the same generated market as the tests
 import { type BusEvent, market } from '@tessera/scoring-service/src/testing/market.ts'
+// eslint-disable-next-line no-restricted-imports -- the detection test's 16 rings
+import { GOAL_RINGS } from '@tessera/scoring-service/src/testing/detection.ts'
 import { progress } from './cli.ts'
 
 export { type BusEvent, market }
 
 /** About `events` events: honest agents and trades, guard denials, 16 rings (2–6 agents, four camouflage levels). */
 export function benchMarket(events: number) {
-  const rings = [2, 3, 4, 6].flatMap((size) =>
-    ([0, 1, 2, 3] as const).map((camouflage) => ({ size, camouflage, tradesPerEdge: 25 })),
-  )
   return market({
     seed: 7,
     orgs: Math.max(5, Math.round(events / 20_000)),
     honestAgents: Math.max(20, Math.round(events / 500)),
     honestTrades: Math.round(events / 4.1),
     denials: Math.round(events / 100),
-    rings,
+    rings: GOAL_RINGS,
   })
 }
 

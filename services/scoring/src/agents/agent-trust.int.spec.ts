@@ -17,7 +17,7 @@ import { durableName, rebuildProjection } from '@tessera/projections'
 import { toProjection } from '@tessera/service-kit'
 import { type InProcessService, eventually, metadataFor, startInProcess } from '@tessera/testing'
 import { scoring } from '../service.ts'
-import { type BusEvent, denial, market } from '../testing/market.ts'
+import { type BusEvent, EVERY_KIND, denial, market } from '../testing/market.ts'
 import { linksOf, toEvidence } from '../domain/trust/evidence.ts'
 import { MODEL_VERSION } from '../domain/trust/trust-model.ts'
 import { PgEvidenceStore } from './pg-evidence-store.ts'
@@ -35,7 +35,7 @@ const m = market({
   elevations: 4,
   rings: [{ size: 2, camouflage: 0, tradesPerEdge: 12 }],
   // pacts, bonds, incidents, a revocation and appeals: every context's rebuild replays something
-  extras: { pacts: 0.6, appeals: 0.5, bonds: 6, revocations: 1, bindings: 3, failures: 3 },
+  extras: EVERY_KIND,
 })
 const CONTEXTS = ['guardian', 'pacts', 'escrow', 'jury'] as const
 

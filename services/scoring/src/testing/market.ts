@@ -65,6 +65,15 @@ export interface MarketExtras {
   failures?: number
 }
 
+/** Pacts, bonds, incidents, a revocation and appeals: every field of a profile, every context. */
+export const EVERY_KIND: MarketExtras = {
+  pacts: 0.6,
+  appeals: 0.5,
+  bonds: 6,
+  revocations: 1,
+  bindings: 3,
+  failures: 3,
+}
 export interface Market {
   events: BusEvent[]
   agents: { agentId: string; orgId: string; handle: string }[]
