@@ -285,7 +285,7 @@ describe('caps, clamps and the composite', () => {
     expect(p.scoreBreakdown.security).toBe(0) // 70 − 50 − 30
   })
 
-  it('a dimension tops out at 100, and the bond score is tier × 20 (0–100)', () => {
+  it('a dimension reads 100 at base 70 + the +30 cap, and the bond score is tier × 20 (0–100)', () => {
     const passes = Array.from({ length: 40 }, (_, i) => [
       escrow(`p${i}`, day(i * 0.1), { buyer: buyer(i) }),
       completion(`p${i}`, day(i * 0.1 + 0.05)),
