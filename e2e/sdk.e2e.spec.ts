@@ -16,6 +16,7 @@ import {
   type E2eInfra,
   type RunningStack,
 } from './src/index.ts'
+import { eventually } from '@tessera/testing'
 
 let infra: E2eInfra
 let stack: RunningStack
@@ -201,7 +202,18 @@ describe('the guard, as the README walks through it', () => {
       guard.check('db_delete', 'drop table users', 'destructive'),
     ).rejects.toBeInstanceOf(ElevationRequiredError)
 
-    // after the call: report goes through @tessera/telemetry to ingest
+    // after the call: report goes through @tessera/telemetry to ingest, once ingest has heard of
+    // the agent (guardian's event reaches it over the bus; before, ingest drops the batch as
+    // UNKNOWN_AGENT, which a loaded CI run hit)
+    await eventually(
+      async () => {
+        const r = await fetch(`${stack.gatewayUrl}/v1/agents/${agent.id}/telemetry`, {
+          headers: { authorization: `Bearer ${keyA}` },
+        })
+        return r.status === 200 ? true : undefined
+      },
+      { timeoutMs: 20_000, what: 'the agent to reach ingest' },
+    )
     guard.report('db_delete', true, 42)
     guard.report('db_query', false, 7, { error: new RangeError('secret detail'), input: 'x' })
     await guard.flush()
